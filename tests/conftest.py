@@ -1,0 +1,68 @@
+"""Shared fixtures: the test runtime directory, a trained model and the running product.
+
+The end-to-end fixtures start the product exactly as ``candor run`` does (same supervisor,
+same service definitions), on free ports, against a model trained from the current project.
+The model is cached under ``var/test/models`` by fingerprint, so only a changed project
+retrains.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.paths import PROJECT_ROOT, CandorHome, runtime_env
+from bot.services import Ports, product_env, product_services
+from bot.supervisor import Supervisor
+
+IN_CI = bool(os.environ.get("CI"))
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def free_ports() -> Ports:
+    """Ports for one copy of the product."""
+    return Ports(rasa=free_port(), actions=free_port(), console=free_port())
+
+
+@pytest.fixture(scope="session")
+def test_home() -> CandorHome:
+    """Runtime directory shared by the test session (models are reused across runs)."""
+    return CandorHome(PROJECT_ROOT / "var" / "test").ensure()
+
+
+@pytest.fixture(scope="session")
+def trained_model(test_home: CandorHome) -> Path:
+    """The model for the current project, trained on first use."""
+    from bot.training import ensure_model
+
+    return ensure_model(test_home)
+
+
+@pytest.fixture(scope="session")
+def product_home(tmp_path_factory: pytest.TempPathFactory, test_home: CandorHome) -> CandorHome:
+    """A fresh CANDOR_HOME for the running product (databases, logs) of this session."""
+    return CandorHome(tmp_path_factory.mktemp("candor-home")).ensure()
+
+
+@pytest.fixture(scope="session")
+def product(product_home: CandorHome, trained_model: Path) -> Iterator[Ports]:
+    """Action server, Rasa server and console running on free ports."""
+    ports = free_ports()
+    env = product_env(runtime_env(product_home), ports)
+    supervisor = Supervisor(env, product_home.logs, PROJECT_ROOT)
+    try:
+        for spec in product_services(product_home, ports, trained_model):
+            supervisor.start(spec)
+        yield ports
+    finally:
+        supervisor.stop()

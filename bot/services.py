@@ -69,6 +69,7 @@ def product_services(
                 "--port", str(ports.rasa), "--endpoints", str(root / "endpoints.yml"),
                 "--credentials", str(root / "credentials.yml"),
                 "--log-file", str(home.logs / "rasa-server.log"),
+                "--cors", ports.url(ports.console),
             ),
             ports.url(ports.rasa, "/webhooks/rest/"),
             startup_seconds=300.0,

@@ -11,7 +11,8 @@ Two layers, both idempotent:
 The record's message is rendered (``msg % args``), redacted, and stored back with ``args``
 cleared, so a formatter cannot re-insert a raw argument; exception and stack text are redacted
 the same way. If redaction fails the message becomes an E106 notice (fail closed). Records
-logged *during* redaction (Presidio's own debug logs quote the text it analyses) are withheld.
+logged *during* redaction (Presidio's own debug logs quote the text it analyses) are dropped by
+the filter; a handler that only the record factory covers shows them as :data:`WITHHELD`.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def redact_record(record: logging.LogRecord, redactor: Redactor) -> None:
     record.candor_redacted = True
     if getattr(_state, "active", False):
         _clear(record, WITHHELD)
+        record.candor_withheld = True
         return
     _state.active = True
     try:
@@ -66,16 +68,16 @@ def _clear(record: logging.LogRecord, message: str) -> None:
 
 
 class RedactingFilter(logging.Filter):
-    """Redacts each record it sees (see :func:`redact_record`); never drops a record."""
+    """Redacts each record it sees (see :func:`redact_record`)."""
 
     def __init__(self, redactor: Redactor | None = None) -> None:
         super().__init__(name="")
         self.redactor = redactor or _default_redactor
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Redact ``record`` in place and keep it."""
+        """Redact ``record`` in place; drop only records logged during redaction."""
         redact_record(record, self.redactor)
-        return True
+        return not getattr(record, "candor_withheld", False)
 
 
 class _RedactingRecordFactory:

@@ -28,11 +28,11 @@ if TYPE_CHECKING:
 
 NOT_NAMES = frozenset(
     "zelle venmo paypal visa mastercard amex maestro sepa swift iban ira roth cd apple google "
-    "pay bot chatbot candor fdic ach atm pin ssn cvv hi hello hey thanks".split()
+    "pay bot chatbot candor fdic ach atm pin ssn cvv hi hello hey thanks po box".split()
 )
 INTRO = re.compile(
     r"\b(?:my name is|my name's|my full name is|(?:first |last |full )?name\s*(?:is|:)"
-    r"|i am called|i'm called|this is)\s+",
+    r"|i am called|i'm called|this is)[ \t]+",
     re.IGNORECASE,
 )
 WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")

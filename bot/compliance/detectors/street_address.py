@@ -58,7 +58,7 @@ PATTERNS = (
     AddressPattern("PO box", r"\b(?i:p\.?\s?o\.?\s?box|post office box)\s*#?\d+\b", 0.9),
     AddressPattern("unit designator", rf"(?<![\w#]){UNIT}\b", 0.6),
     AddressPattern(
-        "address lead phrase", rf"\b{LEAD}\s+(?=[^.!?\n]{{0,60}}\d)([^.!?\n]{{3,60}}?\d\w*)", 0.7, 1
+        "address lead phrase", rf"\b{LEAD}[ \t]+([^.!?\n,;]{{0,40}}?\d[^.!?\n,;]{{0,40}})", 0.7, 1
     ),
 )
 
@@ -87,7 +87,18 @@ class StreetAddressDetector(Detector):
                     hits.append(DetectorHit(
                         self.entity_type, start, end, pattern.score, self.name, pattern.name
                     ))
-        return sorted(hits, key=lambda h: (h.start, h.end))
+        return drop_contained(hits)
+
+
+def drop_contained(hits: list[DetectorHit]) -> list[DetectorHit]:
+    """Pure: keep only hits not inside a longer hit (patterns overlap by design)."""
+    ordered = sorted(hits, key=lambda h: (h.start, -h.end))
+    kept: list[DetectorHit] = []
+    for hit in ordered:
+        if kept and hit.end <= kept[-1].end:
+            continue
+        kept.append(hit)
+    return kept
 
 
 def _compile(detector: str, pattern: AddressPattern) -> re.Pattern[str]:

@@ -1,0 +1,95 @@
+"""Which rules fire, as pure functions over the rulebook and one parsed message.
+
+The NLU compliance detector puts detector hits into the parsed message; the guard policy and
+the NLG both call :func:`rule_hits` on it, so "which rule fired" is decided in one place.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.compliance.rulebook import SEVERITY_RANK, Rule, Rulebook
+
+#: Key of Candor's section in Rasa's parse data (set by bot.nlu.compliance_detector).
+PARSE_KEY = "compliance"
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """Evidence that a rule fired: which rule, under which regulation, and why."""
+
+    rule_id: str
+    regulation: str
+    detector: str  # registry name, or "intent:<name>" when the trained NLU fired it
+    pattern_name: str
+    start: int | None
+    end: int | None
+    score: float
+    action: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _intent_hit(rule: Rule, intent: Mapping[str, Any]) -> RuleHit | None:
+    name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
+    if name in rule.trigger.intents and confidence >= rule.trigger.min_confidence:
+        return RuleHit(rule.id, rule.regulation, f"intent:{name}", "nlu", None, None,
+                       round(confidence, 4), rule.enforcement.action)
+    return None
+
+
+def _detector_hits(rule: Rule, hits: Iterable[Mapping[str, Any]]) -> list[RuleHit]:
+    return [
+        RuleHit(rule.id, rule.regulation, hit["detector"], hit.get("pattern_name", ""),
+                hit.get("start"), hit.get("end"), float(hit.get("score", 1.0)),
+                rule.enforcement.action)
+        for hit in hits
+        if any(fnmatch.fnmatchcase(hit["detector"], name) for name in rule.trigger.detectors)
+    ]
+
+
+def rule_hits(rulebook: Rulebook, parse_data: Mapping[str, Any] | None) -> list[RuleHit]:
+    """Every rule that fires on one parsed customer message, in rulebook order."""
+    if not parse_data:
+        return []
+    section = parse_data.get(PARSE_KEY) or {}
+    detector_hits = section.get("hits") or []
+    found: list[RuleHit] = []
+    for rule in rulebook.rules:
+        intent_hit = _intent_hit(rule, parse_data.get("intent") or {})
+        found.extend([intent_hit] if intent_hit else [])
+        found.extend(_detector_hits(rule, detector_hits))
+    return found
+
+
+def fired_rule_ids(hits: Sequence[RuleHit]) -> list[str]:
+    """Distinct rule ids, first-seen order."""
+    return list(dict.fromkeys(hit.rule_id for hit in hits))
+
+
+def takeover_rule(rulebook: Rulebook, hits: Sequence[RuleHit], in_form: bool = False) -> Rule | None:
+    """The rule whose action the guard must force: most severe first, then rulebook order."""
+    candidates = [
+        rulebook.rule(rule_id) for rule_id in fired_rule_ids(hits)
+        if rulebook.rule(rule_id).enforcement.action
+    ]
+    if in_form:
+        candidates = [rule for rule in candidates if rule.enforcement.interrupts_forms]
+    if not candidates:
+        return None
+    order = {rule.id: index for index, rule in enumerate(rulebook.rules)}
+    return min(candidates, key=lambda r: (SEVERITY_RANK[r.severity], order[r.id]))
+
+
+def rules_for_response(rulebook: Rulebook, response: str | None) -> list[Rule]:
+    """Rules a response carries out or triggers (its disclaimers)."""
+    if not response:
+        return []
+    return [
+        rule for rule in rulebook.rules
+        if response in rule.enforcement.responses or rule.fires_on_response(response)
+    ]

@@ -1,0 +1,38 @@
+import pytest
+
+from bot.compliance.detectors.street_address import AddressPattern, StreetAddressDetector
+from bot.errors import CandorError
+
+# fmt: off
+CASES = [
+    ("I live at 42 Wallaby Way, Sydney",            ["42 Wallaby Way"]),
+    ("send it to 1600 Pennsylvania Avenue NW, Washington, DC 20500",
+     ["1600 Pennsylvania Avenue NW, Washington, DC 20500"]),
+    ("new home: 221b baker street apt 2",           ["221b baker street apt 2"]),
+    ("PO Box 1234",                                 ["PO Box 1234"]),
+    ("my address is Puruntie 82, Lappeenranta",     ["Puruntie 82"]),
+    # ordinary sentences with numbers and street-ish words
+    ("I paid 200 on the road",                      []),
+    ("is there 1 easy way to pay",                  []),
+    ("my address is wrong on the statement",        []),
+    ("what's the fee for 3 wire transfers?",        []),
+    ("please update my address",                    []),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_street_address_spans(text: str, expected: list[str], assert_spans) -> None:
+    assert_spans(StreetAddressDetector(), text, expected)
+
+
+def test_bad_pattern_is_rejected_with_code() -> None:
+    with pytest.raises(CandorError, match="^E104"):
+        StreetAddressDetector(patterns=(AddressPattern("broken", "([", 0.5),))
+    with pytest.raises(CandorError, match="^E104"):
+        StreetAddressDetector(patterns=(AddressPattern("bad score", "x", 1.5),))
+
+
+def test_min_score_is_range_checked() -> None:
+    with pytest.raises(CandorError, match="^E104"):
+        StreetAddressDetector(min_score=2.0)

@@ -14,7 +14,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 DISCLOSURE_RESPONSE = "utter_ai_disclosure"
-DISCLOSURE_RULE = "ai-disclosure"
 
 
 def carried_over_slots(tracker: Tracker) -> list[EventType]:
@@ -38,6 +37,6 @@ class ActionSessionStart(Action):
         events: list[EventType] = [SessionStarted()]
         if domain.get("session_config", {}).get("carry_over_slots_to_new_session", True):
             events.extend(carried_over_slots(tracker))
-        dispatcher.utter_message(response=DISCLOSURE_RESPONSE, compliance_rules=[DISCLOSURE_RULE])
+        dispatcher.utter_message(response=DISCLOSURE_RESPONSE)
         events.append(ActionExecuted("action_listen"))
         return events

@@ -48,3 +48,12 @@ class Errors:
         "E107 {name!r} is not a valid {kind} name: use dotted lowercase words ending in a "
         "version, like `pii.card_number.v1`."
     )
+
+    # Rulebook and guardrails (E2xx).
+    E201 = "E201 {path}:{line}: the rulebook cannot be read: {problem}"
+    E202 = "E202 The rulebook has {count} problem(s); nothing was loaded:\n{problems}"
+    E203 = (
+        "E203 A compliance detector failed ({cause}); the message was answered with the safe "
+        "reply and a handoff offer instead."
+    )
+

@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable, Iterator
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from bot.errors import CandorError, Errors
 
@@ -99,7 +99,9 @@ def _describe(obj: object) -> str:
 
 
 # The registries. Values are classes or factories; each kind's contract lives with its users.
-detectors: Registry[type] = Registry("detector", ("bot.compliance.detectors",))
+detectors: Registry[type] = Registry(
+    "detector", ("bot.compliance.detectors", "bot.compliance.signals")
+)
 redaction_operators: Registry[type] = Registry(
     "redaction operator", ("bot.compliance.operators",)
 )
@@ -107,7 +109,7 @@ disclaimers: Registry[object] = Registry("disclaimer")
 csat_features: Registry[object] = Registry("CSAT feature")
 nlg_variant_selectors: Registry[object] = Registry("NLG variant selector")
 
-ALL: tuple[Registry, ...] = (  # type: ignore[type-arg]
+ALL: tuple[Registry[Any], ...] = (
     detectors,
     redaction_operators,
     disclaimers,

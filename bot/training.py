@@ -18,7 +18,9 @@ from bot.errors import CandorError, Errors
 from bot.paths import PROJECT_ROOT, CandorHome, runtime_env
 
 #: What training reads, relative to the project root (files, or folders searched recursively).
-TRAINING_INPUTS: tuple[str, ...] = ("config.yml", "domain.yml", "data", "bot/nlu", "policies")
+TRAINING_INPUTS: tuple[str, ...] = (
+    "config.yml", "domain.yml", "data", "bot/nlu", "policies", "compliance.yml",
+)
 MODEL_PREFIX = "candor-"
 
 

@@ -34,12 +34,27 @@ class RuleHit:
         return dict(self.__dict__)
 
 
-def _intent_hit(rule: Rule, intent: Mapping[str, Any]) -> RuleHit | None:
+def retrieval_key(parse_data: Mapping[str, Any]) -> str | None:
+    """The ResponseSelector's pick for the predicted retrieval intent (``faq/card_pin``)."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    selector = (parse_data.get("response_selector") or {}).get(intent) or {}
+    return (selector.get("response") or {}).get("intent_response_key")
+
+
+def _intent_hit(rule: Rule, parse_data: Mapping[str, Any]) -> RuleHit | None:
+    intent = parse_data.get("intent") or {}
     name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
-    if name in rule.trigger.intents and confidence >= rule.trigger.min_confidence:
-        return RuleHit(rule.id, rule.regulation, f"intent:{name}", "nlu", None, None,
-                       round(confidence, 4), rule.enforcement.action)
-    return None
+    if confidence < rule.trigger.min_confidence:
+        return None
+    key = retrieval_key(parse_data) if rule.trigger.retrieval_intents else None
+    if name in rule.trigger.intents:
+        cause = f"intent:{name}"
+    elif key and any(fnmatch.fnmatchcase(key, p) for p in rule.trigger.retrieval_intents):
+        cause = f"intent:{key}"
+    else:
+        return None
+    return RuleHit(rule.id, rule.regulation, cause, "nlu", None, None,
+                   round(confidence, 4), rule.enforcement.action)
 
 
 def _detector_hits(rule: Rule, hits: Iterable[Mapping[str, Any]]) -> list[RuleHit]:
@@ -60,7 +75,7 @@ def rule_hits(rulebook: Rulebook, parse_data: Mapping[str, Any] | None) -> list[
     detector_hits = section.get("hits") or []
     found: list[RuleHit] = []
     for rule in rulebook.rules:
-        intent_hit = _intent_hit(rule, parse_data.get("intent") or {})
+        intent_hit = _intent_hit(rule, parse_data)
         found.extend([intent_hit] if intent_hit else [])
         found.extend(_detector_hits(rule, detector_hits))
     return found

@@ -58,6 +58,7 @@ class Trigger(_Strict):
     session_start: bool = False
     intents: list[str] = []
     min_confidence: confloat(ge=0.0, le=1.0) = 0.6  # type: ignore[valid-type]
+    retrieval_intents: list[str] = []  # globs of ResponseSelector keys, e.g. "faq/dispute_*"
     detectors: list[str] = []
     responses: list[str] = []  # glob patterns of response names, e.g. "utter_faq/rates_*"
 
@@ -71,9 +72,11 @@ class Trigger(_Strict):
 
     @root_validator(skip_on_failure=True)
     def _has_a_condition(cls, values: dict[str, Any]) -> dict[str, Any]:
-        if not (values["session_start"] or values["intents"] or values["detectors"]
-                or values["responses"]):
-            raise ValueError("a trigger needs session_start, intents, detectors or responses")
+        if not any(values[key] for key in
+                   ("session_start", "intents", "retrieval_intents", "detectors", "responses")):
+            raise ValueError(
+                "a trigger needs session_start, intents, retrieval_intents, detectors or responses"
+            )
         return values
 
 

@@ -1,9 +1,15 @@
-"""Candor's in-process NLG: the approved responses of domain.yml with bank facts filled in.
+"""Candor's in-process NLG: approved responses, bank facts, disclaimers and rule labels.
 
 Configured in endpoints.yml (``nlg: type: bot.nlg.generator.CandorNLG``). Every customer-facing
 text Rasa sends passes through here, whether a rule, a policy, the ResponseSelector or a custom
 action asked for it (actions send ``response=`` names, never free text), so this is the one
-place where placeholders are resolved.
+place where:
+
+- placeholders are resolved (slots, then ``bank.yml`` facts);
+- rulebook disclaimers are appended to the responses that trigger them (``rate-disclaimer``);
+- a rule's prefix goes before the first answer of a turn (the ``pii-redaction`` warning);
+- ``compliance_rules`` (ids of the rules that fired this turn or that this response carries
+  out) is set, which the channels put into every message's metadata.
 """
 
 from __future__ import annotations
@@ -12,18 +18,32 @@ from typing import Any
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.compliance.evaluation import fired_rule_ids, rule_hits, rules_for_response
+from bot.compliance.rulebook import Rulebook, load_rulebook
 from bot.nlg.bank_facts import load_bank_facts
 
 
+def first_answer_of_turn(tracker: DialogueStateTracker) -> bool:
+    """True when no bot message has been sent since the latest customer message."""
+    for event in reversed(tracker.events):
+        if isinstance(event, BotUttered):
+            return False
+        if isinstance(event, UserUttered):
+            return True
+    return False
+
+
 class CandorNLG(TemplatedNaturalLanguageGenerator):
-    """Templated NLG whose placeholders also resolve against ``bank.yml``."""
+    """Templated NLG that enforces the rulebook's wording obligations."""
 
     def __init__(self, endpoint_config: EndpointConfig | None = None, domain: Domain | None = None):
         super().__init__(domain.responses if domain else {})
         self.bank_facts = load_bank_facts()
+        self.rulebook: Rulebook = load_rulebook()
 
     async def generate(
         self,
@@ -32,6 +52,28 @@ class CandorNLG(TemplatedNaturalLanguageGenerator):
         output_channel: str,
         **kwargs: Any,
     ) -> dict[str, Any] | None:
-        """Fill slots, then bank facts, then explicit arguments (later ones win)."""
+        """Fill the response, add disclaimers and prefixes, and label it with rule ids."""
         values = {**self.bank_facts, **kwargs}
-        return await super().generate(utter_action, tracker, output_channel, **values)
+        message = await super().generate(utter_action, tracker, output_channel, **values)
+        if message is None:
+            return None
+        hits = rule_hits(self.rulebook, tracker.latest_message.parse_data
+                         if tracker.latest_message else None)
+        turn_rules = [self.rulebook.rule(rule_id) for rule_id in fired_rule_ids(hits)]
+        own_rules = rules_for_response(self.rulebook, utter_action)
+        before, after = [], []
+        if first_answer_of_turn(tracker):
+            before = [r.enforcement.prefix for r in turn_rules if r.enforcement.prefix]
+        after = [r.enforcement.disclaimer for r in own_rules if r.enforcement.disclaimer]
+        parts = [self._text(name, tracker, output_channel, values) for name in before]
+        parts.append(message.get("text") or "")
+        parts += [self._text(name, tracker, output_channel, values) for name in after]
+        message["text"] = "\n\n".join(part for part in parts if part) or None
+        rule_ids = [r.id for r in turn_rules + own_rules]
+        message["compliance_rules"] = list(dict.fromkeys(rule_ids))
+        return message
+
+    def _text(self, name: str, tracker: DialogueStateTracker, channel: str,
+              values: dict[str, Any]) -> str:
+        filled = self.generate_from_slots(name, tracker.current_slot_values(), channel, **values)
+        return str((filled or {}).get("text") or "")

@@ -21,12 +21,11 @@ def run(events: list[dict[str, Any]], domain: dict[str, Any]) -> tuple[Collectin
     return dispatcher, result
 
 
-def test_the_disclosure_is_the_only_message_and_names_its_rule() -> None:
+def test_the_disclosure_is_the_only_message() -> None:
     dispatcher, _ = run([], {"session_config": {}})
     assert len(dispatcher.messages) == 1
     message = dispatcher.messages[0]
     assert message["response"] == "utter_ai_disclosure"
-    assert message["compliance_rules"] == ["ai-disclosure"]
     assert message["text"] is None  # text comes from domain.yml through the NLG, never inline
 
 

@@ -1,0 +1,140 @@
+"""The compliance guard: a Rasa policy that enforces the rulebook ahead of learned policies.
+
+After each customer message it reads the detector hits the NLU attached
+(:mod:`bot.nlu.compliance_detector`) and the trained intent, asks
+:func:`bot.compliance.evaluation.rule_hits` which rules fired, and predicts the enforcement
+action of each fired rule (most severe first) with confidence 1.0 and a priority above
+RulePolicy, then ends the turn. When no rule with an action fires it abstains, so the learned
+policies answer. Inside a form only rules marked ``interrupts_forms`` take over.
+
+Fail closed: a message whose detectors failed, or a free-text message with no detector result
+at all, is answered with ``utter_safe_fallback`` (safe reply plus handoff offer).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import InvalidConfigException
+
+from bot.compliance.evaluation import PARSE_KEY, rule_hits, takeover_rule
+from bot.compliance.rulebook import Rule, Rulebook, RulebookError, load_rulebook
+
+logger = logging.getLogger(__name__)
+
+SAFE_FALLBACK = "utter_safe_fallback"
+
+
+def actions_this_turn(tracker: DialogueStateTracker) -> list[str]:
+    """Names of the actions run since the latest customer message (listen excluded)."""
+    names: list[str] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:
+            names.append(str(event.action_name))
+    return names[::-1]
+
+
+def detectors_missing_or_failed(parse_data: dict[str, Any]) -> bool:
+    """True when a free-text message was not checked (``/intent`` payloads need no check)."""
+    text = parse_data.get("text") or ""
+    section = parse_data.get(PARSE_KEY)
+    if section is None:
+        return bool(text) and not text.startswith("/")
+    return bool(section.get("error"))
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
+)
+class ComplianceGuardPolicy(Policy):
+    """Predicts the rulebook's enforcement actions with priority over every learned policy."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """``priority`` 7 beats RulePolicy (6); ``rulebook`` None means ``compliance.yml``."""
+        return {"priority": 7, "rulebook": None}
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        featurizer: Any = None,
+    ) -> None:
+        super().__init__(config, model_storage, resource, execution_context, featurizer)
+        try:
+            path = config.get("rulebook")
+            self.rulebook: Rulebook = load_rulebook(Path(path) if path else None)
+        except RulebookError as err:
+            raise InvalidConfigException(str(err)) from err
+
+    def train(self, training_trackers: list[TrackerWithCachedStates], domain: Domain,
+              **kwargs: Any) -> Resource:
+        """Nothing to learn; check that every enforcement action exists in the domain."""
+        known = set(domain.action_names_or_texts)
+        wanted = {r.enforcement.action for r in self.rulebook.rules if r.enforcement.action}
+        missing = sorted((wanted | {SAFE_FALLBACK}) - known)
+        if missing:
+            raise InvalidConfigException(
+                f"E204 compliance.yml names actions the domain lacks: {', '.join(missing)}"
+            )
+        return self._resource
+
+    def predict_action_probabilities(
+        self, tracker: DialogueStateTracker, domain: Domain, rule_only_data: Any = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        """The next enforcement action of this turn, ``action_listen`` after it, or abstain."""
+        message = tracker.latest_message
+        if message is None or not isinstance(message, UserUttered) or message.text is None:
+            return self._abstain(domain)
+        done = actions_this_turn(tracker)
+        if detectors_missing_or_failed(message.parse_data):  # type: ignore[arg-type]
+            return self._predict(domain, SAFE_FALLBACK if not done else ACTION_LISTEN_NAME, None)
+        hits = rule_hits(self.rulebook, message.parse_data)  # type: ignore[arg-type]
+        in_form = tracker.active_loop_name is not None
+        pending = self._pending_rules(hits, done, in_form and not done)
+        if pending:
+            return self._predict(domain, str(pending[0].enforcement.action), pending[0])
+        guard_acted = any(a in self._actions_of(hits) for a in done)
+        if guard_acted and tracker.active_loop_name is None:
+            return self._predict(domain, ACTION_LISTEN_NAME, None)
+        return self._abstain(domain)
+
+    def _pending_rules(self, hits: list[Any], done: list[str], in_form: bool) -> list[Rule]:
+        """Fired rules with an action not yet run this turn, in enforcement order."""
+        if done and not set(done) & self._actions_of(hits):
+            return []  # the learned policies own this turn already
+        pending: list[Rule] = []
+        remaining = list(hits)
+        while (rule := takeover_rule(self.rulebook, remaining, in_form)) is not None:
+            if rule.enforcement.action not in done:
+                pending.append(rule)
+            remaining = [h for h in remaining if h.rule_id != rule.id]
+        return pending
+
+    @staticmethod
+    def _actions_of(hits: list[Any]) -> set[str]:
+        return {h.action for h in hits if h.action}
+
+    def _predict(self, domain: Domain, action: str, rule: Rule | None) -> PolicyPrediction:
+        diagnostic = {"rule_id": rule.id, "regulation": rule.regulation} if rule else {}
+        return self._prediction(confidence_scores_for(action, 1.0, domain), diagnostic_data=diagnostic)
+
+    def _abstain(self, domain: Domain) -> PolicyPrediction:
+        return self._prediction(self._default_predictions(domain))

@@ -1,0 +1,93 @@
+"""Which rule fires for a parsed message (pure functions over the real rulebook)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.compliance.evaluation import fired_rule_ids, rule_hits, rules_for_response, takeover_rule
+from bot.compliance.rulebook import Rulebook, load_rulebook
+
+
+@pytest.fixture(scope="module")
+def book() -> Rulebook:
+    return load_rulebook()
+
+
+def parsed(intent: str = "faq", confidence: float = 0.95, detectors: tuple[str, ...] = (),
+           retrieval: str | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "text": "...",
+        "intent": {"name": intent, "confidence": confidence},
+        "compliance": {"hits": [{"detector": d, "pattern_name": "p", "start": 0, "end": 1,
+                                 "score": 0.9} for d in detectors]},
+    }
+    if retrieval:
+        data["response_selector"] = {"faq": {"response": {"intent_response_key": retrieval,
+                                                          "confidence": 0.9}}}
+    return data
+
+
+# fmt: off
+@pytest.mark.parametrize(("message", "rules"), [
+    (parsed("complain"), ["complaint"]),
+    (parsed("complain", confidence=0.3), []),
+    (parsed("faq", detectors=("signal.complaint.v1",)), ["complaint"]),
+    (parsed("request_human"), ["human-handoff"]),
+    (parsed("bot_challenge"), ["bot-identity-question"]),
+    (parsed("ask_personal_advice"), ["no-personal-advice"]),
+    (parsed("request_account_data"), ["account-data-requires-auth"]),
+    (parsed("faq", detectors=("pii.card_number.v1",)), ["pii-redaction"]),
+    (parsed("faq", retrieval="faq/dispute_double_charge"), ["dispute-intake"]),
+    (parsed("faq", retrieval="faq/card_pin"), []),
+    (parsed("greet"), []),
+    (parsed("disclose_vulnerability", detectors=("signal.human_request.v1",)),
+     ["vulnerable-customer", "human-handoff"]),
+])
+# fmt: on
+def test_rules_fire_on_intents_detectors_and_retrieval_keys(
+    book: Rulebook, message: dict[str, Any], rules: list[str]
+) -> None:
+    assert fired_rule_ids(rule_hits(book, message)) == rules
+
+
+def test_hits_carry_the_regulation_and_cause(book: Rulebook) -> None:
+    (hit,) = rule_hits(book, parsed("faq", detectors=("signal.advice_request.v1",)))
+    assert hit.rule_id == "no-personal-advice"
+    assert "MiFID" in hit.regulation
+    assert hit.detector == "signal.advice_request.v1"
+    assert hit.action == "utter_advice_decline"
+
+
+def test_the_most_severe_rule_takes_over(book: Rulebook) -> None:
+    hits = rule_hits(book, parsed("complain", detectors=("signal.vulnerability.v1",)))
+    assert takeover_rule(book, hits).id == "vulnerable-customer"  # type: ignore[union-attr]
+
+
+def test_only_interrupting_rules_take_over_inside_a_form(book: Rulebook) -> None:
+    assert takeover_rule(book, rule_hits(book, parsed("complain")), in_form=True) is None
+    rule = takeover_rule(book, rule_hits(book, parsed("request_human")), in_form=True)
+    assert rule is not None and rule.id == "human-handoff"
+
+
+def test_rules_without_actions_never_take_over(book: Rulebook) -> None:
+    assert takeover_rule(book, rule_hits(book, parsed(detectors=("pii.email.v1",)))) is None
+
+
+@pytest.mark.parametrize(("response", "rules"), [
+    ("utter_faq/rates_savings", ["rate-disclaimer"]),
+    ("utter_faq/fees_atm", ["rate-disclaimer"]),
+    ("utter_faq/deposit_insurance", ["deposit-insurance-disclaimer"]),
+    ("utter_ai_disclosure", ["ai-disclosure"]),
+    ("utter_faq/card_pin", []),
+    (None, []),
+])
+def test_responses_map_to_the_rules_they_carry_out(
+    book: Rulebook, response: str | None, rules: list[str]
+) -> None:
+    assert [r.id for r in rules_for_response(book, response)] == rules
+
+
+def test_no_message_no_hits(book: Rulebook) -> None:
+    assert rule_hits(book, None) == []

@@ -1,0 +1,130 @@
+"""The guard policy as Rasa runs it: created in a model storage, predicting on real trackers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import InvalidConfigException
+from rasa.shared.importers.importer import TrainingDataImporter
+
+from bot.paths import PROJECT_ROOT
+from policies.compliance_guard import ComplianceGuardPolicy
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return TrainingDataImporter.load_from_config(
+        str(PROJECT_ROOT / "config.yml"), str(PROJECT_ROOT / "domain.yml"),
+        [str(PROJECT_ROOT / "data")],
+    ).get_domain()
+
+
+def make_policy(tmp_path: Path, **config: Any) -> ComplianceGuardPolicy:
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "test")
+    full = {**ComplianceGuardPolicy.get_default_config(), **config}
+    return ComplianceGuardPolicy.create(full, storage, Resource("guard"), context)
+
+
+@pytest.fixture
+def guard(tmp_path: Path, domain: Domain) -> ComplianceGuardPolicy:
+    policy = make_policy(tmp_path)
+    policy.train([], domain)
+    return policy
+
+
+def user(text: str, intent: str, confidence: float = 0.95, detectors: tuple[str, ...] = (),
+         error: bool = False, checked: bool = True) -> UserUttered:
+    parse: dict[str, Any] = {"text": text, "intent": {"name": intent, "confidence": confidence},
+                             "entities": []}
+    if checked:
+        parse["compliance"] = {"hits": [{"detector": d, "pattern_name": "p", "start": 0,
+                                         "end": 1, "score": 0.9} for d in detectors]}
+        if error:
+            parse["compliance"]["error"] = "E203"
+    return UserUttered(text, parse["intent"], parse_data=parse)
+
+
+def predict(guard: ComplianceGuardPolicy, domain: Domain, events: list[Event]) -> tuple[str | None, dict[str, Any]]:
+    tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_listen"), *events],
+                                               domain.slots)
+    prediction = guard.predict_action_probabilities(tracker, domain)
+    if max(prediction.probabilities) == 0:
+        return None, prediction.diagnostic_data
+    return domain.action_names_or_texts[prediction.max_confidence_index], prediction.diagnostic_data
+
+
+def test_abstains_on_an_ordinary_question(guard: ComplianceGuardPolicy, domain: Domain) -> None:
+    assert predict(guard, domain, [user("what is an IRA", "faq")])[0] is None
+
+
+def test_forces_the_rule_action_and_explains_why(guard: ComplianceGuardPolicy, domain: Domain) -> None:
+    action, diagnostic = predict(guard, domain, [user("I want to complain", "complain")])
+    assert action == "action_record_complaint"
+    assert diagnostic["rule_id"] == "complaint" and "DISP" in diagnostic["regulation"]
+
+
+def test_a_pattern_fires_even_when_the_intent_is_wrong(guard: ComplianceGuardPolicy, domain: Domain) -> None:
+    event = user("should I invest in stocks", "faq", detectors=("signal.advice_request.v1",))
+    assert predict(guard, domain, [event])[0] == "utter_advice_decline"
+
+
+def test_outranks_rule_policy(guard: ComplianceGuardPolicy) -> None:
+    assert guard.priority > 6
+
+
+def test_ends_the_turn_after_enforcing(guard: ComplianceGuardPolicy, domain: Domain) -> None:
+    events = [user("worst bank ever", "complain"), ActionExecuted("action_record_complaint")]
+    assert predict(guard, domain, events)[0] == "action_listen"
+
+
+def test_runs_every_fired_rule_most_severe_first(guard: ComplianceGuardPolicy, domain: Domain) -> None:
+    first = user("my wife died, get me a person", "disclose_vulnerability",
+                 detectors=("signal.human_request.v1",))
+    assert predict(guard, domain, [first])[0] == "action_vulnerable_customer"
+    then = [first, ActionExecuted("action_vulnerable_customer")]
+    assert predict(guard, domain, then)[0] == "action_handoff"
+
+
+def test_leaves_turns_the_learned_policies_started(guard: ComplianceGuardPolicy, domain: Domain) -> None:
+    events = [user("what is an IRA", "faq"), ActionExecuted("utter_faq")]
+    assert predict(guard, domain, events)[0] is None
+
+
+def test_fails_closed_when_detectors_failed(guard: ComplianceGuardPolicy, domain: Domain) -> None:
+    assert predict(guard, domain, [user("hello", "greet", error=True)])[0] == "utter_safe_fallback"
+
+
+def test_fails_closed_when_a_message_was_never_checked(guard: ComplianceGuardPolicy, domain: Domain) -> None:
+    assert predict(guard, domain, [user("hello", "greet", checked=False)])[0] == "utter_safe_fallback"
+
+
+def test_button_payloads_need_no_check(guard: ComplianceGuardPolicy, domain: Domain) -> None:
+    assert predict(guard, domain, [user("/deny", "deny", checked=False)])[0] is None
+
+
+def test_inside_a_form_only_interrupting_rules_take_over(guard: ComplianceGuardPolicy, domain: Domain) -> None:
+    form = [ActiveLoop("dispute_form")]
+    assert predict(guard, domain, [*form, user("this is unacceptable", "complain")])[0] is None
+    assert predict(guard, domain, [*form, user("get me a human", "request_human")])[0] == "action_handoff"
+
+
+def test_training_refuses_a_rulebook_naming_unknown_actions(tmp_path: Path) -> None:
+    policy = make_policy(tmp_path)
+    with pytest.raises(InvalidConfigException, match="E204 .*action_record_complaint"):
+        policy.train([], Domain.from_yaml("version: '3.1'\nintents: [greet]"))
+
+
+def test_a_broken_rulebook_stops_the_policy(tmp_path: Path) -> None:
+    bad = tmp_path / "compliance.yml"
+    bad.write_text("version: 1\nrules: [")
+    with pytest.raises(InvalidConfigException, match="E201"):
+        make_policy(tmp_path / "storage", rulebook=bad)

@@ -10,7 +10,9 @@ import argparse
 import importlib
 from typing import Any
 
-BENCH_MODULES: tuple[str, ...] = ()
+BENCH_MODULES: tuple[str, ...] = (
+    "bot.bench.guardrails",
+)
 
 
 def register(subparsers: "argparse._SubParsersAction[Any]") -> None:

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.errors import CandorError, Errors
 from bot.spacy_model import load_spacy, spacy_model_path
@@ -52,7 +52,8 @@ def nlp_engine() -> SpacyNlpEngine:
 
         nlp = load_spacy()
         # Only PERSON is used; ignoring the other labels keeps Presidio from warning per call.
-        other_labels = set(nlp.get_pipe("ner").labels) - {"PERSON"}
+        ner: Any = nlp.get_pipe("ner")
+        other_labels = set(ner.labels) - {"PERSON"}
         config = NerModelConfiguration(
             labels_to_ignore=other_labels,
             model_to_presidio_entity_mapping={"PERSON": "PERSON", "PER": "PERSON"},
@@ -62,7 +63,7 @@ def nlp_engine() -> SpacyNlpEngine:
             models=[{"lang_code": LANGUAGE, "model_name": str(spacy_model_path())}],
             ner_model_configuration=config,
         )
-        engine.nlp = {LANGUAGE: nlp}
+        engine.nlp = {LANGUAGE: nlp}  # type: ignore[assignment]
     except CandorError:
         raise
     except Exception as e:  # noqa: BLE001 - any import/load failure gets one explained code

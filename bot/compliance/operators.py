@@ -31,7 +31,7 @@ class Operator(ABC):
             self.fail(sorted(unknown)[0], f"unknown; allowed: {sorted(self.allowed_params)}")
         self.validate(self.params)
 
-    def validate(self, params: Params) -> None:
+    def validate(self, params: Params) -> None:  # noqa: B027 - optional hook, default no-op
         """Raise E103 (via :meth:`fail`) on a bad parameter; default: nothing to check."""
 
     @abstractmethod

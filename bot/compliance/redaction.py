@@ -132,7 +132,7 @@ def redact_value(obj: T) -> T:
     if isinstance(obj, Mapping):
         return type(obj)({k: redact_value(v) for k, v in obj.items()})  # type: ignore[call-arg]
     if isinstance(obj, (list, tuple)):
-        return type(obj)(redact_value(v) for v in obj)  # type: ignore[return-value]
+        return type(obj)(redact_value(v) for v in obj)
     return obj
 
 

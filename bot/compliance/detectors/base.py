@@ -85,7 +85,8 @@ class PresidioDetector(Detector):
     def analyze(self, text: str, nlp_artifacts: NlpArtifacts | None = None) -> list[DetectorHit]:
         """Run the recognizer, apply :meth:`accept` and ``min_score``, convert to hits."""
         hits = []
-        for result in self.recognizer.analyze(text, [self.presidio_entity], nlp_artifacts):
+        entities = [self.presidio_entity]
+        for result in self.recognizer.analyze(text, entities, nlp_artifacts):  # type: ignore[arg-type]
             score = self.accept(text, result)
             if score is None or score < self.min_score:
                 continue

@@ -46,3 +46,53 @@ def test_generated_text_has_bank_facts_filled_in(domain: Domain) -> None:
     assert message is not None
     assert "{" not in message["text"]
     assert nlg.bank_facts["bank_phone"] in message["text"]
+
+
+def _tracker_after(domain: Domain, text: str, intent: str, detectors: tuple[str, ...] = ()) -> DialogueStateTracker:
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+
+    parse = {"text": text, "intent": {"name": intent, "confidence": 0.9},
+             "compliance": {"hits": [{"detector": d, "pattern_name": "p", "start": 0, "end": 4,
+                                      "score": 1.0} for d in detectors]}}
+    return DialogueStateTracker.from_events(
+        "t", [ActionExecuted("action_listen"), UserUttered(text, parse["intent"], parse_data=parse)],
+        domain.slots,
+    )
+
+
+def _faq_response(domain: Domain, prefix: str) -> str:
+    return next(name for name in domain.responses if name.startswith(prefix))
+
+
+def test_rates_answers_carry_the_disclaimer_and_its_rule(domain: Domain) -> None:
+    nlg = CandorNLG(domain=domain)
+    name = _faq_response(domain, "utter_faq/rates_")
+    message = asyncio.run(nlg.generate(name, _tracker_after(domain, "rates?", "faq"), "rest"))
+    assert message is not None
+    assert message["text"].endswith(
+        asyncio.run(nlg.generate("utter_disclaimer_rates", DialogueStateTracker("x", []), "rest"))["text"]
+    )
+    assert message["compliance_rules"] == ["rate-disclaimer"]
+
+
+def test_other_answers_carry_no_disclaimer(domain: Domain) -> None:
+    nlg = CandorNLG(domain=domain)
+    message = asyncio.run(nlg.generate("utter_greet", _tracker_after(domain, "hi", "greet"), "rest"))
+    assert message is not None
+    assert "not an offer" not in message["text"] and message["compliance_rules"] == []
+
+
+def test_the_first_answer_after_personal_data_starts_with_the_warning(domain: Domain) -> None:
+    nlg = CandorNLG(domain=domain)
+    tracker = _tracker_after(domain, "card 4111 1111 1111 1111 declined", "faq", ("pii.card_number.v1",))
+    message = asyncio.run(nlg.generate("utter_greet", tracker, "rest"))
+    assert message is not None
+    assert message["text"].startswith("Please don't share personal details")
+    assert message["compliance_rules"] == ["pii-redaction"]
+
+
+def test_the_rule_that_fired_this_turn_labels_every_message(domain: Domain) -> None:
+    nlg = CandorNLG(domain=domain)
+    tracker = _tracker_after(domain, "I want to complain", "complain")
+    message = asyncio.run(nlg.generate("utter_offer_human", tracker, "rest"))
+    assert message is not None and message["compliance_rules"] == ["complaint"]

@@ -1,0 +1,48 @@
+"""Rasa silently falls back to an in-memory tracker store when a class cannot be loaded;
+Candor's Rasa server must refuse to serve instead."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.errors import CandorError
+from bot.paths import PROJECT_ROOT, CandorHome, runtime_env
+from bot.services import product_env
+from bot.supervisor import ServiceSpec, Supervisor, candor_argv
+from tests.conftest import free_ports
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_misspelt_tracker_store_stops_the_server(
+    tmp_path: Path, trained_model: Path, test_home: CandorHome
+) -> None:
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(
+        (PROJECT_ROOT / "endpoints.yml").read_text().replace(
+            "RedactingSQLTrackerStore", "RedactingSQLTrackerStor"
+        )
+    )
+    ports = free_ports()
+    home = CandorHome(tmp_path / "home").ensure()
+    supervisor = Supervisor(product_env(runtime_env(home), ports), home.logs, PROJECT_ROOT)
+    spec = ServiceSpec(
+        "rasa",
+        candor_argv("serve", "rasa", "--model", str(trained_model), "--port", str(ports.rasa),
+                    "--endpoints", str(endpoints), "--credentials",
+                    str(PROJECT_ROOT / "credentials.yml")),
+        ports.url(ports.rasa, "/webhooks/rest/"),
+        startup_seconds=300,
+    )
+    try:  # it may answer for an instant before the after-start check stops it
+        code = supervisor.start(spec).process.wait(timeout=120)
+    except CandorError as err:
+        code = int(re.search(r"E005 rasa exited with code (-?\d+)", str(err))[1])  # type: ignore[index]
+    finally:
+        supervisor.stop()
+    assert code == 3
+    log = (home.logs / "rasa.log").read_text()
+    assert "E003 Refusing to serve: the tracker store Rasa created is InMemoryTrackerStore" in log

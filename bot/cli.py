@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.commands.run",
     "bot.commands.serve",
     "bot.commands.bench",
+    "bot.commands.csat",
     "bot.commands.rules",
 )
 

@@ -57,3 +57,28 @@ class Errors:
         "reply and a handoff offer instead."
     )
 
+    # E4xx: CSAT scoring, training, evaluation and calibration (bot/scoring/, candor csat).
+    E401 = (
+        "E401 {path}:{line}: {problem}. USS lines are ROLE<TAB>TEXT<TAB>ACTION<TAB>RATINGS with "
+        "ROLE USER or SYSTEM, USER ratings comma-separated integers 1-5, a blank line between "
+        "dialogues and `USER<TAB>OVERALL<TAB><TAB>RATINGS` last in each dialogue."
+    )
+    E402 = "E402 {path}: no dialogues found; is it a USS-format file (see E401)?"
+    E403 = (
+        "E403 CSAT model artefact {path}: {problem}. Retrain it with `candor csat train` "
+        "or point --model at a candor-csat-model JSON file."
+    )
+    E404 = "E404 Cannot fit the CSAT model: {problem}."
+    E405 = (
+        "E405 Cross-validation needs at least {needed} rated turns ({folds} folds); "
+        "the file has {have}."
+    )
+    E406 = "E406 Conversation {conversation_id!r} not found in the transcript database."
+    E407 = (
+        "E407 The transcript repository is unavailable ({cause}); use --input FILE.json to "
+        "score exported conversations instead."
+    )
+    E408 = (
+        "E408 Calibration needs at least {needed} conversations with both a predicted score "
+        "and a survey answer; found {have}."
+    )

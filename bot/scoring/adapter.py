@@ -1,0 +1,90 @@
+"""Thin adapter between stored/exported transcripts and the pure scoring core.
+
+Two sources, one shape: a JSON export (``--input FILE``), whose records are typed as
+``TypedDict`` because they cross a process boundary, and the transcript database, read only
+through ``bot.transcripts.repository`` (STYLE.md practice 11: only the repository touches the
+database). Nothing here computes a feature or a score.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, TypedDict
+
+from bot.errors import CandorError, Errors
+from bot.scoring.transcript import Conversation, Turn
+
+
+class TurnRecord(TypedDict, total=False):
+    role: str
+    text: str
+    intent: str | None
+    confidence: float | None
+    response: str | None
+    rule_ids: list[str]
+    latency_ms: float | None
+    timestamp: float | None
+
+
+class ConversationRecord(TypedDict, total=False):
+    conversation_id: str
+    ended: bool
+    turns: list[TurnRecord]
+    survey: int | None
+
+
+def turn_from_record(r: TurnRecord) -> Turn:
+    role = r.get("role", "")
+    return Turn(
+        role="bot" if role in ("bot", "assistant", "system") else "user",  # type: ignore[arg-type]
+        text=r.get("text") or "",
+        intent=r.get("intent"),
+        confidence=r.get("confidence"),
+        response=r.get("response"),
+        rule_ids=tuple(r.get("rule_ids") or ()),
+        latency_ms=r.get("latency_ms"),
+        timestamp=r.get("timestamp"),
+    )
+
+
+def conversation_from_record(r: ConversationRecord) -> Conversation:
+    return Conversation(
+        conversation_id=str(r["conversation_id"]),
+        turns=tuple(turn_from_record(t) for t in r.get("turns", [])),
+        ended=bool(r.get("ended", True)),
+    )
+
+
+def load_records(path: Path) -> list[ConversationRecord]:
+    """Read ``{"conversations": [...]}`` or a bare list from a JSON export."""
+    data: Any = json.loads(path.read_text(encoding="utf-8"))
+    records = data.get("conversations", []) if isinstance(data, dict) else data
+    return list(records)
+
+
+def repository() -> Any:
+    """The transcript repository module, or E407 saying how to work without it."""
+    try:
+        import bot.transcripts.repository as repo
+    except ImportError as e:
+        raise CandorError(Errors.E407.format(cause=e)) from None
+    return repo
+
+
+def db_conversations() -> list[tuple[Conversation, int | None]]:
+    """Every stored conversation with its survey answer (None when not answered)."""
+    repo = repository()
+    return [(conversation_from_record(r), r.get("survey")) for r in repo.csat_records()]
+
+
+def db_conversation(conversation_id: str) -> list[Conversation]:
+    """The one stored conversation (empty list when unknown)."""
+    repo = repository()
+    record = repo.csat_record(conversation_id)
+    return [conversation_from_record(record)] if record else []
+
+
+def db_save_scores(rows: list[dict[str, Any]]) -> int:
+    """Upsert scores keyed by (conversation, model version): re-running changes nothing."""
+    return int(repository().upsert_csat_scores(rows))

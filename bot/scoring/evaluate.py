@@ -1,0 +1,154 @@
+"""Validation on USS-format dialogue files: Spearman with a given model, and the paper's CV.
+
+Protocol of Sun et al. (SIGIR 2021), as in the authors' baseline code: every USER line is a
+sample in file order (the dialogue's OVERALL line included, as their loader does), labelled by
+majority vote; its input is the dialogue *before* that line (``context="before"``); the samples
+are cut into 10 contiguous blocks of ``n // 10`` (the remainder always trains), a model is fit
+on 9 and predicts the 10th, and the metrics are computed on the pooled predictions of all
+folds. We report standard, tie-aware metrics and, for a like-for-like comparison with the
+published table, the paper's own Spearman (ranks without tie correction) and "F1" formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from scipy.stats import spearmanr
+from sklearn.metrics import cohen_kappa_score, f1_score, recall_score
+
+from bot.errors import CandorError, Errors
+from bot.scoring.features import FEATURE_SET_V1, features
+from bot.scoring.fit import fit_ordinal
+from bot.scoring.model import CLASSES, CsatModel
+from bot.scoring.uss import UssDialogue
+
+Context = Literal["before", "through"]
+Progress = Callable[[Iterable[Any]], Iterable[Any]]
+
+
+def _identity(xs: Iterable[Any]) -> Iterable[Any]:
+    return xs
+
+
+@dataclass(frozen=True)
+class Samples:
+    """Feature matrix, labels, and which dialogue / whether OVERALL each row comes from."""
+
+    x: np.ndarray
+    y: np.ndarray
+    dialogue: np.ndarray
+    is_overall: np.ndarray
+
+
+def build_samples(
+    dialogues: list[UssDialogue],
+    names: tuple[str, ...] = FEATURE_SET_V1,
+    context: Context = "before",
+    include_overall: bool = True,
+    progress: Progress = _identity,
+) -> Samples:
+    """One row per rated USER line in file order (see the module docstring)."""
+    rows: list[tuple[float, ...]] = []
+    y: list[int] = []
+    dia: list[int] = []
+    overall: list[bool] = []
+    for i, d in enumerate(progress(dialogues)):
+        prefixes = d.conversation.turn_prefixes(include_user_turn=context == "through")
+        for prefix, label in zip(prefixes, d.turn_labels):
+            rows.append(features(prefix, names).values)
+            y.append(label)
+            dia.append(i)
+            overall.append(False)
+        if include_overall:
+            rows.append(features(d.conversation, names).values)
+            y.append(d.overall)
+            dia.append(i)
+            overall.append(True)
+    x = np.array(rows, dtype=float).reshape(len(rows), len(names))
+    return Samples(x, np.array(y, dtype=int), np.array(dia), np.array(overall, dtype=bool))
+
+
+def _spearman(a: np.ndarray, b: np.ndarray) -> float | None:
+    if len(a) < 2 or np.all(a == a[0]) or np.all(b == b[0]):
+        return None  # undefined for a constant series
+    return round(float(spearmanr(a, b).correlation), 4)
+
+
+def spearman_paper(x: list[int], y: list[int]) -> float | None:
+    """The published code's rho: rank = 1 + index in the sorted list, no tie correction."""
+    n = len(x)
+    if n < 2:
+        return None
+    rx = {v: i + 1 for i, v in reversed(list(enumerate(sorted(x))))}
+    ry = {v: i + 1 for i, v in reversed(list(enumerate(sorted(y))))}
+    d = sum((rx[a] - ry[b]) ** 2 for a, b in zip(x, y))
+    return round(1.0 - 6.0 * d / (n * (n * n - 1.0)), 4)
+
+
+def classification_metrics(pred: np.ndarray, label: np.ndarray) -> dict[str, float | None]:
+    """UAR, Cohen's kappa, Spearman, F1 of "dissatisfied" (rating <= 2), plus paper variants."""
+    bi_p, bi_l = (pred <= 2).astype(int), (label <= 2).astype(int)
+    tp = int(((bi_p == 1) & (bi_l == 1)).sum())
+    rec = tp / max(int(bi_l.sum()), 1)
+    prec = tp / max(int(bi_p.sum()), 1)
+    return {
+        "uar": round(float(recall_score(label, pred, labels=list(CLASSES), average="macro",
+                                        zero_division=0)), 4),
+        "kappa": round(float(cohen_kappa_score(label, pred)), 4)
+        if len(set(label) | set(pred)) > 1 else None,
+        "spearman": _spearman(pred, label),
+        "f1_dissatisfied": round(float(f1_score(bi_l, bi_p, zero_division=0)), 4),
+        "spearman_paper": spearman_paper(list(pred), list(label)),
+        "f1_dissatisfied_paper": round(2 * rec * prec / max(rec + prec, 1.0), 4),
+    }
+
+
+def evaluate_model(
+    dialogues: list[UssDialogue], model: CsatModel, context: Context = "before",
+    progress: Progress = _identity,
+) -> dict[str, Any]:
+    """Spearman of the model's expected rating vs labels, for turns and whole dialogues."""
+    s = build_samples(dialogues, model.features, context, True, progress)
+    pred = model.expected(s.x)
+    turns, whole = ~s.is_overall, s.is_overall
+    return {
+        "spearman_turns": _spearman(pred[turns], s.y[turns]),
+        "spearman_dialogues": _spearman(pred[whole], s.y[whole]),
+        "n_turns": int(turns.sum()),
+        "n_dialogues": int(whole.sum()),
+        "model_version": model.version,
+        "context": context,
+    }
+
+
+def cross_validate(
+    dialogues: list[UssDialogue], folds: int = 10, context: Context = "before",
+    names: tuple[str, ...] = FEATURE_SET_V1, progress: Progress = _identity,
+    fold_progress: Progress = _identity,
+) -> dict[str, Any]:
+    """The paper's contiguous-block CV (see the module docstring); 5-class predictions."""
+    s = build_samples(dialogues, names, context, True, progress)
+    n = len(s.y)
+    block = n // folds
+    if block < 1:
+        raise CandorError(Errors.E405.format(needed=folds, folds=folds, have=n))
+    preds, labels = [], []
+    for f in fold_progress(range(folds)):
+        test = np.zeros(n, dtype=bool)
+        test[block * f : block * (f + 1)] = True
+        model = fit_ordinal(s.x[~test], s.y[~test], names, version=f"cv-fold-{f}")
+        preds.append(model.predict_class(s.x[test]))
+        labels.append(s.y[test])
+    pred, label = np.concatenate(preds), np.concatenate(labels)
+    return {
+        **classification_metrics(pred, label),
+        "folds": folds,
+        "n_samples": int(n),
+        "n_predicted": int(len(pred)),
+        "label_counts": {str(k): int((label == k).sum()) for k in CLASSES},
+        "context": context,
+        "model": "ordinal logistic regression (balanced classes) over csat v1 features",
+    }

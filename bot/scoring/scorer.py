@@ -1,0 +1,98 @@
+"""``score(features, model) -> CsatScore``: the value, per-turn values and the explanation.
+
+Pure and deterministic: the same transcript and artefact always give the same score, so the
+batch command can rewrite scores idempotently and an explanation shown today matches the one
+stored last month for the same model version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.scoring.features import CsatFeatures, describe, features, short_name
+from bot.scoring.model import CsatModel
+from bot.scoring.transcript import Conversation
+
+TOP_FACTORS = 3
+MIN_CONTRIBUTION = 0.005
+"""Contributions smaller than this (rating points) are noise, not reasons."""
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One reason: a feature, its value here, and how many rating points it moved the score."""
+
+    feature: str
+    value: float
+    contribution: float
+    description: str
+
+
+@dataclass(frozen=True)
+class CsatScore:
+    """Predicted satisfaction 1..5 with its reasons."""
+
+    value: float
+    predicted_class: int
+    turn_scores: tuple[float, ...]
+    raising: tuple[Factor, ...]
+    lowering: tuple[Factor, ...]
+    model_version: str
+
+    def explanation(self) -> dict[str, list[dict[str, object]]]:
+        """JSON-ready explanation (stored with the score, shown by ``candor csat explain``)."""
+
+        def rows(fs: tuple[Factor, ...]) -> list[dict[str, object]]:
+            return [
+                {"feature": f.feature, "value": round(f.value, 4),
+                 "contribution": round(f.contribution, 4), "description": f.description}
+                for f in fs
+            ]
+
+        return {"raising": rows(self.raising), "lowering": rows(self.lowering)}
+
+
+def _matrix(vectors: list[CsatFeatures], model: CsatModel) -> np.ndarray:
+    for v in vectors:
+        if v.names != model.features:
+            missing = sorted(set(model.features) - set(v.names))
+            raise ValueError(f"features do not match model {model.version}: missing {missing}")
+    return np.array([v.values for v in vectors], dtype=float).reshape(len(vectors), -1)
+
+
+def score(
+    vector: CsatFeatures,
+    model: CsatModel,
+    turn_vectors: tuple[CsatFeatures, ...] = (),
+    top: int = TOP_FACTORS,
+) -> CsatScore:
+    """Score one feature vector; ``turn_vectors`` (one per user turn) give the per-turn scores."""
+    x = _matrix([vector], model)
+    value = float(model.expected(x)[0])
+    contributions = model.contributions(x)[0]
+    factors = [
+        Factor(short_name(n), float(v), float(c), describe(n))
+        for n, v, c in zip(model.features, vector.values, contributions)
+    ]
+    raising = sorted((f for f in factors if f.contribution > MIN_CONTRIBUTION),
+                     key=lambda f: (-f.contribution, f.feature))
+    lowering = sorted((f for f in factors if f.contribution < -MIN_CONTRIBUTION),
+                      key=lambda f: (f.contribution, f.feature))
+    turns = model.expected(_matrix(list(turn_vectors), model)) if turn_vectors else []
+    return CsatScore(
+        value=round(value, 4),
+        predicted_class=int(model.predict_class(x)[0]),
+        turn_scores=tuple(round(float(t), 4) for t in turns),
+        raising=tuple(raising[:top]),
+        lowering=tuple(lowering[:top]),
+        model_version=model.version,
+    )
+
+
+def score_conversation(conversation: Conversation, model: CsatModel) -> CsatScore:
+    """Features of the whole conversation and of each user-turn prefix, then :func:`score`."""
+    whole = features(conversation, model.features)
+    per_turn = tuple(features(p, model.features) for p in conversation.turn_prefixes())
+    return score(whole, model, per_turn)

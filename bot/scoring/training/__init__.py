@@ -1,0 +1,1 @@
+"""Training data for the shipped CSAT model (synthetic, written by this project)."""

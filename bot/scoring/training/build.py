@@ -1,0 +1,50 @@
+"""Turning labelled dialogues into a fitted artefact (pure: data in, :class:`CsatModel` out).
+
+The shipped model learns from both levels at once: every user-turn prefix with that turn's
+label (the customer's own words included, as Candor scores live turns) and every whole
+conversation with its overall rating, so one weight vector serves per-turn and per-conversation
+scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from bot.scoring.evaluate import Context, Progress, _identity, build_samples
+from bot.scoring.features import FEATURE_SET_V1, features
+from bot.scoring.fit import fit_ordinal
+from bot.scoring.model import CsatModel
+from bot.scoring.transcript import Conversation
+from bot.scoring.uss import UssDialogue
+
+Labelled = tuple[Conversation, tuple[int, ...], int]
+
+
+def labelled_from_uss(dialogues: Sequence[UssDialogue]) -> list[Labelled]:
+    return [(d.conversation, d.turn_labels, d.overall) for d in dialogues]
+
+
+def train_model(
+    labelled: Sequence[Labelled],
+    version: str,
+    trained_on: dict[str, Any],
+    names: tuple[str, ...] = FEATURE_SET_V1,
+    context: Context = "through",
+    progress: Progress = _identity,
+) -> CsatModel:
+    """Fit on turn prefixes and whole conversations of ``labelled``."""
+    dialogues = [
+        UssDialogue(conv, labels, overall, 0) for conv, labels, overall in labelled
+    ]
+    s = build_samples(dialogues, names, context, True, progress)
+    info = {**trained_on, "samples": int(len(s.y)), "context": context,
+            "label_counts": {str(k): int((s.y == k).sum()) for k in range(1, 6)}}
+    return fit_ordinal(s.x, s.y, names, version=version, trained_on=info)
+
+
+def feature_matrix(conversations: Sequence[Conversation], names: tuple[str, ...]) -> np.ndarray:
+    """Whole-conversation features, one row each."""
+    return np.array([features(c, names).values for c in conversations], dtype=float)

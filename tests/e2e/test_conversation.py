@@ -88,3 +88,13 @@ def test_a_refused_message_does_not_break_the_conversation(product: Ports) -> No
     chat >> "hi"
     post_json(chat.url, {"sender": chat.sender, "message": "x" * 5000})
     assert responses(chat >> "how do I activate my card")[-1] == "utter_faq/card_activate"
+
+
+def test_two_stage_fallback_offers_topics_then_a_person(product: Ports) -> None:
+    chat = Chat(product)
+    chat >> "hi"
+    first = chat >> "blorp zinga quux wibble"
+    assert first[-1]["metadata"]["response"] == "utter_ask_rephrase"
+    assert 1 <= len(first[-1]["buttons"]) <= 3
+    second = chat >> "flibber jabber snorkel"
+    assert second[-1]["metadata"]["response"] == "utter_offer_human"

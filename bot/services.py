@@ -49,6 +49,8 @@ def product_env(base: Mapping[str, str], ports: Ports) -> dict[str, str]:
     env = dict(base)
     env["CANDOR_ACTION_URL"] = action_url(ports)
     env.setdefault("CANDOR_RASA_TOKEN", secrets.token_urlsafe(24))
+    # Where browsers reach Rasa: the console renders it into the widget's data-server-url.
+    env.setdefault("CANDOR_RASA_PUBLIC_URL", ports.url(ports.rasa))
     return env
 
 

@@ -1,11 +1,65 @@
-"""The console web app (its own process and port, never mounted on the public bot endpoint)."""
+"""The console web app (its own process and port, never mounted on the public bot endpoint).
+
+Besides the review and studio pages (other modules), it serves the customer-facing widget:
+
+* ``/widget/candor-widget.js`` and ``/widget/candor-widget.css``: the widget's static files,
+  plain JavaScript and CSS a bank embeds with one ``<script>`` tag (no build step, no CDN);
+* ``/demo``: a fictional bank's home page ("Northwind Bank") embedding the widget;
+* ``POST /api/survey``: the widget's end-of-chat rating (:mod:`bot.web.survey`).
+
+Every response carries strict security headers (:mod:`bot.web.security`): no inline script,
+``connect-src`` limited to the console and the Rasa server named by ``CANDOR_RASA_PUBLIC_URL``.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse
-from starlette.routing import Route
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from bot.channels.validation import max_message_chars
+from bot.web.security import SecurityHeadersMiddleware, origin_of
+from bot.web.survey import submit_survey
+from bot.web.survey_store import default_url
+
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))  # autoescapes .html
+
+DEFAULT_RASA_PUBLIC_URL = "http://127.0.0.1:5005"
+
+
+@dataclass(frozen=True)
+class ConsoleSettings:
+    """What the console needs to know about the rest of Candor."""
+
+    #: Where browsers reach the Rasa server (rendered into the widget's ``data-server-url``).
+    rasa_public_url: str = DEFAULT_RASA_PUBLIC_URL
+    #: The server's message limit, mirrored by the widget's input cap.
+    max_message_chars: int = 2000
+    #: SQLAlchemy URL of the survey store.
+    survey_db_url: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> "ConsoleSettings":
+        """``CANDOR_RASA_PUBLIC_URL``, ``CANDOR_MAX_MESSAGE_CHARS``, ``CANDOR_HOME``."""
+        url = env.get("CANDOR_RASA_PUBLIC_URL") or DEFAULT_RASA_PUBLIC_URL
+        if not origin_of(url):
+            raise ValueError(f"CANDOR_RASA_PUBLIC_URL must be an http(s) URL, not {url!r}.")
+        return cls(
+            rasa_public_url=url.rstrip("/"),
+            max_message_chars=max_message_chars(),
+            survey_db_url=default_url(),
+        )
 
 
 async def health(request: Request) -> JSONResponse:
@@ -15,9 +69,43 @@ async def health(request: Request) -> JSONResponse:
 
 async def home(request: Request) -> HTMLResponse:
     """Placeholder landing page until the review and studio pages land."""
-    return HTMLResponse("<!doctype html><title>Candor console</title><h1>Candor console</h1>")
+    return HTMLResponse(
+        "<!doctype html><html lang=en><title>Candor console</title><h1>Candor console</h1>"
+        '<p><a href="/demo">Widget demo (Northwind Bank)</a></p></html>'
+    )
 
 
-def create_app() -> Starlette:
-    """Build the console application."""
-    return Starlette(routes=[Route("/", home), Route("/health", health)])
+async def demo(request: Request) -> Response:
+    """A fictional bank's home page with the widget embedded by one script tag."""
+    settings: ConsoleSettings = request.app.state.settings
+    return TEMPLATES.TemplateResponse(
+        request,
+        "demo.html",
+        {
+            "server_url": settings.rasa_public_url,
+            "max_chars": settings.max_message_chars,
+            "widget_src": "/widget/candor-widget.js",
+        },
+    )
+
+
+def create_app(settings: ConsoleSettings | None = None) -> Starlette:
+    """Build the console application (settings from the environment by default)."""
+    settings = settings or ConsoleSettings.from_env()
+    app = Starlette(
+        routes=[
+            Route("/", home),
+            Route("/health", health),
+            Route("/demo", demo),
+            Route("/api/survey", submit_survey, methods=["POST"]),
+            Mount("/widget", StaticFiles(directory=str(STATIC / "widget")), name="widget"),
+            Mount("/static", StaticFiles(directory=str(STATIC / "site")), name="static"),
+        ],
+        middleware=[
+            Middleware(
+                SecurityHeadersMiddleware, connect_origins=[origin_of(settings.rasa_public_url)]
+            )
+        ],
+    )
+    app.state.settings = settings
+    return app

@@ -1,0 +1,145 @@
+"""The widget's end-of-chat survey: ``POST /api/survey`` (the CSAT issue's survey answer).
+
+Body (a JSON object, nothing else)::
+
+    {"sender": "<the chat's sender id>", "rating": 1-5, "comment": "optional, <= 1000 chars"}
+
+Refusals are JSON errors in the same shape as the bot channels' (``{"error": {"code",
+"message"}}``) and never quote what the customer wrote:
+
+=====  ======  ===========================================================
+400    E601    body is not a JSON object, or has fields other than the three
+400    E602    ``sender`` missing or not a valid chat id
+400    E603    ``rating`` missing or not a whole number from 1 to 5
+400    E604    ``comment`` not a string, or longer than 1000 characters
+409    E605    this conversation already has a survey answer
+413    E606    body larger than 8 KiB
+503    E607    the answer could not be stored (nothing raw was written); resend
+=====  ======  ===========================================================
+
+The comment is free text, so it is redacted (the same PII redaction as the transcripts)
+before it is stored; if redaction fails the answer is refused with E607 rather than stored raw.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from bot.channels.validation import SENDER_ID
+from bot.web.survey_store import DuplicateSurvey, record_survey
+
+logger = logging.getLogger(__name__)
+
+MAX_COMMENT_CHARS = 1000
+MAX_BODY_BYTES = 8192
+FIELDS = frozenset({"sender", "rating", "comment"})
+
+
+class SurveyBody(TypedDict, total=False):
+    """What the widget posts (a process-boundary JSON shape)."""
+
+    sender: str
+    rating: int
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class SurveyAnswer:
+    """A validated survey answer; ``comment`` is ``None`` when the customer left none."""
+
+    sender: str
+    rating: int
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class SurveyError(Exception):
+    """A refused survey request: stable code, short explanation, HTTP status."""
+
+    code: str
+    reason: str
+    status: int = 400
+
+    def response(self) -> JSONResponse:
+        return JSONResponse({"error": {"code": self.code, "message": self.reason}}, self.status)
+
+
+def parse_survey(body: Any) -> SurveyAnswer:
+    """Validate a decoded JSON body; raise :class:`SurveyError` on the first problem."""
+    if not isinstance(body, dict):
+        raise SurveyError("E601", "The body must be a JSON object.")
+    unknown = sorted(set(body) - FIELDS)
+    if unknown:
+        raise SurveyError("E601", f"Unknown field(s): {', '.join(unknown)}. Allowed: "
+                                  "sender, rating, comment.")
+    sender = body.get("sender")
+    if not isinstance(sender, str) or not SENDER_ID.match(sender):
+        raise SurveyError(
+            "E602", "`sender` must be the chat's id: 1-128 letters, digits, '_', '.', ':' or '-'."
+        )
+    rating = body.get("rating")
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise SurveyError("E603", "`rating` must be a whole number from 1 to 5.")
+    comment = body.get("comment")
+    if comment is not None and not isinstance(comment, str):
+        raise SurveyError("E604", "`comment` must be a string (or left out).")
+    if comment is not None and len(comment) > MAX_COMMENT_CHARS:
+        raise SurveyError(
+            "E604", f"`comment` is {len(comment)} characters; the limit is {MAX_COMMENT_CHARS}."
+        )
+    comment = (comment or "").strip() or None
+    return SurveyAnswer(sender=sender, rating=rating, comment=comment)
+
+
+async def read_json(request: Request) -> Any:
+    """The request body as JSON, refusing oversize bodies before decoding them."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise SurveyError("E606", f"The body is larger than {MAX_BODY_BYTES} bytes.", 413)
+    raw = await request.body()
+    if len(raw) > MAX_BODY_BYTES:
+        raise SurveyError("E606", f"The body is larger than {MAX_BODY_BYTES} bytes.", 413)
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise SurveyError("E601", "The body must be a JSON object.") from None
+
+
+def redacted(answer: SurveyAnswer) -> SurveyAnswer:
+    """The answer with PII removed from its comment (imported lazily: spaCy is heavy)."""
+    if answer.comment is None:
+        return answer
+    from bot.compliance.redaction import redact_text
+
+    return SurveyAnswer(answer.sender, answer.rating, redact_text(answer.comment))
+
+
+def store_survey(answer: SurveyAnswer, url: str) -> int:
+    """The one call that stores an answer (see :mod:`bot.web.survey_store`)."""
+    return record_survey(answer.sender, answer.rating, answer.comment, url=url)
+
+
+async def submit_survey(request: Request) -> JSONResponse:
+    """``POST /api/survey``: validate, redact, store; 201 with the stored id."""
+    try:
+        answer = parse_survey(await read_json(request))
+    except SurveyError as err:
+        return err.response()
+    try:
+        clean = await run_in_threadpool(redacted, answer)
+        survey_id = await run_in_threadpool(
+            store_survey, clean, request.app.state.settings.survey_db_url
+        )
+    except DuplicateSurvey:
+        return SurveyError("E605", "This conversation has already been rated.", 409).response()
+    except Exception as err:  # the kind of failure only: the comment may hold personal data
+        logger.error("E607 Storing a survey for %s failed: %r", answer.sender, type(err))
+        return SurveyError("E607", "The answer could not be stored; please resend.", 503).response()
+    return JSONResponse({"id": survey_id, "sender": answer.sender, "rating": answer.rating}, 201)

@@ -2,8 +2,9 @@
 
 Every file written at run time lives under one directory, ``CANDOR_HOME`` (``./var`` by default),
 so an operator can back up, inspect or wipe a deployment in one place. Libraries that would
-otherwise write to ``~`` (Rasa's telemetry config and training cache, TensorFlow, matplotlib,
-tldextract) are pointed inside it by :func:`runtime_env`.
+otherwise write to ``~`` (Rasa's telemetry config and training cache, TensorFlow/Keras,
+matplotlib, tldextract, Hugging Face) are pointed inside it by :func:`runtime_env`; ``HOME``
+itself is moved too, because Rasa builds its global config path from ``~`` at import time.
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ def runtime_env(home: CandorHome, base: "dict[str, str] | None" = None) -> dict[
     env.update(
         {
             "CANDOR_HOME": str(home.root),
+            "HOME": str(cache / "home"),
+            "KERAS_HOME": str(cache / "keras"),
             "RASA_TELEMETRY_ENABLED": "false",
             "RASA_CACHE_DIRECTORY": str(cache / "rasa"),
             "XDG_CONFIG_HOME": str(cache / "config"),

@@ -22,5 +22,6 @@ def test_child_processes_keep_their_caches_inside_home(tmp_path: Path) -> None:
     env = runtime_env(home, base={"PATH": "/bin"})
     assert env["RASA_TELEMETRY_ENABLED"] == "false"
     assert env["HF_HUB_OFFLINE"] == "1"
-    for key in ("RASA_CACHE_DIRECTORY", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "MPLCONFIGDIR"):
+    for key in ("HOME", "KERAS_HOME", "RASA_CACHE_DIRECTORY", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
+                "MPLCONFIGDIR", "HF_HOME"):
         assert Path(env[key]).is_relative_to(tmp_path), key

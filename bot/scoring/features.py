@@ -53,7 +53,9 @@ def short_name(name: str) -> str:
 
 
 def describe(name: str) -> str:
-    """First docstring line of a registered extractor."""
+    """First docstring line of a registered extractor (the short name for unknown ones)."""
+    if name not in registry.csat_features:
+        return short_name(name)
     doc = getattr(registry.csat_features.get(name), "__doc__", None) or ""
     return doc.strip().splitlines()[0] if doc.strip() else short_name(name)
 

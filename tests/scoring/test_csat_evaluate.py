@@ -1,0 +1,79 @@
+"""Evaluation: metrics, the paper's CV protocol and Spearman with the shipped model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.errors import CandorError
+from bot.scoring.evaluate import (
+    build_samples,
+    classification_metrics,
+    cross_validate,
+    evaluate_model,
+    spearman_paper,
+)
+from bot.scoring.model import load_model
+from bot.scoring.uss import parse_uss
+from csat_helpers import USS_FIXTURE
+
+DIALOGUES = parse_uss(USS_FIXTURE.read_text(encoding="utf-8"), str(USS_FIXTURE))
+
+
+def test_metrics_of_a_perfect_prediction() -> None:
+    y = np.array([1, 2, 3, 4, 5, 3])
+    m = classification_metrics(y, y)
+    assert m["uar"] == 1.0 and m["kappa"] == 1.0 and m["spearman"] == 1.0
+    assert m["f1_dissatisfied"] == 1.0 and m["f1_dissatisfied_paper"] == 1.0
+
+
+# fmt: off
+@pytest.mark.parametrize("pred, label, uar, f1", [
+    ([3, 3, 3, 3], [1, 3, 3, 5], 0.2, 0.0),          # majority class: 1 of 5 recalls
+    ([1, 1, 3, 3], [1, 2, 3, 4], 0.4, 1.0),           # 2 is "dissatisfied" too
+    ([1, 3, 3, 3], [1, 2, 3, 4], 0.4, 2 / 3),
+])
+# fmt: on
+def test_uar_over_five_classes_and_dissatisfied_f1(
+    pred: list[int], label: list[int], uar: float, f1: float
+) -> None:
+    m = classification_metrics(np.array(pred), np.array(label))
+    assert m["uar"] == pytest.approx(uar, abs=1e-4)
+    assert m["f1_dissatisfied"] == pytest.approx(f1, abs=1e-4)
+
+
+def test_constant_prediction_has_no_spearman() -> None:
+    assert classification_metrics(np.array([3, 3]), np.array([2, 4]))["spearman"] is None
+
+
+def test_paper_spearman_uses_min_ranks_without_tie_correction() -> None:
+    assert spearman_paper([1, 2, 3], [1, 2, 3]) == 1.0
+    assert spearman_paper([1, 2, 3], [3, 2, 1]) == -1.0
+    assert spearman_paper([1, 1, 2], [1, 2, 2]) == pytest.approx(1 - 6 * 2 / 24)
+
+
+def test_samples_follow_the_paper_loader() -> None:
+    s = build_samples(DIALOGUES)
+    turns = sum(len(d.turn_labels) for d in DIALOGUES)
+    assert len(s.y) == turns + len(DIALOGUES) and s.is_overall.sum() == len(DIALOGUES)
+    assert list(s.dialogue) == sorted(s.dialogue)
+    first_before = build_samples(DIALOGUES[:1], context="before").x[0]
+    assert not first_before.any()  # nothing has been said before the first user line
+
+
+def test_evaluate_with_the_shipped_model() -> None:
+    result = evaluate_model(DIALOGUES, load_model())
+    assert set(result) >= {"spearman_turns", "spearman_dialogues", "n_turns", "n_dialogues"}
+    assert result["spearman_dialogues"] > 0.3
+
+
+def test_ten_fold_cv_reports_the_paper_keys() -> None:
+    result = cross_validate(DIALOGUES, folds=10)
+    assert set(result) >= {"uar", "kappa", "spearman", "f1_dissatisfied"}
+    assert result["n_predicted"] == (result["n_samples"] // 10) * 10
+    assert cross_validate(DIALOGUES, folds=10) == result  # deterministic
+
+
+def test_cv_needs_enough_samples() -> None:
+    with pytest.raises(CandorError, match="E405"):
+        cross_validate(DIALOGUES[:1], folds=10)

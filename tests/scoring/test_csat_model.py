@@ -1,0 +1,138 @@
+"""The ordinal model: fitting, the JSON artefact, scores and their explanations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.errors import CandorError
+from bot.scoring.fit import fit_ordinal
+from bot.scoring.model import DEFAULT_MODEL_PATH, CsatModel, from_json, load_model, to_json
+from bot.scoring.scorer import score, score_conversation
+from bot.scoring.features import features
+from csat_helpers import b, conv, u
+
+NAMES = ("good", "bad")
+
+
+def toy_model() -> CsatModel:
+    """Ratings rise with ``good`` and fall with ``bad``."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 1, size=(300, 2))
+    latent = 4 * x[:, 0] - 4 * x[:, 1]
+    y = np.digitize(latent, [-2, -0.7, 0.7, 2]) + 1
+    return fit_ordinal(x, y, NAMES, version="toy-v1", alpha=0.001)
+
+
+def test_fit_learns_the_sign_of_each_feature() -> None:
+    model = toy_model()
+    assert model.weights[0] > 0 > model.weights[1]
+    assert list(model.thresholds) == sorted(model.thresholds)
+
+
+def test_fit_is_deterministic() -> None:
+    assert to_json(toy_model()) == to_json(toy_model())
+
+
+def test_probabilities_sum_to_one_and_expected_is_in_range() -> None:
+    model = toy_model()
+    x = np.array([[0.0, 1.0], [0.5, 0.5], [1.0, 0.0]])
+    assert np.allclose(model.proba(x).sum(axis=1), 1.0)
+    value = model.expected(x)
+    assert np.all((value >= 1) & (value <= 5)) and value[0] < value[1] < value[2]
+    assert list(model.predict_class(x)) == [1, 3, 5]
+
+
+# fmt: off
+@pytest.mark.parametrize("x, y, match", [
+    (np.zeros((0, 2)), np.zeros(0), "E404"),
+    (np.zeros((3, 2)), np.array([1, 2, 6]), "E404.*1..5"),
+    (np.zeros((3, 3)), np.array([1, 2, 3]), "E404"),
+])
+# fmt: on
+def test_fit_rejects_bad_input(x: np.ndarray, y: np.ndarray, match: str) -> None:
+    with pytest.raises(CandorError, match=match):
+        fit_ordinal(x, y, NAMES)
+
+
+def test_artefact_round_trips() -> None:
+    model = toy_model()
+    again = from_json(to_json(model))
+    x = np.array([[0.3, 0.6]])
+    assert again.features == model.features
+    assert np.allclose(again.expected(x), model.expected(x), atol=1e-4)
+
+
+# fmt: off
+@pytest.mark.parametrize("text, match", [
+    ("not json", "E403"),
+    ('{"format": "other"}', "E403.*candor-csat-model"),
+    ('{"format": "candor-csat-model", "version": "x", "features": ["a"], "mean": [0],'
+     ' "scale": [1], "weights": [1, 2], "thresholds": [0, 1, 2, 3]}', "E403.*lengths"),
+    ('{"format": "candor-csat-model", "version": "x", "features": ["a"], "mean": [0],'
+     ' "scale": [1], "weights": [1], "thresholds": [0]}', "E403.*thresholds"),
+])
+# fmt: on
+def test_bad_artefacts_are_named(text: str, match: str) -> None:
+    with pytest.raises(CandorError, match=match):
+        from_json(text)
+
+
+def test_missing_artefact(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(CandorError, match="E403.*not found"):
+        load_model(tmp_path / "none.json")
+
+
+def test_explanation_names_the_factors() -> None:
+    model = toy_model()
+    from bot.scoring.features import CsatFeatures
+
+    s = score(CsatFeatures(NAMES, (0.9, 0.9)), model)
+    assert [f.feature for f in s.raising] == ["good"]
+    assert [f.feature for f in s.lowering] == ["bad"]
+    assert s.raising[0].contribution > 0 > s.lowering[0].contribution
+    assert s.explanation()["raising"][0]["feature"] == "good"
+
+
+def test_score_rejects_vectors_of_another_model() -> None:
+    from bot.scoring.features import CsatFeatures
+
+    with pytest.raises(ValueError, match="missing"):
+        score(CsatFeatures(("other",), (1.0,)), toy_model())
+
+
+SHIPPED = load_model()
+HAPPY = conv(u("I lost my card"), b("Frozen; a new one is on its way."), u("great, thanks!"))
+LOOP = conv(
+    u("change my pin"), b("Sorry, I didn't understand.", "utter_default"),
+    u("change my pin!!"), b("Sorry, I didn't understand.", "utter_default"),
+    u("this is useless, I already told you"),
+)
+REFUSED = conv(u("I want a human"), b("I can help here."), u("no, a PERSON please!!"))
+
+
+def test_shipped_model_covers_the_v1_features() -> None:
+    assert SHIPPED.version == "csat-v1" and SHIPPED.trained_on["source"] == "synthetic"
+    assert DEFAULT_MODEL_PATH.stat().st_size < 10_000
+
+
+# fmt: off
+@pytest.mark.parametrize("better, worse", [(HAPPY, LOOP), (HAPPY, REFUSED)])
+# fmt: on
+def test_shipped_model_orders_obvious_cases(better: object, worse: object) -> None:
+    assert score_conversation(better, SHIPPED).value > score_conversation(worse, SHIPPED).value
+
+
+def test_scores_have_one_value_per_user_turn_and_reasons() -> None:
+    s = score_conversation(LOOP, SHIPPED)
+    assert len(s.turn_scores) == 3 and s.turn_scores[-1] < s.turn_scores[0]
+    assert 1.0 <= s.value <= 2.5
+    lowering = {f.feature for f in s.lowering}
+    assert lowering & {"frustration_total", "last_fallback", "fallback_rate", "repetition_max"}
+    assert score_conversation(LOOP, SHIPPED) == s  # deterministic
+
+
+def test_happy_conversation_is_raised_by_thanks() -> None:
+    s = score_conversation(HAPPY, SHIPPED)
+    assert s.value >= 4.0 and "thanks" in {f.feature for f in s.raising}
+    assert features(HAPPY, SHIPPED.features).as_dict()["csat.thanks.v1"] == 1.0

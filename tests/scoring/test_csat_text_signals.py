@@ -1,0 +1,62 @@
+"""Customer-word signals: VADER sentiment, frustration cues, thanks, closure, similarity."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.scoring import text_signals as ts
+
+# fmt: off
+@pytest.mark.parametrize("text, sign", [
+    ("thanks, that really helped!", 1),
+    ("this is useless and awful", -1),
+    ("what is my balance", 0),
+    ("", 0),
+])
+# fmt: on
+def test_sentiment_sign(text: str, sign: int) -> None:
+    value = ts.sentiment(text)
+    assert -1.0 <= value <= 1.0
+    assert (value > 0.05) - (value < -0.05) == sign
+
+
+# fmt: off
+@pytest.mark.parametrize("text, cues", [
+    ("how do I reset my PIN", 0.0),              # acronyms are not shouting
+    ("I already told you that", 1.0),
+    ("still not working??", 2.0),                 # phrase + repeated punctuation
+    ("WHY is this so SLOW", 2.0),                 # two shouted words
+    ("you're not listening, this is useless!!", 3.0),
+])
+# fmt: on
+def test_frustration_cues(text: str, cues: float) -> None:
+    assert ts.frustration(text) == cues
+
+
+# fmt: off
+@pytest.mark.parametrize("fn, text, expected", [
+    (ts.thanks, "cheers, sorted", True),
+    (ts.thanks, "they took my card", False),
+    (ts.closure, "perfect, bye", True),
+    (ts.closure, "ok", True),
+    (ts.closure, "ok but it still fails", False),
+    (ts.correction, "no, that's not what I asked", True),
+    (ts.correction, "I know the answer", False),
+    (ts.asks_for_human, "can I talk to a real person", True),
+    (ts.asks_for_human, "I need a new card", False),
+])
+# fmt: on
+def test_boolean_signals(fn: object, text: str, expected: bool) -> None:
+    assert fn(text) is expected  # type: ignore[operator]
+
+
+# fmt: off
+@pytest.mark.parametrize("a, b, low, high", [
+    ("why is my card blocked", "card blocked why", 0.59, 1.0),   # reordered rephrasing
+    ("change my pin", "change my pinn", 0.9, 1.0),               # typo repeat
+    ("lost my card", "what are your opening hours", 0.0, 0.4),
+    ("", "anything", 0.0, 0.0),
+])
+# fmt: on
+def test_similarity(a: str, b: str, low: float, high: float) -> None:
+    assert low <= ts.similarity(a, b) <= high

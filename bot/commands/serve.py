@@ -57,5 +57,7 @@ def serve_console(args: argparse.Namespace) -> int:
 
     from bot.web.app import create_app
 
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    # ws="none": the console serves no websockets, and uvicorn's auto-detected websockets
+    # implementation needs a newer `websockets` than Rasa pins (ImportError at start-up).
+    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info", ws="none")
     return 0

@@ -37,7 +37,7 @@ class ConversationRecord(TypedDict, total=False):
 def turn_from_record(r: TurnRecord) -> Turn:
     role = r.get("role", "")
     return Turn(
-        role="bot" if role in ("bot", "assistant", "system") else "user",  # type: ignore[arg-type]
+        role="bot" if role in ("bot", "assistant", "system") else "user",
         text=r.get("text") or "",
         intent=r.get("intent"),
         confidence=r.get("confidence"),

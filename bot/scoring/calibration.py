@@ -18,6 +18,8 @@ from bot.errors import CandorError, Errors
 
 MIN_PAIRS = 5
 
+Floats = Sequence[float] | np.ndarray
+
 
 @dataclass(frozen=True)
 class Calibration:
@@ -26,12 +28,12 @@ class Calibration:
     x: tuple[float, ...]
     y: tuple[float, ...]
 
-    def apply(self, predicted: Sequence[float]) -> np.ndarray:
+    def apply(self, predicted: Floats) -> np.ndarray:
         """Map raw predictions to calibrated ones (clipped to the knots' range)."""
         return np.interp(np.asarray(predicted, dtype=float), self.x, self.y)
 
 
-def fit_calibration(predicted: Sequence[float], surveyed: Sequence[float]) -> Calibration:
+def fit_calibration(predicted: Floats, surveyed: Floats) -> Calibration:
     """Fit on ``(predicted, surveyed)`` pairs; E408 when there are too few."""
     if len(predicted) < MIN_PAIRS or len(predicted) != len(surveyed):
         raise CandorError(Errors.E408.format(needed=MIN_PAIRS, have=len(predicted)))
@@ -41,14 +43,16 @@ def fit_calibration(predicted: Sequence[float], surveyed: Sequence[float]) -> Ca
                        tuple(float(v) for v in iso.y_thresholds_))
 
 
-def mae(predicted: Sequence[float], surveyed: Sequence[float]) -> float:
+def mae(predicted: Floats, surveyed: Floats) -> float:
     """Mean absolute error in rating points."""
     return float(np.mean(np.abs(np.asarray(predicted, float) - np.asarray(surveyed, float))))
 
 
-def ece(predicted: Sequence[float], surveyed: Sequence[float]) -> float:
-    """Expected calibration error: predictions binned to the nearest rating, the
-    count-weighted gap between mean prediction and mean survey answer per bin."""
+def ece(predicted: Floats, surveyed: Floats) -> float:
+    """Expected calibration error over predictions binned to the nearest rating.
+
+    The count-weighted gap between mean prediction and mean survey answer per bin.
+    """
     p, s = np.asarray(predicted, float), np.asarray(surveyed, float)
     bins = np.clip(np.rint(p), 1, 5)
     total = 0.0
@@ -68,7 +72,7 @@ def _cv_predictions(p: np.ndarray, s: np.ndarray, folds: int) -> np.ndarray:
 
 
 def calibration_report(
-    predicted: Sequence[float], surveyed: Sequence[float], folds: int = 5
+    predicted: Floats, surveyed: Floats, folds: int = 5
 ) -> tuple[Calibration, dict[str, float | int | None]]:
     """Fit on all pairs; report MAE and ECE before, after (in sample) and after (K-fold)."""
     p, s = np.asarray(predicted, float), np.asarray(surveyed, float)

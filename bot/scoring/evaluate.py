@@ -57,7 +57,7 @@ def build_samples(
     overall: list[bool] = []
     for i, d in enumerate(progress(dialogues)):
         prefixes = d.conversation.turn_prefixes(include_user_turn=context == "through")
-        for prefix, label in zip(prefixes, d.turn_labels):
+        for prefix, label in zip(prefixes, d.turn_labels, strict=True):
             rows.append(features(prefix, names).values)
             y.append(label)
             dia.append(i)
@@ -84,7 +84,7 @@ def spearman_paper(x: list[int], y: list[int]) -> float | None:
         return None
     rx = {v: i + 1 for i, v in reversed(list(enumerate(sorted(x))))}
     ry = {v: i + 1 for i, v in reversed(list(enumerate(sorted(y))))}
-    d = sum((rx[a] - ry[b]) ** 2 for a, b in zip(x, y))
+    d = sum((rx[a] - ry[b]) ** 2 for a, b in zip(x, y, strict=True))
     return round(1.0 - 6.0 * d / (n * (n * n - 1.0)), 4)
 
 

@@ -39,7 +39,7 @@ class CsatFeatures:
     values: tuple[float, ...]
 
     def as_dict(self) -> dict[str, float]:
-        return dict(zip(self.names, self.values))
+        return dict(zip(self.names, self.values, strict=True))
 
 
 def feature(name: str) -> Callable[[Extractor], Extractor]:
@@ -93,7 +93,7 @@ def _mean(xs: list[float]) -> float:
 
 
 def _consecutive_similarities(turns: tuple[Turn, ...]) -> list[float]:
-    return [ts.similarity(a.text, b.text) for a, b in zip(turns, turns[1:])]
+    return [ts.similarity(a.text, b.text) for a, b in zip(turns, turns[1:], strict=False)]
 
 
 def _handoff_requests(c: Conversation) -> list[int]:

@@ -20,7 +20,7 @@ K = len(CLASSES)
 
 
 def _thresholds(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """theta from (c0, log increments) and d theta / d c (strictly increasing by design)."""
+    """Theta from (c0, log increments) and d theta / d c (strictly increasing by design)."""
     inc = np.exp(c[1:])
     theta = c[0] + np.concatenate([[0.0], np.cumsum(inc)])
     jac = np.zeros((K - 1, K - 1))

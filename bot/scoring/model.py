@@ -57,14 +57,17 @@ class CsatModel:
         return np.argmax(self.proba(x), axis=1) + 1
 
     def slope(self, x: np.ndarray) -> np.ndarray:
-        """d expected rating / d latent, per row: converts latent contributions to points."""
+        """D expected rating / d latent, per row: converts latent contributions to points."""
         eta = self.latent(x)[:, None]
         s = _sigmoid(np.array(self.thresholds)[None, :] - eta)
         return np.sum(s * (1.0 - s), axis=1)
 
     def contributions(self, x: np.ndarray) -> np.ndarray:
-        """Per-feature contributions (n, d) in rating points, relative to the average
-        training conversation (first order: they sum to the latent shift times the slope)."""
+        """Per-feature contributions (n, d) in rating points.
+
+        Relative to the average training conversation, first order: they sum to the latent
+        shift times the slope, so the biggest ones are the reasons for the score.
+        """
         return self.standardise(x) * np.array(self.weights) * self.slope(x)[:, None]
 
 

@@ -8,6 +8,7 @@ stored last month for the same model version.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -74,13 +75,13 @@ def score(
     contributions = model.contributions(x)[0]
     factors = [
         Factor(short_name(n), float(v), float(c), describe(n))
-        for n, v, c in zip(model.features, vector.values, contributions)
+        for n, v, c in zip(model.features, vector.values, contributions, strict=True)
     ]
     raising = sorted((f for f in factors if f.contribution > MIN_CONTRIBUTION),
                      key=lambda f: (-f.contribution, f.feature))
     lowering = sorted((f for f in factors if f.contribution < -MIN_CONTRIBUTION),
                       key=lambda f: (f.contribution, f.feature))
-    turns = model.expected(_matrix(list(turn_vectors), model)) if turn_vectors else []
+    turns: Any = model.expected(_matrix(list(turn_vectors), model)) if turn_vectors else []
     return CsatScore(
         value=round(value, 4),
         predicted_class=int(model.predict_class(x)[0]),

@@ -56,11 +56,11 @@ class Conversation:
         """Indexes into ``turns`` of every user turn, in order."""
         return tuple(i for i, t in enumerate(self.turns) if t.role == "user")
 
-    def prefix(self, end: int) -> "Conversation":
+    def prefix(self, end: int) -> Conversation:
         """The first ``end`` turns, as a conversation still in progress."""
         return Conversation(self.conversation_id, self.turns[:end], ended=False)
 
-    def turn_prefixes(self, include_user_turn: bool = True) -> tuple["Conversation", ...]:
+    def turn_prefixes(self, include_user_turn: bool = True) -> tuple[Conversation, ...]:
         """One prefix per user turn, for per-turn scores.
 
         With ``include_user_turn`` the prefix ends with that user turn (Candor: the customer's

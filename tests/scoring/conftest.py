@@ -8,6 +8,7 @@ import pytest
 
 from bot import registry
 
+
 @pytest.fixture(autouse=True)
 def _isolated_registries() -> Iterator[None]:
     """Tests may register temporary features; the tables are restored afterwards."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from csat_helpers import USS_FIXTURE
 
 from bot.errors import CandorError
 from bot.scoring.evaluate import (
@@ -15,7 +16,6 @@ from bot.scoring.evaluate import (
 )
 from bot.scoring.model import load_model
 from bot.scoring.uss import parse_uss
-from csat_helpers import USS_FIXTURE
 
 DIALOGUES = parse_uss(USS_FIXTURE.read_text(encoding="utf-8"), str(USS_FIXTURE))
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 
 import pytest
+from csat_helpers import b, conv, u
 
 from bot import registry
 from bot.errors import CandorError
 from bot.scoring.features import FEATURE_SET_V1, describe, feature, features, short_name
 from bot.scoring.transcript import Conversation
-from csat_helpers import b, conv, u
 
 FALLBACK = b("Sorry, I didn't understand.", "utter_default")
 HANDOFF = b("Connecting you to a colleague.", "utter_handoff", ("human-handoff",))

@@ -6,6 +6,7 @@ import pytest
 
 from bot.scoring import text_signals as ts
 
+
 # fmt: off
 @pytest.mark.parametrize("text, sign", [
     ("thanks, that really helped!", 1),

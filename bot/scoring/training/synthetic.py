@@ -71,7 +71,9 @@ class _Builder:
         confidence = round(min(0.99, max(0.05, conf + self.rng.uniform(-0.08, 0.08))), 3)
         self.turns.append(Turn("user", text, intent or None, confidence, None, rules))
 
-    def bot(self, text: str, response: str, rules: tuple[str, ...] = (), slow: bool = False) -> None:
+    def bot(
+        self, text: str, response: str, rules: tuple[str, ...] = (), slow: bool = False
+    ) -> None:
         latency = self.rng.uniform(6000, 20000) if slow else self.rng.uniform(300, 1500)
         self.turns.append(Turn("bot", text, None, None, response, rules, round(latency, 1)))
 
@@ -85,7 +87,6 @@ FALLBACK_TEXT = "Sorry, I didn't understand that. Could you rephrase?"
 def _scenario(b: _Builder, kind: str) -> int:
     """Add one scenario's turns; return its overall rating (before jitter)."""
     intent, asks, answer = b.rng.choice(TOPICS)
-    slow = kind == "slow"
     if kind in ("resolved", "slow", "plain", "abandoned", "correction", "handoff_granted"):
         b.user(b.pick(asks), 4 if kind != "slow" else 3, intent)
     if kind == "resolved":

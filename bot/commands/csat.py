@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 
-def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Add ``candor csat`` and its sub-commands."""
     parser = subparsers.add_parser("csat", help="predict, explain and validate CSAT")
     sub = parser.add_subparsers(dest="csat", metavar="ACTION", required=True)
@@ -31,6 +31,8 @@ def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
     p.add_argument("--uss", type=Path, required=True)
     p.add_argument("--cv", type=int, help="folds of the paper's protocol (10)")
     p.add_argument("--context", choices=("before", "through"), default="before")
+    p.add_argument("--learner", choices=("ordinal", "hybrid"), default="ordinal",
+                   help="with --cv: the ordinal feature model or features + TF-IDF words")
     p.add_argument("--model", type=Path, help="artefact (default: shipped csat-v1)")
     p.add_argument("--out", type=Path, required=True, help="results JSON")
     p.set_defaults(func=evaluate)
@@ -101,7 +103,8 @@ def evaluate(args: argparse.Namespace) -> int:
     progress = _bar("features", "dialogue")
     if args.cv:
         result = cross_validate(dialogues, args.cv, args.context, progress=progress,
-                                fold_progress=_bar("folds", "fold"))
+                                fold_progress=_bar("folds", "fold"),
+                                learner=args.learner)
     else:
         result = evaluate_model(dialogues, load_model(args.model), args.context, progress)
     result = {"file": args.uss.name, "dialogues": len(dialogues), **result}

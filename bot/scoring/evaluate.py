@@ -22,10 +22,12 @@ from sklearn.metrics import cohen_kappa_score, f1_score, recall_score
 from bot.errors import CandorError, Errors
 from bot.scoring.features import FEATURE_SET_V1, features
 from bot.scoring.fit import fit_ordinal
+from bot.scoring.hybrid import HybridClassifier, context_texts
 from bot.scoring.model import CLASSES, CsatModel
 from bot.scoring.uss import UssDialogue
 
 Context = Literal["before", "through"]
+Learner = Literal["ordinal", "hybrid"]
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
 
 
@@ -35,12 +37,17 @@ def _identity(xs: Iterable[Any]) -> Iterable[Any]:
 
 @dataclass(frozen=True)
 class Samples:
-    """Feature matrix, labels, and which dialogue / whether OVERALL each row comes from."""
+    """Feature matrix and labels, one row per rated line.
+
+    Also which dialogue each row comes from, whether it is the OVERALL line, and the context
+    texts the hybrid learner reads.
+    """
 
     x: np.ndarray
     y: np.ndarray
     dialogue: np.ndarray
     is_overall: np.ndarray
+    texts: tuple[tuple[str, str, str], ...] = ()
 
 
 def build_samples(
@@ -55,20 +62,24 @@ def build_samples(
     y: list[int] = []
     dia: list[int] = []
     overall: list[bool] = []
+    texts: list[tuple[str, str, str]] = []
     for i, d in enumerate(progress(dialogues)):
         prefixes = d.conversation.turn_prefixes(include_user_turn=context == "through")
         for prefix, label in zip(prefixes, d.turn_labels, strict=True):
+            texts.append(context_texts(prefix))
             rows.append(features(prefix, names).values)
             y.append(label)
             dia.append(i)
             overall.append(False)
         if include_overall:
+            texts.append(context_texts(d.conversation))
             rows.append(features(d.conversation, names).values)
             y.append(d.overall)
             dia.append(i)
             overall.append(True)
     x = np.array(rows, dtype=float).reshape(len(rows), len(names))
-    return Samples(x, np.array(y, dtype=int), np.array(dia), np.array(overall, dtype=bool))
+    return Samples(x, np.array(y, dtype=int), np.array(dia), np.array(overall, dtype=bool),
+                   tuple(texts))
 
 
 def _spearman(a: np.ndarray, b: np.ndarray) -> float | None:
@@ -127,7 +138,7 @@ def evaluate_model(
 def cross_validate(
     dialogues: list[UssDialogue], folds: int = 10, context: Context = "before",
     names: tuple[str, ...] = FEATURE_SET_V1, progress: Progress = _identity,
-    fold_progress: Progress = _identity,
+    fold_progress: Progress = _identity, learner: Learner = "ordinal",
 ) -> dict[str, Any]:
     """The paper's contiguous-block CV (see the module docstring); 5-class predictions."""
     s = build_samples(dialogues, names, context, True, progress)
@@ -139,8 +150,7 @@ def cross_validate(
     for f in fold_progress(range(folds)):
         test = np.zeros(n, dtype=bool)
         test[block * f : block * (f + 1)] = True
-        model = fit_ordinal(s.x[~test], s.y[~test], names, version=f"cv-fold-{f}")
-        preds.append(model.predict_class(s.x[test]))
+        preds.append(_fit_predict(s, ~test, test, names, learner, f))
         labels.append(s.y[test])
     pred, label = np.concatenate(preds), np.concatenate(labels)
     return {
@@ -150,5 +160,26 @@ def cross_validate(
         "n_predicted": int(len(pred)),
         "label_counts": {str(k): int((label == k).sum()) for k in CLASSES},
         "context": context,
-        "model": "ordinal logistic regression (balanced classes) over csat v1 features",
+        "learner": learner,
+        "model": LEARNERS[learner],
     }
+
+
+LEARNERS = {
+    "ordinal": "ordinal logistic regression (balanced classes) over csat v1 features",
+    "hybrid": "balanced multinomial logistic regression over csat v1 features + TF-IDF of the "
+    "context, the last system utterance and the system acts",
+}
+
+
+def _fit_predict(
+    s: Samples, train: np.ndarray, test: np.ndarray, names: tuple[str, ...], learner: Learner,
+    fold: int,
+) -> np.ndarray:
+    if learner == "hybrid":
+        clf = HybridClassifier()
+        idx_train, idx_test = np.flatnonzero(train), np.flatnonzero(test)
+        clf.fit([s.texts[i] for i in idx_train], s.x[train], s.y[train])
+        return clf.predict([s.texts[i] for i in idx_test], s.x[test])
+    model = fit_ordinal(s.x[train], s.y[train], names, version=f"cv-fold-{fold}")
+    return model.predict_class(s.x[test])

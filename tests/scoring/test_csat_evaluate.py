@@ -77,3 +77,18 @@ def test_ten_fold_cv_reports_the_paper_keys() -> None:
 def test_cv_needs_enough_samples() -> None:
     with pytest.raises(CandorError, match="E405"):
         cross_validate(DIALOGUES[:1], folds=10)
+
+
+def test_hybrid_learner_runs_the_same_protocol() -> None:
+    result = cross_validate(DIALOGUES, folds=10, learner="hybrid")
+    assert result["learner"] == "hybrid"
+    assert result["n_predicted"] == (result["n_samples"] // 10) * 10
+    assert 0.0 <= result["uar"] <= 1.0
+
+
+def test_samples_carry_the_context_texts() -> None:
+    s = build_samples(DIALOGUES[:1], context="before")
+    assert len(s.texts) == len(s.y)
+    whole, last_bot, acts = s.texts[1]  # second user line: after the first system reply
+    assert "lost my debit card" in whole and last_bot.startswith("I've frozen")
+    assert acts == "act_notify_success"

@@ -1,0 +1,241 @@
+"""``candor bench nlu``: train the product's NLU pipeline on a text,category CSV, score another.
+
+The pipeline is read from config.yml's ``pipeline:`` (``--config`` for another file, e.g. a
+baseline), never restated here, so the benchmark measures what the product ships. Training and
+parsing go through Rasa's own ``train_nlu`` and ``Agent.parse_message``, so ``train_seconds``
+includes featurization and ``parse_ms_*`` is the per-message latency a user would see (NLU only).
+
+``accuracy`` scores the classifier's top intent even when the FallbackClassifier replaced it with
+``nlu_fallback``, as published intent-detection results do; ``accuracy_with_fallback`` counts a
+fallback as wrong and ``fallback_rate`` says how often it fires.
+
+``candor bench nlu split`` carves a deterministic stratified validation split out of a CSV (for
+BANKING77, whose official test split is kept for evaluation elsewhere).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bot.paths import PROJECT_ROOT, candor_home
+
+FALLBACK_INTENT = "nlu_fallback"
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    """Add ``candor bench nlu`` (run) and ``candor bench nlu split``."""
+    parser = subparsers.add_parser("nlu", help="NLU intent accuracy, train time, parse latency")
+    parser.add_argument("--train", type=Path, help="CSV with columns text,category")
+    parser.add_argument("--test", type=Path, help="CSV with columns text,category")
+    parser.add_argument("--out", type=Path, help="results JSON to write")
+    parser.add_argument("--config", type=Path, default=PROJECT_ROOT / "config.yml")
+    parser.add_argument("--markdown", type=Path, help="also write a markdown summary here")
+    parser.add_argument("--plot", type=Path, help="also write a per-class F1 chart (PNG)")
+    parser.add_argument("--dataset", default="", help="name and licence, for the report")
+    parser.set_defaults(func=run)
+    actions = parser.add_subparsers(dest="nlu_action", metavar="ACTION")
+    split = actions.add_parser("split", help="carve a stratified validation split from a CSV")
+    split.add_argument("--in", dest="source", type=Path, required=True)
+    split.add_argument("--val-fraction", type=float, default=0.1)
+    split.add_argument("--seed", type=int, default=13)
+    split.add_argument("--out-dir", type=Path, help="default: $CANDOR_HOME/cache/bench/<name>")
+    split.set_defaults(func=split_command)
+
+
+def split_command(args: argparse.Namespace) -> int:
+    """Write ``train.csv``, ``val.csv`` and ``split.json`` (what was split, how)."""
+    from bot.nlu.evaluation import file_sha256, read_csv, stratified_split, write_csv
+
+    rows = read_csv(args.source)
+    train, val = stratified_split(rows, args.val_fraction, args.seed)
+    name = f"{args.source.parent.name}-{args.source.stem}-val{args.val_fraction:g}-seed{args.seed}"
+    out_dir: Path = args.out_dir or candor_home().cache / "bench" / name
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_csv(out_dir / "train.csv", train)
+    write_csv(out_dir / "val.csv", val)
+    manifest = {
+        "source": str(args.source),
+        "source_sha256": file_sha256(args.source),
+        "val_fraction": args.val_fraction,
+        "seed": args.seed,
+        "n_train": len(train),
+        "n_val": len(val),
+    }
+    (out_dir / "split.json").write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
+    print(f"{len(train)} train + {len(val)} validation rows -> {out_dir}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train, parse every test row, write the JSON (and optional markdown/plot), print a table."""
+    if not (args.train and args.test and args.out):
+        print("candor bench nlu: --train, --test and --out are required", file=sys.stderr)
+        return 2
+    from bot.nlu.evaluation import (
+        classification_metrics,
+        file_sha256,
+        percentile_ms,
+        plot_per_class_f1,
+        read_csv,
+        summary_table,
+    )
+
+    train_rows, test_rows = read_csv(args.train), read_csv(args.test)
+    with tempfile.TemporaryDirectory(prefix="candor-bench-nlu-") as tmp:
+        work = Path(tmp)
+        _isolate_environment(work)
+        config, pipeline = _bench_config(args.config, work)
+        nlu_file = _write_nlu_yaml(train_rows, work / "nlu.yml")
+        model_path, train_seconds = _train(config, nlu_file, work / "models")
+        gold = [category for _, category in test_rows]
+        predicted, fallbacks, latencies = _parse_all(model_path, [t for t, _ in test_rows])
+    metrics = classification_metrics(gold, predicted)
+    correct_answered = sum(g == p and not f for g, p, f in zip(gold, predicted, fallbacks))
+    result: dict[str, Any] = {
+        "accuracy": metrics["accuracy"],
+        "macro_f1": metrics["macro_f1"],
+        "accuracy_with_fallback": round(correct_answered / len(gold), 4),
+        "fallback_rate": round(sum(fallbacks) / len(gold), 4),
+        "train_seconds": round(train_seconds, 1),
+        "parse_ms_p50": round(percentile_ms(latencies, 50), 2),
+        "parse_ms_p95": round(percentile_ms(latencies, 95), 2),
+        "n_train": len(train_rows),
+        "n_test": len(test_rows),
+        "n_categories": len({c for _, c in train_rows}),
+        "pipeline": pipeline,
+        "config": str(args.config),
+        "data": {
+            "dataset": args.dataset,
+            "train": str(args.train),
+            "train_sha256": file_sha256(args.train),
+            "test": str(args.test),
+            "test_sha256": file_sha256(args.test),
+        },
+        "machine": _machine(),
+        "command": "candor " + " ".join(sys.argv[1:]),
+        "per_class": metrics["per_class"],
+        "top_confusions": metrics["top_confusions"],
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
+    if args.plot:
+        plot_per_class_f1(metrics["per_class"], args.plot)
+    if args.markdown:
+        from bot.nlu.report import markdown_report
+
+        args.markdown.write_text(markdown_report(result, args.plot), "utf-8")
+    print(summary_table(result))
+    return 0
+
+
+def _isolate_environment(work: Path) -> None:
+    """Fresh Rasa cache (no cached featurization flattering train time), offline, no telemetry."""
+    os.environ["RASA_CACHE_DIRECTORY"] = str(work / "cache")
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import logging
+
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    # INFO, not Rasa's DEBUG default: the parse loop would log every test sentence.
+    configure_logging_and_warnings(logging.INFO)
+    configure_structlog(logging.INFO)
+
+
+def _bench_config(path: Path, work: Path) -> tuple[Path, list[dict[str, Any]]]:
+    """The config's recipe, language and pipeline, without policies (NLU-only training)."""
+    from rasa.shared.utils.io import read_yaml_file, write_yaml
+
+    source = read_yaml_file(str(path))
+    keys = ("recipe", "language", "assistant_id", "pipeline")
+    config = {k: source[k] for k in keys if k in source}
+    target = work / "config.yml"
+    write_yaml(config, target)
+    return target, list(config.get("pipeline") or [])
+
+
+def _write_nlu_yaml(rows: list[tuple[str, str]], path: Path) -> Path:
+    """Rasa NLU YAML for the rows; fails if anything was lost in the round trip."""
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import (
+        RasaYAMLReader,
+        RasaYAMLWriter,
+    )
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    data = TrainingData([Message.build(text=t, intent=c) for t, c in rows])
+    path.write_text(RasaYAMLWriter().dumps(data), "utf-8")
+    back = RasaYAMLReader().read(path)
+    if len(back.intent_examples) != len({(t, c) for t, c in rows}):
+        raise ValueError(f"{len(rows)} rows became {len(back.intent_examples)} examples")
+    return path
+
+
+def _train(config: Path, nlu_file: Path, out: Path) -> tuple[str, float]:
+    from rasa.model_training import train_nlu
+
+    started = time.perf_counter()
+    model = train_nlu(str(config), str(nlu_file), str(out), fixed_model_name="bench")
+    seconds = time.perf_counter() - started
+    if not model:
+        raise RuntimeError("rasa train nlu produced no model; see the log above")
+    return str(model), seconds
+
+
+def _parse_all(model_path: str, texts: list[str]) -> tuple[list[str], list[bool], list[float]]:
+    """Top non-fallback intent, whether the fallback fired, and seconds per parse."""
+    import asyncio
+
+    from rasa.core.agent import Agent
+    from tqdm import tqdm
+
+    agent = Agent.load(model_path)
+
+    async def parse_all() -> tuple[list[str], list[bool], list[float]]:
+        await agent.parse_message("warm up")  # first call traces TF graphs
+        names, fallbacks, seconds = [], [], []
+        for text in tqdm(texts, desc="parsing", unit="msg"):
+            started = time.perf_counter()
+            parsed = await agent.parse_message(text)
+            seconds.append(time.perf_counter() - started)
+            top = (parsed.get("intent") or {}).get("name")
+            fallbacks.append(top == FALLBACK_INTENT)
+            ranking = [r["name"] for r in parsed.get("intent_ranking") or []]
+            names.append(next((n for n in ranking if n != FALLBACK_INTENT), top or ""))
+        return names, fallbacks, seconds
+
+    return asyncio.run(parse_all())
+
+
+def _machine() -> dict[str, Any]:
+    """Enough to compare runs: CPU, cores, load, versions."""
+    import rasa
+    import tensorflow as tf
+
+    cpu = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpu": cpu,
+        "cpu_count": os.cpu_count(),
+        "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "rasa": rasa.__version__,
+        "tensorflow": tf.__version__,
+    }

@@ -1,0 +1,71 @@
+"""Markdown summary of a ``candor bench nlu`` result (committed beside the JSON)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bot.nlu.evaluation import summary_table, worst_classes
+
+
+def _component(entry: dict[str, Any]) -> str:
+    options = ", ".join(f"{k}={v}" for k, v in entry.items() if k != "name")
+    return f"`{entry['name']}`" + (f" ({options})" if options else "")
+
+
+def markdown_report(result: dict[str, Any], plot: Path | None = None) -> str:
+    """Command, headline table, pipeline, worst categories, top confusions, machine."""
+    data, machine = result["data"], result["machine"]
+    lines = [
+        "# NLU benchmark",
+        "",
+        f"Dataset: {data.get('dataset') or data['train']}",
+        "",
+        "```",
+        result["command"],
+        "```",
+        "",
+        "```",
+        summary_table(result),
+        "```",
+        "",
+        "`accuracy` scores the classifier's top intent even where the FallbackClassifier "
+        "answered `nlu_fallback`; `accuracy, fallback = wrong` counts those as errors.",
+        "",
+        "## Pipeline",
+        "",
+        *[f"1. {_component(entry)}" for entry in result["pipeline"]],
+        "",
+        "## Worst categories (F1)",
+        "",
+        "| category | precision | recall | F1 | support |",
+        "| --- | --- | --- | --- | --- |",
+        *[
+            f"| {name} | {s['precision']:.2f} | {s['recall']:.2f} | {s['f1']:.2f} | {s['support']} |"
+            for name, s in worst_classes(result["per_class"], 10)
+        ],
+        "",
+        "## Most frequent confusions",
+        "",
+        "| gold | predicted | count |",
+        "| --- | --- | --- |",
+        *[
+            f"| {c['gold']} | {c['predicted']} | {c['count']} |"
+            for c in result["top_confusions"][:10]
+        ],
+        "",
+    ]
+    if plot:
+        lines += [f"![per-category F1]({plot.name})", ""]
+    lines += [
+        "## Machine",
+        "",
+        f"{machine['cpu']}, {machine['cpu_count']} cores (shared; load average at the end "
+        f"{machine['load_average_1_5_15']}), Python {machine['python']}, Rasa {machine['rasa']}, "
+        f"TensorFlow {machine['tensorflow']}.",
+        "",
+        f"Inputs: train `{data['train']}` (sha256 `{data['train_sha256'][:12]}`), "
+        f"test `{data['test']}` (sha256 `{data['test_sha256'][:12]}`).",
+        "",
+    ]
+    return "\n".join(lines)

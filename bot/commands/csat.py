@@ -40,6 +40,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p = sub.add_parser("score", help="score conversations (batch, idempotent)")
     _source(p)
     p.add_argument("--out", type=Path, help="with --input: write the scores JSON here")
+    p.add_argument("--idle-minutes", type=float, default=30.0,
+                   help="score open conversations idle this long (default 30)")
     p.set_defaults(func=score)
 
     p = sub.add_parser("explain", help="show a conversation's score and its top factors")
@@ -123,22 +125,17 @@ def _conversations(args: argparse.Namespace) -> list[Any]:
     return adapter.db_conversations()
 
 
-def _score_row(conversation: Any, model: Any) -> dict[str, Any]:
-    from bot.scoring.scorer import score_conversation
-
-    s = score_conversation(conversation, model)
-    return {"conversation_id": conversation.conversation_id, "value": s.value,
-            "predicted_class": s.predicted_class, "turn_scores": list(s.turn_scores),
-            "explanation": s.explanation(), "model_version": s.model_version}
-
-
 def score(args: argparse.Namespace) -> int:
+    import time
+
     from bot.scoring import adapter
+    from bot.scoring.batch import due, score_row
     from bot.scoring.model import load_model
 
     model = load_model(args.model)
-    pairs = _conversations(args)
-    rows = [_score_row(c, model) for c, _ in _bar("scoring", "conversation")(pairs)]
+    now = time.time()
+    todo = [d for d in (due(c, now, args.idle_minutes * 60) for c, _ in _conversations(args)) if d]
+    rows = [score_row(c, model) for c in _bar("scoring", "conversation")(todo)]
     if args.input:
         out = args.out or args.input.with_suffix(".scores.json")
         _write_json(out, {"model_version": model.version, "scores": rows})
@@ -152,6 +149,7 @@ def score(args: argparse.Namespace) -> int:
 def explain(args: argparse.Namespace) -> int:
     from bot.errors import CandorError, Errors
     from bot.scoring import adapter
+    from bot.scoring.batch import score_row
     from bot.scoring.model import load_model
 
     model = load_model(args.model)
@@ -161,7 +159,7 @@ def explain(args: argparse.Namespace) -> int:
         found = adapter.db_conversation(args.conversation_id)
     if not found:
         raise CandorError(Errors.E406.format(conversation_id=args.conversation_id))
-    row = _score_row(found[0], model)
+    row = score_row(found[0], model)
     print(f"{row['conversation_id']}: predicted CSAT {row['value']:.2f} / 5 "
           f"(class {row['predicted_class']}, model {row['model_version']})")
     print("per turn: " + ", ".join(f"{v:.2f}" for v in row["turn_scores"]))

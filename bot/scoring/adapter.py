@@ -9,6 +9,7 @@ database). Nothing here computes a feature or a score.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypedDict
 
@@ -85,6 +86,6 @@ def db_conversation(conversation_id: str) -> list[Conversation]:
     return [conversation_from_record(record)] if record else []
 
 
-def db_save_scores(rows: list[dict[str, Any]]) -> int:
+def db_save_scores(rows: Sequence[Mapping[str, Any]]) -> int:
     """Upsert scores keyed by (conversation, model version): re-running changes nothing."""
     return int(repository().upsert_csat_scores(rows))

@@ -13,8 +13,11 @@ Every response carries strict security headers (:mod:`bot.web.security`): no inl
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Mapping
+import threading
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +33,8 @@ from bot.channels.validation import max_message_chars
 from bot.web.security import SecurityHeadersMiddleware, origin_of
 from bot.web.survey import submit_survey
 from bot.web.survey_store import default_url
+
+logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -48,6 +53,9 @@ class ConsoleSettings:
     max_message_chars: int = 2000
     #: SQLAlchemy URL of the survey store.
     survey_db_url: str = ""
+    #: Load the PII redaction engines at start-up (in the background), so the first survey
+    #: comment is not slowed by loading spaCy.
+    warm_up_redaction: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "ConsoleSettings":
@@ -89,6 +97,23 @@ async def demo(request: Request) -> Response:
     )
 
 
+def _warm_up_redaction() -> None:
+    try:
+        from bot.compliance.redaction import warm_up
+
+        warm_up()
+    except Exception as err:  # the survey endpoint reports it (E607) when it is needed
+        logger.warning("Redaction warm-up failed: %r", err)
+
+
+@asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    """Start-up work that must not delay the health check."""
+    if app.state.settings.warm_up_redaction:
+        threading.Thread(target=_warm_up_redaction, name="redaction-warm-up", daemon=True).start()
+    yield
+
+
 def create_app(settings: ConsoleSettings | None = None) -> Starlette:
     """Build the console application (settings from the environment by default)."""
     settings = settings or ConsoleSettings.from_env()
@@ -101,6 +126,7 @@ def create_app(settings: ConsoleSettings | None = None) -> Starlette:
             Mount("/widget", StaticFiles(directory=str(STATIC / "widget")), name="widget"),
             Mount("/static", StaticFiles(directory=str(STATIC / "site")), name="static"),
         ],
+        lifespan=lifespan,
         middleware=[
             Middleware(
                 SecurityHeadersMiddleware, connect_origins=[origin_of(settings.rasa_public_url)]

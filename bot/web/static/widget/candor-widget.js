@@ -833,7 +833,9 @@
             error.textContent = s.surveyPick;
             return;
           }
-          self.sendSurvey(parseInt(picked.value, 10), comment.value, error);
+          var submit = form.querySelector("button[type=submit]");
+          submit.disabled = true; // one answer per conversation: no double submit
+          self.sendSurvey(parseInt(picked.value, 10), comment.value, error, submit);
         },
       },
       [
@@ -865,7 +867,7 @@
     else this.input.focus();
   };
 
-  Widget.prototype.sendSurvey = function (rating, comment, errorEl) {
+  Widget.prototype.sendSurvey = function (rating, comment, errorEl, submit) {
     var self = this;
     var body = { sender: this.state.sessionId, rating: rating };
     if (comment.trim()) body.comment = comment.slice(0, 1000);
@@ -886,6 +888,7 @@
       })
       .catch(function () {
         errorEl.textContent = self.strings.surveyFailed;
+        submit.disabled = false;
       });
   };
 

@@ -21,7 +21,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     sub = parser.add_subparsers(dest="csat", metavar="ACTION", required=True)
 
     p = sub.add_parser("train", help="fit the CSAT model and write its versioned artefact")
-    p.add_argument("--uss", type=Path, help="train on a USS-format file (default: synthetic set)")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--uss", type=Path, help="train on a USS-format file")
+    source.add_argument("--input", type=Path, help="train on a JSON export's survey answers")
+    source.add_argument("--surveys", action="store_true",
+                        help="train on the transcript DB's survey answers")
     p.add_argument("--version", default="csat-v1", help="artefact version (default csat-v1)")
     p.add_argument("--context", choices=("through", "before"), default="through")
     p.add_argument("--out", type=Path, help="artefact path (default: the shipped csat-v1.json)")
@@ -85,10 +89,17 @@ def train(args: argparse.Namespace) -> int:
     if args.uss:
         labelled = labelled_from_uss(_read_uss(args.uss))
         source = {"source": "uss", "file": args.uss.name}
+    elif args.input or args.surveys:
+        labelled = [(c, (), int(s)) for c, s in _conversations(args) if s is not None]
+        source = {"source": "surveys", "conversations": len(labelled)}
     else:
         labelled = synthetic_dialogues()
         source = {"source": "synthetic", "generator": "bot.scoring.training.synthetic",
                   "dialogues": len(labelled)}
+    if not args.out and (args.uss or args.input or args.surveys):
+        from bot.paths import candor_home
+
+        args.out = candor_home().models / f"{args.version}.json"
     model = train_model(labelled, args.version, source, context=args.context,
                         progress=_bar("features", "dialogue"))
     out = args.out or DEFAULT_MODEL_PATH

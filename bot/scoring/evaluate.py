@@ -57,7 +57,11 @@ def build_samples(
     include_overall: bool = True,
     progress: Progress = _identity,
 ) -> Samples:
-    """One row per rated USER line in file order (see the module docstring)."""
+    """One row per rated USER line in file order (see the module docstring).
+
+    A dialogue without turn labels (a stored conversation with only a survey answer)
+    contributes its whole-conversation row alone.
+    """
     rows: list[tuple[float, ...]] = []
     y: list[int] = []
     dia: list[int] = []
@@ -65,7 +69,7 @@ def build_samples(
     texts: list[tuple[str, str, str]] = []
     for i, d in enumerate(progress(dialogues)):
         prefixes = d.conversation.turn_prefixes(include_user_turn=context == "through")
-        for prefix, label in zip(prefixes, d.turn_labels, strict=True):
+        for prefix, label in zip(prefixes if d.turn_labels else (), d.turn_labels, strict=True):
             texts.append(context_texts(prefix))
             rows.append(features(prefix, names).values)
             y.append(label)

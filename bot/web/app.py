@@ -58,7 +58,7 @@ class ConsoleSettings:
     warm_up_redaction: bool = True
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> "ConsoleSettings":
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> ConsoleSettings:
         """``CANDOR_RASA_PUBLIC_URL``, ``CANDOR_MAX_MESSAGE_CHARS``, ``CANDOR_HOME``."""
         url = env.get("CANDOR_RASA_PUBLIC_URL") or DEFAULT_RASA_PUBLIC_URL
         if not origin_of(url):
@@ -76,7 +76,7 @@ async def health(request: Request) -> JSONResponse:
 
 
 async def home(request: Request) -> HTMLResponse:
-    """Placeholder landing page until the review and studio pages land."""
+    """Serve a placeholder landing page until the review and studio pages land."""
     return HTMLResponse(
         "<!doctype html><html lang=en><title>Candor console</title><h1>Candor console</h1>"
         '<p><a href="/demo">Widget demo (Northwind Bank)</a></p></html>'
@@ -84,7 +84,7 @@ async def home(request: Request) -> HTMLResponse:
 
 
 async def demo(request: Request) -> Response:
-    """A fictional bank's home page with the widget embedded by one script tag."""
+    """Render a fictional bank's home page with the widget embedded by one script tag."""
     settings: ConsoleSettings = request.app.state.settings
     return TEMPLATES.TemplateResponse(
         request,

@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 def origin_of(url: str) -> str:
-    """``scheme://host[:port]`` of ``url`` (what CSP and CORS compare), or ``""`` if invalid."""
+    """Return ``scheme://host[:port]`` of ``url`` (what CSP compares), or ``""`` if invalid."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return ""
@@ -22,7 +22,7 @@ def origin_of(url: str) -> str:
 
 
 def content_security_policy(connect_origins: Iterable[str] = ()) -> str:
-    """A policy without inline script or style: everything comes from the console itself."""
+    """Build a policy without inline script or style: everything comes from the console."""
     connect = " ".join(["'self'", *sorted({o for o in connect_origins if o})])
     directives = {
         "default-src": "'none'",
@@ -39,7 +39,7 @@ def content_security_policy(connect_origins: Iterable[str] = ()) -> str:
 
 
 def security_headers(connect_origins: Iterable[str] = ()) -> dict[str, str]:
-    """Headers added to every response (unless the response already set them)."""
+    """Return the headers added to every response (unless the response set them itself)."""
     return {
         "Content-Security-Policy": content_security_policy(connect_origins),
         "X-Content-Type-Options": "nosniff",

@@ -99,7 +99,7 @@ def parse_survey(body: Any) -> SurveyAnswer:
 
 
 async def read_json(request: Request) -> Any:
-    """The request body as JSON, refusing oversize bodies before decoding them."""
+    """Decode the request body as JSON, refusing oversize bodies before decoding them."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise SurveyError("E606", f"The body is larger than {MAX_BODY_BYTES} bytes.", 413)
@@ -113,7 +113,7 @@ async def read_json(request: Request) -> Any:
 
 
 def redacted(answer: SurveyAnswer) -> SurveyAnswer:
-    """The answer with PII removed from its comment (imported lazily: spaCy is heavy)."""
+    """Remove PII from the answer's comment (imported lazily: spaCy is heavy)."""
     if answer.comment is None:
         return answer
     from bot.compliance.redaction import redact_text
@@ -122,7 +122,7 @@ def redacted(answer: SurveyAnswer) -> SurveyAnswer:
 
 
 def store_survey(answer: SurveyAnswer, url: str) -> int:
-    """The one call that stores an answer (see :mod:`bot.web.survey_store`)."""
+    """Store an answer: the one call to connect to the transcripts repository."""
     return record_survey(answer.sender, answer.rating, answer.comment, url=url)
 
 

@@ -13,10 +13,20 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cache
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, create_engine
-from sqlalchemy import insert, select
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    insert,
+    select,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -56,13 +66,13 @@ class StoredSurvey:
 
 
 def default_url() -> str:
-    """``$CANDOR_HOME/db/surveys.sqlite``."""
+    """Return the default store, ``$CANDOR_HOME/db/surveys.sqlite``."""
     return f"sqlite:///{candor_home().ensure().db / 'surveys.sqlite'}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def engine(url: str) -> Engine:
-    """The engine for ``url`` (one per process), with its table created."""
+    """Return the engine for ``url`` (one per process), with its table created."""
     eng = create_engine(url, future=True)
     with _create_lock:
         metadata.create_all(eng)
@@ -90,7 +100,7 @@ def record_survey(
 
 
 def surveys_for(sender_id: str, *, url: str | None = None) -> list[StoredSurvey]:
-    """Stored answers of one conversation (at most one), oldest first."""
+    """List the stored answers of one conversation (at most one), oldest first."""
     query = select(surveys).where(surveys.c.sender_id == sender_id).order_by(surveys.c.id)
     with engine(url or default_url()).connect() as conn:
         return [StoredSurvey(**row._mapping) for row in conn.execute(query)]

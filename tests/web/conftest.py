@@ -48,7 +48,7 @@ def chromium_or_skip() -> str:
     path = shutil.which("chromium")
     if path:
         return path
-    reason = "Debian's `chromium` is not installed (apt-get install chromium); browser tests need it"
+    reason = "Debian's `chromium` is not installed (apt-get install chromium): browser tests"
     if IN_CI:
         pytest.fail(reason)
     pytest.skip(reason)
@@ -141,7 +141,9 @@ def widget_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WidgetC
         survey_db_url=f"sqlite:///{db}",
     )
     server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", ws="none")
+        uvicorn.Config(
+            create_app(settings), host="127.0.0.1", port=port, log_level="warning", ws="none"
+        )
     )
     thread = threading.Thread(target=server.run, name="widget-console", daemon=True)
     thread.start()

@@ -180,7 +180,8 @@ def test_oversize_input_is_capped_at_the_servers_limit(
 def test_a_message_the_server_refuses_as_too_long_is_given_back(
     page: Any, widget_console: WidgetConsole
 ) -> None:
-    error = {"error": {"code": "E022", "message": "`message` is 2001 characters; the limit is 2000."}}
+    reason = "`message` is 2001 characters; the limit is 2000."
+    error = {"error": {"code": "E022", "message": reason}}
 
     def handle(route: Any) -> None:
         route.fulfill(status=413, headers={"Access-Control-Allow-Origin": "*"}, json=error)

@@ -239,7 +239,7 @@ def vulnerability(c: Conversation) -> float:
 
 @feature("csat.length.v1")
 def length(c: Conversation) -> float:
-    """Number of customer turns (log scale): long conversations usually mean struggle."""
+    """Number of customer turns (log scale)."""
     return math.log1p(len(c.user_turns))
 
 

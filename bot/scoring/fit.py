@@ -57,7 +57,7 @@ def fit_ordinal(
     y: np.ndarray,
     feature_names: tuple[str, ...],
     version: str = "csat-v1",
-    alpha: float = 0.01,
+    alpha: float = 0.05,
     balanced: bool = True,
     trained_on: dict[str, Any] | None = None,
 ) -> CsatModel:

@@ -18,7 +18,7 @@ _WORD = re.compile(r"[a-z0-9']+")
 
 # Frustration with the service itself, which a sentiment lexicon misses.
 _FRUSTRATION = re.compile(
-    r"\b(already (told|said|asked|explained)|again|still (not|doesn'?t|does not|can'?t|no)|"
+    r"\b(already (told|said|asked|explained)|again|still (not|doesn'?t|does not|can'?t|no|nothing)|"
     r"not what i (asked|meant|want|said)|you('re| are) not (listening|helping|understanding)|"
     r"(doesn'?t|does not|didn'?t|did not) (help|answer|make sense|work)|useless|pointless|"
     r"ridiculous|waste of (my )?time|makes no sense|for the (second|third|last) time|"

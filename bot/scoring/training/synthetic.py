@@ -132,6 +132,19 @@ def _scenario(b: _Builder, kind: str) -> int:
         b.bot(FALLBACK_TEXT, "utter_default")
         b.user(b.pick(FRUSTRATED), 1, "nlu_fallback", 0.3)
         return 1
+    if kind == "long_struggle":
+        other = b.rng.choice(TOPICS)
+        b.user(b.pick(asks), 3, intent, 0.6)
+        b.bot(other[2], f"utter_{other[0]}")
+        b.user(b.pick(CORRECTIONS), 2, "deny", 0.7)
+        b.bot(FALLBACK_TEXT, "utter_default")
+        b.user(b.pick(asks), 2, intent, 0.45)
+        b.bot(other[2], f"utter_{other[0]}")
+        b.user(b.pick(asks) + " " + b.pick(("please", "?", "again")), 2, intent, 0.5)
+        b.bot(answer, f"utter_{intent}")
+        b.user(b.pick(("ok finally", "took long enough", "ok")), 2 if b.rng.random() < 0.6 else 3,
+               "affirm")
+        return 2
     if kind == "handoff_refused":
         b.user(b.pick(HUMAN), 2, "human_handoff", rules=("human-handoff",))
         b.bot("I can help with most questions here. What do you need?", "utter_how_can_i_help")
@@ -160,11 +173,11 @@ def _scenario(b: _Builder, kind: str) -> int:
 
 KINDS = ("resolved", "resolved", "plain", "slow", "abandoned", "correction", "handoff_granted",
          "fallback_loop", "fallback_recovered", "handoff_refused", "advice", "complaint",
-         "vulnerable")
+         "vulnerable", "long_struggle")
 
 
 def synthetic_dialogues(
-    n: int = 390, seed: int = 20261123
+    n: int = 420, seed: int = 20261123
 ) -> list[tuple[Conversation, tuple[int, ...], int]]:
     """``n`` (conversation, per-user-turn labels, overall label) triples."""
     rng = random.Random(seed)

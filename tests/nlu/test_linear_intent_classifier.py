@@ -1,0 +1,133 @@
+"""LinearIntentClassifier: the contract, calibrated confidences and retrieval intents.
+
+Features are built here (a hashed bag of words as the sparse block, a fixed random projection
+as the dense one) so the suite trains in well under a second and tests the classifier alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from nlu_contract import NLUComponentContract, message
+from rasa.engine.graph import GraphComponent
+from rasa.shared.nlu.constants import (
+    FEATURE_TYPE_SENTENCE,
+    INTENT,
+    INTENT_RANKING_KEY,
+    INTENT_RESPONSE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.intent_classifier import LinearIntentClassifier
+from bot.nlu.linear_model import BlockSpec, fit_temperature, softmax, transform_block
+
+DIM = 64
+PROJECTION = np.random.default_rng(0).normal(size=(DIM, 8))
+
+# fmt: off
+EXAMPLES = {
+    "greet": ["hello", "hi there", "good morning", "hey", "hello bot", "hi"],
+    "lost_card": ["I lost my card", "my card is lost", "lost card", "card lost help",
+                  "I can't find my card", "my card was stolen"],
+    "faq/opening_hours": ["when are you open", "opening hours", "what time do you open",
+                          "are you open on sunday", "branch hours", "hours of the branch"],
+    "faq/fees": ["what fees do you charge", "account fees", "how much are the fees",
+                 "monthly fee", "fees for transfers", "is there a fee"],
+}
+# fmt: on
+
+
+def add_features(msg: Message) -> Message:
+    words = str(msg.get(TEXT) or "").lower().split()
+    if not words:
+        return msg
+    counts = np.zeros(DIM)
+    for word in words:
+        counts[int(hashlib.md5(word.encode()).hexdigest(), 16) % DIM] += 1
+    msg.add_features(Features(sp.coo_matrix(counts[None, :]), FEATURE_TYPE_SENTENCE, TEXT, "cvf"))
+    msg.add_features(Features((counts @ PROJECTION)[None, :], FEATURE_TYPE_SENTENCE, TEXT, "lm"))
+    return msg
+
+
+class TestLinearIntentClassifierContract(NLUComponentContract):
+    component_class = LinearIntentClassifier
+    config = {"calibration_folds": 3, "ranking_length": 0}
+    trainable = True
+
+    def training_data(self) -> TrainingData:
+        examples = []
+        for label, texts in EXAMPLES.items():
+            intent, _, key = label.partition("/")
+            for text in texts:
+                extra = {INTENT_RESPONSE_KEY: label} if key else {}
+                examples.append(message(text, intent=intent, **extra))
+        return TrainingData(examples)
+
+    def prepare(self, messages: list[Message]) -> list[Message]:
+        return [add_features(m) for m in messages]
+
+    def check_processed(self, processed: Message) -> None:
+        intent, ranking = processed.get(INTENT), processed.get(INTENT_RANKING_KEY)
+        assert intent["name"] in {"greet", "lost_card", "faq"}
+        assert {r["name"] for r in ranking} == {"greet", "lost_card", "faq"}  # no faq/ keys
+        assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
+        assert ranking[0] == intent
+
+    def check_empty(self, processed: Message) -> None:
+        assert processed.get(INTENT)["name"] is None
+        assert processed.get(INTENT_RANKING_KEY) == []
+
+    def summary(self, processed: Message) -> list[float]:
+        return [r["confidence"] for r in processed.get(INTENT_RANKING_KEY)]
+
+    @pytest.mark.parametrize(
+        "text, intent",
+        [("my card got lost", "lost_card"), ("hello there", "greet"), ("fees please", "faq")],
+    )
+    def test_predicts_confidently(self, trained: GraphComponent, text: str, intent: str) -> None:
+        processed = trained.process([add_features(message(text))])[0]  # type: ignore[attr-defined]
+        assert processed.get(INTENT)["name"] == intent
+        assert processed.get(INTENT)["confidence"] > 0.4  # above the product's fallback
+
+    def test_message_without_features_gets_a_low_confidence_guess(
+        self, trained: GraphComponent
+    ) -> None:
+        processed = trained.process([message("no features here")])[0]  # type: ignore[attr-defined]
+        assert processed.get(INTENT)["confidence"] < 0.9
+
+
+def test_untrained_classifier_leaves_messages_alone(tmp_path: object) -> None:
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    storage, resource = LocalModelStorage(tmp_path), Resource("empty")  # type: ignore[arg-type]
+    context = ExecutionContext(GraphSchema({}), "empty")
+    config = LinearIntentClassifier.get_default_config()
+    LinearIntentClassifier.create(config, storage, resource, context).train(TrainingData([]))
+    loaded = LinearIntentClassifier.load(config, storage, resource, context)
+    processed = loaded.process([add_features(message("hello"))])[0]
+    assert processed.get(INTENT) is None
+
+
+def test_tfidf_block_rows_have_the_block_weight_as_norm() -> None:
+    spec = BlockSpec("cvf", 3, sparse=True, weight=1.0, idf=[1.0, 2.0, 3.0])
+    rows = transform_block(sp.csr_matrix([[1, 0, 2], [0, 0, 0]]), spec).toarray()
+    assert np.linalg.norm(rows[0]) == pytest.approx(1.0)
+    assert not rows[1].any()
+    dense = transform_block(np.array([[3.0, 4.0]]), BlockSpec("lm", 2, False, weight=2.0))
+    assert dense.toarray().tolist() == [[1.2, 1.6]]
+
+
+def test_temperature_sharpens_separable_margins() -> None:
+    margins = np.array([[1.0, -1.0], [-1.0, 1.0]] * 10)
+    y = np.array([0, 1] * 10)
+    temperature = fit_temperature(margins, y)
+    assert temperature < 0.5
+    assert softmax(margins / temperature)[0, 0] > 0.95

@@ -98,7 +98,9 @@ def run(args: argparse.Namespace) -> int:
         gold = [category for _, category in test_rows]
         predicted, fallbacks, latencies = _parse_all(model_path, [t for t, _ in test_rows])
     metrics = classification_metrics(gold, predicted)
-    correct_answered = sum(g == p and not f for g, p, f in zip(gold, predicted, fallbacks))
+    correct_answered = sum(
+        g == p and not f for g, p, f in zip(gold, predicted, fallbacks, strict=True)
+    )
     result: dict[str, Any] = {
         "accuracy": metrics["accuracy"],
         "macro_f1": metrics["macro_f1"],
@@ -154,7 +156,7 @@ def _isolate_environment(work: Path) -> None:
 
 
 def _bench_config(path: Path, work: Path) -> tuple[Path, list[dict[str, Any]]]:
-    """The config's recipe, language and pipeline, without policies (NLU-only training)."""
+    """Copy the config's recipe, language and pipeline, without policies (NLU-only)."""
     from rasa.shared.utils.io import read_yaml_file, write_yaml
 
     source = read_yaml_file(str(path))

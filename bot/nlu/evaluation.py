@@ -87,9 +87,9 @@ def classification_metrics(gold: list[str], pred: list[str]) -> dict[str, Any]:
             "f1": round(float(f), 4),
             "support": int(s),
         }
-        for label, p, r, f, s in zip(labels, precision, recall, f1, support)
+        for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
     }
-    confusions = Counter((g, p) for g, p in zip(gold, pred) if g != p)
+    confusions = Counter((g, p) for g, p in zip(gold, pred, strict=True) if g != p)
     return {
         "accuracy": round(float(accuracy_score(gold, pred)), 4),
         "macro_f1": round(float(np.mean(f1)), 4),
@@ -101,12 +101,12 @@ def classification_metrics(gold: list[str], pred: list[str]) -> dict[str, Any]:
 
 
 def worst_classes(per_class: dict[str, dict[str, Any]], n: int = 10) -> list[tuple[str, Any]]:
-    """The ``n`` categories with the lowest F1."""
+    """Return the ``n`` categories with the lowest F1."""
     return sorted(per_class.items(), key=lambda item: item[1]["f1"])[:n]
 
 
 def summary_table(result: dict[str, Any]) -> str:
-    """The short table ``candor bench nlu`` prints."""
+    """Format the short table ``candor bench nlu`` prints."""
     rows = [
         ("n_train / n_test", f"{result['n_train']} / {result['n_test']}"),
         ("accuracy", f"{result['accuracy']:.2%}"),

@@ -46,9 +46,7 @@ from bot.nlu.linear_model import BlockSpec, LinearModel, fit_idf, transform_bloc
 logger = logging.getLogger(__name__)
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class LinearIntentClassifier(GraphComponent, IntentClassifier):
     """Calibrated linear SVM intent classifier; see the module docstring for why."""
 
@@ -94,7 +92,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> LinearIntentClassifier:
-        """An untrained classifier."""
+        """Create an untrained classifier."""
         return cls(config, model_storage, resource)
 
     # --- features ---------------------------------------------------------------------
@@ -176,7 +174,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             if with_text
             else np.zeros((0, len(self._model.labels)))
         )
-        for message, row in zip(with_text, probs):
+        for message, row in zip(with_text, probs, strict=True):
             ranking = self._intent_ranking(row)
             message.set(INTENT, ranking[0], add_to_output=True)
             length = int(self._config["ranking_length"])
@@ -190,7 +188,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def _intent_ranking(self, label_probs: np.ndarray) -> list[dict[str, Any]]:
         assert self._model is not None
         best: dict[str, float] = {}
-        for label, p in zip(self._model.labels, label_probs):
+        for label, p in zip(self._model.labels, label_probs, strict=True):
             intent = self._label_to_intent.get(label, label)
             best[intent] = max(best.get(intent, 0.0), float(p))
         total = sum(best.values()) or 1.0

@@ -38,14 +38,16 @@ class BlockSpec:
 def fit_idf(counts: sp.csr_matrix) -> np.ndarray:
     """Smoothed idf, as scikit-learn's ``TfidfTransformer`` computes it."""
     n = counts.shape[0]
-    df = np.bincount(counts.indices, minlength=counts.shape[1]) if counts.nnz else np.zeros(
-        counts.shape[1]
+    df = (
+        np.bincount(counts.indices, minlength=counts.shape[1])
+        if counts.nnz
+        else np.zeros(counts.shape[1])
     )
     return np.log((1.0 + n) / (1.0 + df)) + 1.0
 
 
 def transform_block(block: sp.spmatrix | np.ndarray, spec: BlockSpec) -> sp.csr_matrix:
-    """Counts -> sublinear tf-idf; dense -> as is; then unit L2 rows times the block weight."""
+    """Map counts to sublinear tf-idf (dense: as is), then scale rows to the block weight."""
     if spec.sparse:
         x = sp.csr_matrix(block, dtype=np.float64)
         x.data = 1.0 + np.log(np.maximum(x.data, 1e-12))
@@ -53,7 +55,8 @@ def transform_block(block: sp.spmatrix | np.ndarray, spec: BlockSpec) -> sp.csr_
         norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1))).ravel()
         scale = spec.weight / np.maximum(norms, 1e-12)
         return sp.csr_matrix(sp.diags(scale) @ x)
-    dense = block.toarray() if sp.issparse(block) else np.asarray(block, dtype=np.float64)
+    dense = block.toarray() if sp.issparse(block) else np.asarray(block)  # type: ignore[union-attr]
+    dense = dense.astype(np.float64)
     dense = dense / np.maximum(np.linalg.norm(dense, axis=1, keepdims=True), 1e-12)
     return sp.csr_matrix(dense * spec.weight)
 

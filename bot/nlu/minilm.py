@@ -64,10 +64,10 @@ class MiniLMEncoder:
         import tensorflow as tf
         from safetensors.numpy import load_file
         from transformers import AutoConfig, AutoTokenizer, TFAutoModel
-        from transformers.utils import logging as hf_logging
         from transformers.modeling_tf_pytorch_utils import (
             load_pytorch_state_dict_in_tf2_model,
         )
+        from transformers.utils import logging as hf_logging
 
         self.tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
         config = AutoConfig.from_pretrained(str(path), local_files_only=True)
@@ -115,9 +115,7 @@ class MiniLMEncoder:
         result = []
         for i in range(len(texts)):
             keep = (mask[i] == 1) & (enc["special_tokens_mask"][i] == 0)
-            result.append(
-                Encoding(pooled[i], hidden[i][keep], enc["offset_mapping"][i][keep])
-            )
+            result.append(Encoding(pooled[i], hidden[i][keep], enc["offset_mapping"][i][keep]))
         return result
 
     def encode(
@@ -137,7 +135,9 @@ class MiniLMEncoder:
                 unit="batch",
             )
         for idx in batches:
-            for i, encoding in zip(idx, self._encode_batch([texts[i] or " " for i in idx])):
+            for i, encoding in zip(
+                idx, self._encode_batch([texts[i] or " " for i in idx]), strict=True
+            ):
                 out[i] = encoding
         return [e for e in out if e is not None]
 
@@ -155,5 +155,5 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
 
 @lru_cache(maxsize=1)
 def load_encoder() -> MiniLMEncoder:
-    """The process-wide encoder (training, parsing and tests share one copy)."""
+    """Return the process-wide encoder (training, parsing and tests share one copy)."""
     return MiniLMEncoder(model_dir())

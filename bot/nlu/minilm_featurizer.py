@@ -38,9 +38,7 @@ from bot.nlu.minilm import EMBEDDING_DIM, Encoding, load_encoder
 logger = logging.getLogger(__name__)
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
     """Adds all-MiniLM-L6-v2 sentence and token features; nothing to train or persist."""
 
@@ -103,7 +101,7 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
     def _featurize(self, messages: list[Message], attribute: str, progress: bool) -> None:
         texts = [str(m.get(attribute)) for m in messages]
         encodings = load_encoder().encode(texts, self._batch_size, progress=progress)
-        for message, encoding in zip(messages, encodings):
+        for message, encoding in zip(messages, encodings, strict=True):
             tokens: list[Token] = message.get(TOKENS_NAMES[attribute]) or []
             sequence = align_to_tokens(encoding, tokens) if tokens else None
             self.add_features_to_message(

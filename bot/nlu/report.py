@@ -41,7 +41,8 @@ def markdown_report(result: dict[str, Any], plot: Path | None = None) -> str:
         "| category | precision | recall | F1 | support |",
         "| --- | --- | --- | --- | --- |",
         *[
-            f"| {name} | {s['precision']:.2f} | {s['recall']:.2f} | {s['f1']:.2f} | {s['support']} |"
+            f"| {name} | {s['precision']:.2f} | {s['recall']:.2f} | {s['f1']:.2f} "
+            f"| {s['support']} |"
             for name, s in worst_classes(result["per_class"], 10)
         ],
         "",

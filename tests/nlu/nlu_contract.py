@@ -24,7 +24,7 @@ TOKENIZER = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
 
 
 def message(text: str, **attributes: Any) -> Message:
-    """A tokenized message, as the pipeline's tokenizer would hand it on."""
+    """Build a tokenized message, as the pipeline's tokenizer would hand it on."""
     built = Message(data={TEXT: text, **attributes})
     TOKENIZER.process([built])
     return built
@@ -41,11 +41,11 @@ class NLUComponentContract:
         raise NotImplementedError
 
     def prepare(self, messages: list[Message]) -> list[Message]:
-        """Hook: add what upstream components would have (e.g. features)."""
+        """Add (hook) what upstream components would have (e.g. features)."""
         return messages
 
     def check_processed(self, processed: Message) -> None:
-        """What a processed message with text must carry."""
+        """Check what a processed message with text must carry."""
         raise NotImplementedError
 
     @pytest.fixture(scope="class")
@@ -68,16 +68,12 @@ class NLUComponentContract:
         execution_context: ExecutionContext,
     ) -> GraphComponent:
         config = {**self.component_class.get_default_config(), **self.config}
-        component = self.component_class.create(
-            config, model_storage, resource, execution_context
-        )
+        component = self.component_class.create(config, model_storage, resource, execution_context)
         data = self.training_data()
         self.prepare(data.training_examples)
         if self.trainable:
             component.train(data)  # type: ignore[attr-defined]
-            return self.component_class.load(
-                config, model_storage, resource, execution_context
-            )
+            return self.component_class.load(config, model_storage, resource, execution_context)
         component.process_training_data(data)  # type: ignore[attr-defined]
         return component
 
@@ -97,13 +93,13 @@ class NLUComponentContract:
         self.check_empty(empty)
 
     def check_empty(self, processed: Message) -> None:
-        """Hook: extra expectations for a message without text."""
+        """Check (hook) extra expectations for a message without text."""
 
     def test_batch_equals_one_by_one(self, trained: GraphComponent) -> None:
         texts = ["hello there", "I lost my card", "how do I reset my password"]
         batch = trained.process(self.prepare([message(t) for t in texts]))  # type: ignore[attr-defined]
         single = [trained.process(self.prepare([message(t)]))[0] for t in texts]  # type: ignore[attr-defined]
-        for a, b in zip(batch, single):
+        for a, b in zip(batch, single, strict=True):
             assert self.summary(a) == pytest.approx(self.summary(b), abs=1e-4)
 
     def summary(self, processed: Message) -> list[float]:

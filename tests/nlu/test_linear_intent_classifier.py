@@ -44,6 +44,7 @@ EXAMPLES = {
 
 
 def add_features(msg: Message) -> Message:
+    """Attach the toy sparse and dense sentence features (what featurizers would)."""
     words = str(msg.get(TEXT) or "").lower().split()
     if not words:
         return msg
@@ -103,6 +104,7 @@ class TestLinearIntentClassifierContract(NLUComponentContract):
 
 
 def test_untrained_classifier_leaves_messages_alone(tmp_path: object) -> None:
+    """Training on no data persists nothing; the loaded component sets no intent."""
     from rasa.engine.graph import ExecutionContext, GraphSchema
     from rasa.engine.storage.local_model_storage import LocalModelStorage
     from rasa.engine.storage.resource import Resource
@@ -117,6 +119,7 @@ def test_untrained_classifier_leaves_messages_alone(tmp_path: object) -> None:
 
 
 def test_tfidf_block_rows_have_the_block_weight_as_norm() -> None:
+    """Each block contributes equally whatever its vocabulary size."""
     spec = BlockSpec("cvf", 3, sparse=True, weight=1.0, idf=[1.0, 2.0, 3.0])
     rows = transform_block(sp.csr_matrix([[1, 0, 2], [0, 0, 0]]), spec).toarray()
     assert np.linalg.norm(rows[0]) == pytest.approx(1.0)
@@ -126,6 +129,7 @@ def test_tfidf_block_rows_have_the_block_weight_as_norm() -> None:
 
 
 def test_temperature_sharpens_separable_margins() -> None:
+    """Calibration turns clear margins into confident probabilities."""
     margins = np.array([[1.0, -1.0], [-1.0, 1.0]] * 10)
     y = np.array([0, 1] * 10)
     temperature = fit_temperature(margins, y)

@@ -58,6 +58,7 @@ class TestMiniLMFeaturizerContract(NLUComponentContract):
 
 
 def test_lost_card_is_closer_to_stolen_card_than_to_weather() -> None:
+    """The real weights put paraphrases together and unrelated topics apart."""
     lost, stolen, weather = load_encoder().sentence_embeddings(
         ["I lost my card", "my card was stolen", "what's the weather"]
     )
@@ -66,6 +67,7 @@ def test_lost_card_is_closer_to_stolen_card_than_to_weather() -> None:
 
 
 def test_align_to_tokens_averages_overlapping_pieces() -> None:
+    """Word pieces are averaged into the tokenizer token they overlap."""
     pieces = np.array([[1.0] * EMBEDDING_DIM, [3.0] * EMBEDDING_DIM, [5.0] * EMBEDDING_DIM])
     # "unlock card": "un" + "##lock" + "card"
     encoding = Encoding(np.zeros(EMBEDDING_DIM), pieces, np.array([[0, 2], [2, 6], [7, 11]]))
@@ -76,5 +78,6 @@ def test_align_to_tokens_averages_overlapping_pieces() -> None:
 
 @pytest.mark.parametrize("bad", [0, -3, "32"])
 def test_rejects_bad_batch_size(bad: Any) -> None:
+    """A bad batch size fails at config validation, not mid-training."""
     with pytest.raises(InvalidConfigException, match="batch_size"):
         MiniLMFeaturizer.validate_config({"batch_size": bad})

@@ -19,6 +19,7 @@ ROWS = [(f"text {c} {i}", c) for c in ("a", "b", "c") for i in range(20)] + [("o
 
 
 def test_split_is_stratified_disjoint_and_deterministic() -> None:
+    """Same input and seed, same split; every category keeps its share."""
     train, val = stratified_split(ROWS, 0.1, seed=13)
     assert sorted(train + val) == sorted(ROWS)
     assert [c for _, c in val].count("a") == 2
@@ -29,11 +30,13 @@ def test_split_is_stratified_disjoint_and_deterministic() -> None:
 
 @pytest.mark.parametrize("fraction", [0.0, 1.0, -0.2])
 def test_split_rejects_bad_fraction(fraction: float) -> None:
+    """Fractions outside (0, 1) are refused."""
     with pytest.raises(ValueError, match="fraction"):
         stratified_split(ROWS, fraction, seed=1)
 
 
 def test_csv_round_trip_and_missing_column(tmp_path: Path) -> None:
+    """CSV rows survive a round trip; a missing column is named."""
     path = tmp_path / "rows.csv"
     write_csv(path, ROWS[:3])
     assert read_csv(path) == ROWS[:3]
@@ -43,6 +46,7 @@ def test_csv_round_trip_and_missing_column(tmp_path: Path) -> None:
 
 
 def test_metrics_and_report() -> None:
+    """Metrics are computed over gold categories and render into the report."""
     metrics = classification_metrics(["a", "a", "b", "b"], ["a", "b", "b", "b"])
     assert metrics["accuracy"] == 0.75
     assert metrics["per_class"]["a"]["recall"] == 0.5
@@ -58,10 +62,21 @@ def test_metrics_and_report() -> None:
         "n_test": 4,
         "pipeline": [{"name": "WhitespaceTokenizer"}, {"name": "X", "C": 1}],
         "command": "candor bench nlu",
-        "data": {"dataset": "toy", "train": "t.csv", "train_sha256": "0" * 64,
-                 "test": "v.csv", "test_sha256": "1" * 64},
-        "machine": {"cpu": "cpu", "cpu_count": 2, "load_average_1_5_15": [1, 1, 1],
-                    "python": "3.10", "rasa": "3.6.21", "tensorflow": "2.12"},
+        "data": {
+            "dataset": "toy",
+            "train": "t.csv",
+            "train_sha256": "0" * 64,
+            "test": "v.csv",
+            "test_sha256": "1" * 64,
+        },
+        "machine": {
+            "cpu": "cpu",
+            "cpu_count": 2,
+            "load_average_1_5_15": [1, 1, 1],
+            "python": "3.10",
+            "rasa": "3.6.21",
+            "tensorflow": "2.12",
+        },
     }
     assert "75.00%" in summary_table(result)
     report = markdown_report(result)

@@ -57,6 +57,24 @@ class Errors:
         "reply and a handoff offer instead."
     )
 
+    # E3xx: transcripts (bot/transcripts/, candor transcripts).
+    E301 = (
+        "E301 The transcript database at {url} could not be migrated ({cause}). Check "
+        "CANDOR_TRANSCRIPTS_URL (or that $CANDOR_HOME/db is writable) and that the database "
+        "server is reachable."
+    )
+    E302 = (
+        "E302 A transcript event for conversation {sender!r} could not be written ({cause}); "
+        "it stays in the queue (worker) or in the tracker store (replay with "
+        "`candor transcripts replay`)."
+    )
+    E303 = "E303 The transcript worker cannot reach RabbitMQ at {url} ({cause})."
+    E304 = "E304 {value!r} is not a date: use YYYY-MM-DD or an ISO 8601 timestamp."
+    E305 = (
+        "E305 Refusing to purge with a retention of {days} days: give --days 1 or more "
+        "(or set CANDOR_RETENTION_DAYS)."
+    )
+
     # E4xx: CSAT scoring, training, evaluation and calibration (bot/scoring/, candor csat).
     E401 = (
         "E401 {path}:{line}: {problem}. USS lines are ROLE<TAB>TEXT<TAB>ACTION<TAB>RATINGS with "

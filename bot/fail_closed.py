@@ -38,6 +38,11 @@ REQUIRED: tuple[Requirement, ...] = (
         _unwrap_tracker_store,
         "bot.transcripts.tracker_store.RedactingSQLTrackerStore",
     ),
+    Requirement(
+        "event broker",
+        lambda agent: getattr(_unwrap_tracker_store(agent), "event_broker", None),
+        "bot.transcripts.broker.RedactingEventBroker",
+    ),
     Requirement("NLG", lambda agent: agent.nlg, "bot.nlg.generator.CandorNLG"),
 )
 

@@ -1,0 +1,109 @@
+"""Where the transcript database is, and a migrated engine for it.
+
+SQLite under ``$CANDOR_HOME/db/transcripts.sqlite`` by default (zero set-up);
+``CANDOR_TRANSCRIPTS_URL`` (any SQLAlchemy URL, e.g. ``postgresql://postgres@127.0.0.1/candor``)
+overrides it for scale-out. :func:`database` migrates on first use in each process, so the Rasa
+server, the worker and the CLI can all start in any order: Alembic's version table makes the
+upgrade idempotent, and on PostgreSQL an advisory lock (in ``migrations/env.py``) keeps two
+replicas from migrating at once.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.errors import CandorError, Errors
+from bot.paths import candor_home
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_lock = threading.Lock()
+
+
+def database_url(env: Mapping[str, str] | None = None) -> str:
+    """``CANDOR_TRANSCRIPTS_URL`` or the SQLite file under ``CANDOR_HOME``."""
+    env = os.environ if env is None else env
+    url = env.get("CANDOR_TRANSCRIPTS_URL")
+    if url:
+        return url
+    return f"sqlite:///{candor_home(env).ensure().db / 'transcripts.sqlite'}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL lets the console read while the writer writes; foreign keys make CASCADE work."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """A 2.0-style engine; SQLite gets WAL and enforced foreign keys."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, future=True, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, future=True, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade the schema to the newest migration (a no-op when it is current)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except Exception as err:  # noqa: BLE001 - every cause gets the same operator message
+        raise CandorError(Errors.E301.format(url=engine.url, cause=err)) from err
+
+
+@dataclass(frozen=True)
+class Database:
+    """An engine on a migrated schema and the session factory bound to it."""
+
+    engine: Engine
+    sessions: sessionmaker
+
+    @contextmanager
+    def begin(self) -> Iterator[Session]:
+        """One transaction: committed on success, rolled back on error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    @property
+    def dialect(self) -> str:
+        return str(self.engine.dialect.name)
+
+
+def open_database(url: str, *, run_migrations: bool = True) -> Database:
+    """Engine + sessions for ``url``, migrated unless told otherwise (tests migrate once)."""
+    engine = make_engine(url)
+    if run_migrations:
+        migrate(engine)
+    return Database(engine, sessionmaker(engine, future=True, expire_on_commit=False))
+
+
+@lru_cache(maxsize=8)
+def _cached(url: str) -> Database:
+    return open_database(url)
+
+
+def database(url: str | None = None) -> Database:
+    """The process-wide migrated database for ``url`` (default: :func:`database_url`)."""
+    with _lock:
+        return _cached(url or database_url())

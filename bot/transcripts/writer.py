@@ -1,0 +1,180 @@
+"""The transcript writer: applies broker events to the database, idempotently.
+
+Both deliveries use it: :class:`bot.transcripts.broker.TranscriptEventBroker` inside the Rasa
+server (SQLite default) and ``candor transcripts worker`` consuming RabbitMQ (PostgreSQL). Each
+event is redacted with :func:`bot.transcripts.redact_events.redact_event` (the tracker store
+already did; this is the second lock on the same door), then applied in one transaction that
+first claims the event's identity in ``processed_events``. A redelivered event finds its
+identity taken and changes nothing, so at-least-once delivery gives exactly-once records.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bot.transcripts import models as m
+from bot.transcripts.db import Database
+from bot.transcripts.projection import (
+    ConversationState,
+    Projection,
+    conversation_key,
+    event_key,
+    project,
+)
+from bot.transcripts.redact_events import redact_event
+
+logger = logging.getLogger(__name__)
+
+
+def utc(ts: float) -> datetime:
+    """Rasa's epoch-seconds timestamp as an aware UTC datetime."""
+    return datetime.fromtimestamp(ts, timezone.utc)
+
+
+@lru_cache(maxsize=1)
+def _rulebook() -> Any:
+    try:
+        from bot.compliance.rulebook import load_rulebook
+
+        return load_rulebook()
+    except Exception:  # noqa: BLE001 - no rulebook: rule ids are stored without regulation
+        return None
+
+
+def regulation_for(rule_id: str) -> str | None:
+    """The regulation reference of a rule in ``compliance.yml`` (None when unknown)."""
+    book = _rulebook()
+    try:
+        return str(book.rule(rule_id).regulation) if book is not None else None
+    except Exception:  # noqa: BLE001 - a rule id from an older rulebook
+        return None
+
+
+def rulebook_version() -> str | None:
+    """Version of the rulebook this process loaded (conversations record it)."""
+    book = _rulebook()
+    return str(book.version) if book is not None else None
+
+
+def _claim(session: Session, key: str, now: datetime) -> bool:
+    """Insert the event identity; False when it was already there (a redelivery)."""
+    dialect = session.get_bind().dialect.name
+    values = {"event_key": key, "received_at": now}
+    if dialect == "postgresql":
+        stmt: Any = postgresql.insert(m.ProcessedEvent).values(values).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        stmt = sqlite.insert(m.ProcessedEvent).values(values).on_conflict_do_nothing()
+    else:  # pragma: no cover - other dialects: plain insert, duplicates raise
+        stmt = insert(m.ProcessedEvent).values(values)
+    return bool(session.execute(stmt).rowcount)
+
+
+def _latest(session: Session, sender_id: str) -> m.Conversation | None:
+    query = (
+        select(m.Conversation).where(m.Conversation.sender_id == sender_id)
+        .order_by(m.Conversation.id.desc()).limit(1).with_for_update()
+    )
+    return session.execute(query).scalars().first()
+
+
+def _state(conv: m.Conversation | None, has_turns: bool) -> ConversationState:
+    if conv is None:
+        return ConversationState()
+    return ConversationState(conv.last_action, conv.last_user_at, conv.outcome, has_turns)
+
+
+def _has_turns(session: Session, conv: m.Conversation | None) -> bool:
+    if conv is None:
+        return False
+    query = select(m.Turn.id).where(m.Turn.conversation_pk == conv.id).limit(1)
+    return session.execute(query).first() is not None
+
+
+class TranscriptWriter:
+    """Writes redacted events into one database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def write(self, event: dict[str, Any]) -> bool:
+        """Apply one broker event; True if stored, False if already stored or not storable."""
+        sender = event.get("sender_id")
+        if not sender:
+            return False
+        redacted = redact_event(event)
+        key = event_key(str(sender), redacted)
+        now = datetime.now(timezone.utc)
+        with self.db.begin() as session:
+            if not _claim(session, key, now):
+                return False
+            self._apply(session, str(sender), key, redacted)
+        return True
+
+    def _apply(self, session: Session, sender: str, key: str, event: dict[str, Any]) -> None:
+        ts = float(event.get("timestamp") or datetime.now(timezone.utc).timestamp())
+        conv = _latest(session, sender)
+        has_turns = _has_turns(session, conv)
+        result = project(event, _state(conv, has_turns))
+        if conv is not None and result.new_session and has_turns:
+            if conv.outcome == "open":
+                conv.outcome, conv.ended_at = "abandoned", conv.last_event_at
+            conv = None
+        if conv is None:
+            conv = self._open(session, sender, key, ts)
+            if result.new_session:
+                result = project(event, ConversationState())
+        self._store(session, conv, result, ts)
+
+    def _open(self, session: Session, sender: str, key: str, ts: float) -> m.Conversation:
+        conv = m.Conversation(
+            conversation_id=conversation_key(sender, key), sender_id=sender, started_at=utc(ts),
+            last_event_at=utc(ts), outcome="open", rulebook_version=rulebook_version(),
+        )
+        session.add(conv)
+        session.flush()
+        return conv
+
+    def _store(self, session: Session, conv: m.Conversation, p: Projection, ts: float) -> None:
+        conv.last_event_at = max(_aware(conv.last_event_at), utc(ts))
+        conv.last_action, conv.last_user_at = p.state.last_action, p.state.last_user_at
+        conv.outcome = p.state.outcome
+        conv.channel = conv.channel or p.channel
+        conv.model_version = p.model_version or conv.model_version
+        conv.rulebook_version = p.rulebook_version or conv.rulebook_version
+        if p.ended and conv.ended_at is None:
+            conv.ended_at = utc(ts)
+        if p.turn is not None:
+            turn = m.Turn(conversation_pk=conv.id, **{**p.turn.__dict__, "sent_at": utc(ts)})
+            session.add(turn)
+            session.flush()
+            for rule_id in p.rule_ids:
+                session.add(m.RuleHit(conversation_pk=conv.id, turn_id=turn.id, rule_id=rule_id,
+                                      regulation=regulation_for(rule_id)))
+        if p.handoff:
+            session.add(m.Handoff(conversation_pk=conv.id, status=p.handoff, created_at=utc(ts)))
+        if p.complaint:
+            session.add(m.Complaint(conversation_pk=conv.id, category=p.complaint,
+                                    created_at=utc(ts)))
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite returns naive datetimes; they were written as UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def mark_idle_abandoned(db: Database, idle_before: datetime) -> int:
+    """Close open conversations with no event since ``idle_before`` as abandoned."""
+    stmt = (
+        update(m.Conversation)
+        .where(m.Conversation.outcome == "open", m.Conversation.last_event_at < idle_before)
+        .values(outcome="abandoned", ended_at=m.Conversation.last_event_at)
+    )
+    with db.begin() as session:
+        return int(session.execute(stmt).rowcount)

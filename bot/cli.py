@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.commands.bench",
     "bot.commands.csat",
     "bot.commands.rules",
+    "bot.commands.transcripts",
 )
 
 

@@ -1,0 +1,244 @@
+"""The only module that queries the transcript database for its readers (STYLE.md practice 11).
+
+The console's list filters (date range, rule hit, outcome, intent, CSAT band) each match an
+index in :mod:`bot.transcripts.models`: rule and intent filters are ``EXISTS`` sub-queries on
+``(rule_id, conversation_pk)`` / ``(intent, conversation_pk)``, and lists are ordered by
+``(started_at, id)`` so both offset pages and keyset cursors use ``ix_conversations_started``.
+Every function takes an optional :class:`~bot.transcripts.db.Database`; without one it uses the
+process-wide database from ``CANDOR_TRANSCRIPTS_URL`` / ``CANDOR_HOME``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import Select
+
+from bot.transcripts import models as m
+from bot.transcripts.db import Database, database
+from bot.transcripts.records import TranscriptRecord, aware, load_records
+
+#: CSAT bands on the 1-5 predicted scale: [low, high).
+CSAT_BANDS: dict[str, tuple[float, float]] = {
+    "low": (0.0, 2.5), "medium": (2.5, 3.5), "high": (3.5, 6.0),
+}
+
+
+class DuplicateSurvey(Exception):
+    """The conversation already has an answer (surveys are never asked twice)."""
+
+
+class UnknownConversation(LookupError):
+    """No conversation with that id (or for that sender) is recorded."""
+
+
+@dataclass(frozen=True)
+class ConversationFilter:
+    """The console's list filters; ``None`` means "any"."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    rule_id: str | None = None
+    outcome: str | None = None
+    intent: str | None = None
+    csat_band: str | None = None
+    sender_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """Newest first. ``after`` is a keyset cursor: the (started_at, id) of the last row seen."""
+
+    limit: int = 50
+    offset: int = 0
+    after: tuple[datetime, int] | None = None
+
+
+@dataclass(frozen=True)
+class ConversationSummary:
+    """One row of the console's conversation list."""
+
+    id: int
+    conversation_id: str
+    sender_id: str
+    channel: str | None
+    started_at: datetime
+    ended_at: datetime | None
+    outcome: str
+    model_version: str | None
+
+
+def filtered(f: ConversationFilter) -> Select:
+    """``SELECT conversations WHERE ...`` for a filter (pure: builds, does not run)."""
+    c = m.Conversation
+    query = select(c)
+    if f.since is not None:
+        query = query.where(c.started_at >= f.since)
+    if f.until is not None:
+        query = query.where(c.started_at < f.until)
+    if f.outcome:
+        query = query.where(c.outcome == f.outcome)
+    if f.sender_id:
+        query = query.where(c.sender_id == f.sender_id)
+    if f.rule_id:
+        query = query.where(exists().where(
+            m.RuleHit.rule_id == f.rule_id, m.RuleHit.conversation_pk == c.id))
+    if f.intent:
+        query = query.where(exists().where(
+            m.Turn.intent == f.intent, m.Turn.conversation_pk == c.id))
+    if f.csat_band:
+        low, high = CSAT_BANDS[f.csat_band]
+        query = query.where(exists().where(
+            m.CsatScore.conversation_pk == c.id, m.CsatScore.value >= low,
+            m.CsatScore.value < high))
+    return query
+
+
+def paged(query: Select, page: Page) -> Select:
+    """Newest first, stable on ties, with an optional keyset cursor."""
+    c = m.Conversation
+    if page.after is not None:
+        started, pk = page.after
+        query = query.where(or_(c.started_at < started, and_(c.started_at == started, c.id < pk)))
+    return query.order_by(c.started_at.desc(), c.id.desc()).offset(page.offset).limit(page.limit)
+
+
+def _summary(c: m.Conversation) -> ConversationSummary:
+    return ConversationSummary(
+        c.id, c.conversation_id, c.sender_id, c.channel, aware(c.started_at),
+        aware(c.ended_at) if c.ended_at else None, c.outcome, c.model_version,
+    )
+
+
+def list_conversations(
+    f: ConversationFilter = ConversationFilter(), page: Page = Page(), db: Database | None = None
+) -> list[ConversationSummary]:
+    """One page of conversations matching ``f``."""
+    with (db or database()).begin() as s:
+        return [_summary(c) for c in s.execute(paged(filtered(f), page)).scalars()]
+
+
+def count_conversations(f: ConversationFilter = ConversationFilter(),
+                        db: Database | None = None) -> int:
+    """How many conversations match ``f`` (for "page 3 of N")."""
+    query = select(func.count()).select_from(filtered(f).subquery())
+    with (db or database()).begin() as s:
+        return int(s.execute(query).scalar_one())
+
+
+def transcript(conversation_id: str, db: Database | None = None) -> TranscriptRecord | None:
+    """One conversation with its turns (ordered) and rule hits."""
+    with (db or database()).begin() as s:
+        conv = s.execute(select(m.Conversation).where(
+            m.Conversation.conversation_id == conversation_id)).scalars().first()
+        return load_records(s, [conv])[0] if conv else None
+
+
+def conversations_of(sender_id: str, db: Database | None = None) -> list[TranscriptRecord]:
+    """Every conversation of one customer, oldest first."""
+    with (db or database()).begin() as s:
+        convs = s.execute(select(m.Conversation).where(m.Conversation.sender_id == sender_id)
+                          .order_by(m.Conversation.id)).scalars().all()
+        return load_records(s, convs)
+
+
+def rule_hit_counts(db: Database | None = None) -> dict[str, int]:
+    """Hits per rule id, over the whole record (``candor rules report``)."""
+    query = select(m.RuleHit.rule_id, func.count()).group_by(m.RuleHit.rule_id)
+    with (db or database()).begin() as s:
+        return {rule: int(n) for rule, n in s.execute(query)}
+
+
+# --- CSAT (bot/scoring reads and writes only through these) -----------------------------
+
+
+def csat_records(db: Database | None = None) -> list[TranscriptRecord]:
+    """Every conversation as the scorer's ``ConversationRecord`` (a superset of its keys)."""
+    with (db or database()).begin() as s:
+        convs = s.execute(select(m.Conversation).order_by(m.Conversation.id)).scalars().all()
+        return load_records(s, convs)
+
+
+def csat_record(conversation_id: str, db: Database | None = None) -> TranscriptRecord | None:
+    """One conversation for ``candor csat explain``."""
+    return transcript(conversation_id, db)
+
+
+def _conversation_pk(s: Any, key: str) -> int:
+    """Primary key for a conversation id, or else the sender's latest conversation."""
+    c = m.Conversation
+    pk = s.execute(select(c.id).where(c.conversation_id == key)).scalar()
+    pk = pk or s.execute(select(c.id).where(c.sender_id == key)
+                         .order_by(c.id.desc()).limit(1)).scalar()
+    if pk is None:
+        raise UnknownConversation(key)
+    return int(pk)
+
+
+def upsert_csat_scores(rows: Sequence[Mapping[str, Any]], db: Database | None = None) -> int:
+    """Insert or replace scores keyed by (conversation, model version); returns rows written."""
+    db = db or database()
+    written = 0
+    with db.begin() as s:
+        for row in rows:
+            values = {
+                "conversation_pk": _conversation_pk(s, str(row["conversation_id"])),
+                "model_version": str(row["model_version"]), "value": float(row["value"]),
+                "predicted_class": row.get("predicted_class"),
+                "turn_scores": list(row.get("turn_scores") or []),
+                "explanation": dict(row.get("explanation") or {}),
+            }
+            insert = postgresql.insert if db.dialect == "postgresql" else sqlite.insert
+            stmt = insert(m.CsatScore).values(values)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["conversation_pk", "model_version"],
+                set_={k: stmt.excluded[k] for k in
+                      ("value", "predicted_class", "turn_scores", "explanation")},
+            )
+            written += s.execute(stmt).rowcount
+    return written
+
+
+def csat_score(conversation_id: str, model_version: str | None = None,
+               db: Database | None = None) -> dict[str, Any] | None:
+    """The stored score (newest model version unless one is named) with its explanation."""
+    query = select(m.CsatScore).join(m.Conversation).where(
+        m.Conversation.conversation_id == conversation_id)
+    if model_version:
+        query = query.where(m.CsatScore.model_version == model_version)
+    with (db or database()).begin() as s:
+        row = s.execute(query.order_by(m.CsatScore.id.desc()).limit(1)).scalars().first()
+        if row is None:
+            return None
+        return {"conversation_id": conversation_id, "model_version": row.model_version,
+                "value": row.value, "predicted_class": row.predicted_class,
+                "turn_scores": row.turn_scores, "explanation": row.explanation}
+
+
+def record_survey(sender_id: str, rating: int, comment: str | None = None, *,
+                  source: str = "widget", url: str | None = None) -> int:
+    """Store a survey answer for a conversation id (or the sender's latest conversation).
+
+    The comment is redacted here too, whatever the caller did. Raises
+    :class:`DuplicateSurvey` on a second answer and :class:`UnknownConversation`.
+    """
+    from bot.compliance.redaction import redact
+
+    if not 1 <= int(rating) <= 5:
+        raise ValueError(f"rating must be 1-5, got {rating}")
+    clean = redact(comment).text if comment else None
+    try:
+        with database(url).begin() as s:
+            survey = m.Survey(conversation_pk=_conversation_pk(s, sender_id), rating=int(rating),
+                              comment=clean, source=source)
+            s.add(survey)
+            s.flush()
+            return int(survey.id)
+    except IntegrityError as err:
+        raise DuplicateSurvey(sender_id) from err

@@ -1,0 +1,114 @@
+"""Retention purge and erasure on request (GDPR Art. 17), each leaving an audit entry.
+
+The audit entry says what was removed (how many conversations, turns, rule hits; the removed
+conversation ids; the cut-off, or a hash of the subject's sender id) and never any content.
+Rows go with their conversation through ``ON DELETE CASCADE``. Event identities in
+``processed_events`` hold no content and are kept for the retention period, so a late broker
+redelivery cannot resurrect an erased conversation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import MetaData, Table, create_engine, delete, func, inspect, select
+from sqlalchemy.orm import Session
+
+from bot.errors import CandorError, Errors
+from bot.transcripts import models as m
+from bot.transcripts.db import Database, database
+
+DEFAULT_RETENTION_DAYS = 7 * 365  # banks commonly keep customer communications 5-7 years
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What a purge or an erasure removed (also what its audit entry says)."""
+
+    conversations: int
+    turns: int
+    rule_hits: int
+    conversation_ids: tuple[str, ...]
+
+
+def retention_days(env: Mapping[str, str] | None = None) -> int:
+    """``CANDOR_RETENTION_DAYS`` or the default."""
+    env = os.environ if env is None else env
+    return int(env.get("CANDOR_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS)
+
+
+def subject_hash(sender_id: str) -> str:
+    """How the audit log names an erased customer: provable later, not readable."""
+    return "sha256:" + hashlib.sha256(sender_id.encode()).hexdigest()
+
+
+def _remove(s: Session, where: Any) -> Removal:
+    c = m.Conversation
+    rows = s.execute(select(c.id, c.conversation_id).where(where).order_by(c.id)).all()
+    pks = [pk for pk, _ in rows]
+    if not pks:
+        return Removal(0, 0, 0, ())
+    count = lambda model: int(s.execute(  # noqa: E731
+        select(func.count()).select_from(model).where(model.conversation_pk.in_(pks))).scalar_one())
+    turns, hits = count(m.Turn), count(m.RuleHit)
+    for model in (m.RuleHit, m.Turn, m.Handoff, m.Complaint, m.Survey, m.CsatScore):
+        s.execute(delete(model).where(model.conversation_pk.in_(pks)))
+    s.execute(delete(c).where(c.id.in_(pks)))
+    return Removal(len(pks), turns, hits, tuple(cid for _, cid in rows))
+
+
+def _audit(s: Session, actor: str, action: str, removal: Removal, **extra: Any) -> None:
+    details = {"conversations": removal.conversations, "turns": removal.turns,
+               "rule_hits": removal.rule_hits,
+               "conversation_ids": list(removal.conversation_ids), **extra}
+    s.add(m.AuditEntry(actor=actor, action=action, details=details))
+
+
+def purge(days: int, actor: str, db: Database | None = None,
+          now: datetime | None = None) -> Removal:
+    """Remove conversations whose last event is older than ``days`` days."""
+    if days < 1:
+        raise CandorError(Errors.E305.format(days=days))
+    cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=days)
+    with (db or database()).begin() as s:
+        removal = _remove(s, m.Conversation.last_event_at < cutoff)
+        s.execute(delete(m.ProcessedEvent).where(m.ProcessedEvent.received_at < cutoff))
+        _audit(s, actor, "purge", removal, retention_days=days, cutoff=cutoff.isoformat())
+    return removal
+
+
+def erase(sender_id: str, actor: str, db: Database | None = None,
+          tracker_url: str | None = None) -> Removal:
+    """Remove every conversation of one customer (and their tracker-store events if given)."""
+    tracker_events = _erase_tracker(sender_id, tracker_url) if tracker_url else None
+    with (db or database()).begin() as s:
+        removal = _remove(s, m.Conversation.sender_id == sender_id)
+        _audit(s, actor, "erase", removal, subject=subject_hash(sender_id),
+               tracker_events=tracker_events)
+    return removal
+
+
+def _erase_tracker(sender_id: str, url: str) -> int:
+    """Delete the customer's events from Rasa's SQL tracker store (its ``events`` table)."""
+    engine = create_engine(url, future=True)
+    try:
+        if not inspect(engine).has_table("events"):
+            return 0
+        events = Table("events", MetaData(), autoload_with=engine)
+        with engine.begin() as conn:
+            return int(conn.execute(delete(events).where(events.c.sender_id == sender_id)).rowcount)
+    finally:
+        engine.dispose()
+
+
+def audit_log(db: Database | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    """Newest audit entries first."""
+    query = select(m.AuditEntry).order_by(m.AuditEntry.id.desc()).limit(limit)
+    with (db or database()).begin() as s:
+        return [{"id": e.id, "at": e.at, "actor": e.actor, "action": e.action,
+                 "details": e.details} for e in s.execute(query).scalars()]

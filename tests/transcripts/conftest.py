@@ -1,0 +1,45 @@
+"""Transcript database fixtures, parametrised over SQLite and PostgreSQL.
+
+Each dialect is migrated once per session (the migration itself is under test); every test
+then starts from empty tables. The writer commits its own transactions (it is the production
+code path), so emptying the tables replaces the usual rolled-back outer transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete
+
+from bot.transcripts import models as m
+from bot.transcripts.db import Database, open_database
+from tests.transcripts.transcript_services import postgres_database
+
+TABLES = (m.RuleHit, m.Turn, m.Handoff, m.Complaint, m.Survey, m.CsatScore, m.Conversation,
+          m.AuditEntry, m.ProcessedEvent)
+
+
+@pytest.fixture(scope="session")
+def sqlite_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
+    path = Path(tmp_path_factory.mktemp("transcripts")) / "transcripts.sqlite"
+    return open_database(f"sqlite:///{path}")
+
+
+@pytest.fixture(scope="session")
+def postgresql_db() -> Iterator[Database]:
+    with postgres_database() as url:
+        db = open_database(url)
+        yield db
+        db.engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
+def db(request: pytest.FixtureRequest) -> Database:
+    """An empty, migrated transcript database of each dialect."""
+    database: Database = request.getfixturevalue(f"{request.param}_db")
+    with database.begin() as session:
+        for model in TABLES:
+            session.execute(delete(model))
+    return database

@@ -1,0 +1,92 @@
+"""The writer on SQLite and PostgreSQL: complete, ordered, redacted, idempotent."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.transcripts import models as m
+from bot.transcripts.db import Database
+from bot.transcripts.repository import conversations_of
+from bot.transcripts.writer import TranscriptWriter, mark_idle_abandoned
+from tests.transcripts import transcript_events as ev
+
+
+def counts(db: Database) -> dict[str, int]:
+    with db.begin() as s:
+        return {model.__tablename__: int(s.execute(select(func.count()).select_from(model))
+                                         .scalar_one())
+                for model in (m.Conversation, m.Turn, m.RuleHit, m.ProcessedEvent)}
+
+
+def test_a_conversation_is_stored_complete_and_in_order(db: Database) -> None:
+    writer = TranscriptWriter(db)
+    events = ev.conversation("alice", turns=3, goodbye=True)
+    assert all(writer.write(e) for e in events)
+    [record] = conversations_of("alice", db)
+    assert [t["role"] for t in record["turns"]] == ["user", "bot"] * 4
+    assert [t["text"] for t in record["turns"][:4]] == ["question 0 about fees", "answer 0",
+                                                        "question 1 about fees", "answer 1"]
+    assert record["turns"][1]["rule_ids"] == ["rate-disclaimer"]
+    assert record["turns"][1]["rule_hits"][0]["regulation"]  # looked up in compliance.yml
+    assert record["turns"][1]["action"] == "utter_faq"
+    assert record["outcome"] == "resolved" and record["ended_at"] is not None
+    assert record["model_version"] == "model-1" and record["channel"] == "rest"
+
+
+def test_redelivered_events_change_nothing(db: Database) -> None:
+    writer = TranscriptWriter(db)
+    events = ev.conversation("bob", turns=2)
+    for e in events:
+        writer.write(e)
+    before = counts(db)
+    assert not any(writer.write(e) for e in events + events[:3])
+    assert counts(db) == before == {"conversations": 1, "turns": 4, "rule_hits": 1,
+                                    "processed_events": len(events)}
+
+
+def test_personal_data_is_redacted_before_it_is_written(db: Database) -> None:
+    writer = TranscriptWriter(db)
+    for e in ev.session_start("carol") + [
+        ev.user("carol", "my card is 4111 1111 1111 1111 and mail jane.doe@example.com"),
+        ev.slot("carol", "email", "jane.doe@example.com"),
+    ]:
+        writer.write(e)
+    [record] = conversations_of("carol", db)
+    text = record["turns"][0]["text"] or ""
+    assert "4111" not in text and "jane.doe" not in text
+
+
+def test_a_new_session_starts_a_new_conversation_and_abandons_the_open_one(db: Database) -> None:
+    writer = TranscriptWriter(db)
+    for e in ev.conversation("dave", turns=1) + ev.conversation("dave", turns=1, at=1_700_009_000.0):
+        writer.write(e)
+    first, second = conversations_of("dave", db)
+    assert first["outcome"] == "abandoned" and second["outcome"] == "open"
+    assert len(first["turns"]) == len(second["turns"]) == 2
+
+
+def test_handoffs_and_complaints_are_recorded(db: Database) -> None:
+    writer = TranscriptWriter(db)
+    for e in ev.session_start("erin") + [
+        ev.user("erin", "I want to complain about fees", intent="complain"),
+        ev.slot("erin", "complaint_category", "fees"),
+        ev.action("erin", "action_handoff"),
+        ev.bot("erin", "A colleague will contact you", response="utter_handoff"),
+        ev.slot("erin", "handoff", "requested"),
+    ]:
+        writer.write(e)
+    [record] = conversations_of("erin", db)
+    assert [c["category"] for c in record["complaints"]] == ["fees"]
+    assert [h["status"] for h in record["handoffs"]] == ["requested"]
+    assert record["outcome"] == "handed_off"
+    assert record["turns"][1]["action"] == "action_handoff"
+
+
+def test_idle_open_conversations_become_abandoned(db: Database) -> None:
+    from datetime import datetime, timezone
+
+    writer = TranscriptWriter(db)
+    for e in ev.conversation("fay", turns=1):
+        writer.write(e)
+    assert mark_idle_abandoned(db, datetime.now(timezone.utc)) == 1
+    assert conversations_of("fay", db)[0]["outcome"] == "abandoned"

@@ -1,0 +1,70 @@
+"""``candor transcripts export|purge|erase|migrate|audit`` on a fresh CANDOR_HOME."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.transcripts import db as dbmod
+from bot.transcripts.writer import TranscriptWriter
+from tests.transcripts import transcript_events as ev
+
+DAY = 86_400.0
+T0 = 1_700_000_000.0  # 2023-11-14T22:13:20Z
+
+
+@pytest.fixture()
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CANDOR_HOME", str(tmp_path))
+    monkeypatch.delenv("CANDOR_TRANSCRIPTS_URL", raising=False)
+    writer = TranscriptWriter(dbmod.database())
+    for n in range(3):
+        for e in ev.conversation(f"cli{n}", turns=2, at=T0 + n * DAY):
+            writer.write(e)
+    return tmp_path
+
+
+def test_export_jsonl_with_since_and_until(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = home / "export.jsonl"
+    assert main(["transcripts", "export", "--format", "jsonl", "--since", "2023-11-15",
+                 "--until", "2023-11-16T12:00:00+00:00", "--out", str(out)]) == 0
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["sender_id"] for r in records] == ["cli1"]
+    assert len(records[0]["turns"]) == 4
+    assert records[0]["turns"][1]["rule_hits"][0]["rule_id"] == "rate-disclaimer"
+    assert "exported 1 conversations" in capsys.readouterr().err
+
+
+def test_export_csv_has_one_row_per_conversation(home: Path) -> None:
+    out = home / "export.csv"
+    assert main(["transcripts", "export", "--format", "csv", "--out", str(out)]) == 0
+    rows = list(csv.DictReader(out.open()))
+    assert [r["sender_id"] for r in rows] == ["cli0", "cli1", "cli2"]
+    assert rows[0]["turn_count"] == "4" and rows[0]["rule_ids"] == "rate-disclaimer"
+    assert json.loads(rows[0]["turns"])[0]["role"] == "user"
+
+
+def test_a_bad_date_is_e304(home: Path) -> None:
+    from bot.errors import CandorError
+
+    with pytest.raises(CandorError, match="E304"):
+        main(["transcripts", "export", "--since", "yesterday", "--out", str(home / "x")])
+
+
+def test_erase_and_purge_write_audit_entries(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["transcripts", "erase", "cli0", "--actor", "dpo"]) == 0
+    assert main(["transcripts", "purge", "--days", "1", "--actor", "ops"]) == 0
+    assert "purged 2 conversations" in capsys.readouterr().out
+    assert main(["transcripts", "audit"]) == 0
+    entries = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(e["action"], e["actor"]) for e in entries] == [("erase", "dpo"), ("purge", "ops")]
+
+
+def test_migrate_is_idempotent(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["transcripts", "migrate"]) == 0
+    dbmod.open_database(dbmod.database_url())  # a second upgrade is a no-op
+    assert "is current" in capsys.readouterr().out

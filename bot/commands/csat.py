@@ -170,7 +170,10 @@ def explain(args: argparse.Namespace) -> int:
         found = adapter.db_conversation(args.conversation_id)
     if not found:
         raise CandorError(Errors.E406.format(conversation_id=args.conversation_id))
-    row = score_row(found[0], model)
+    stored = None if args.input else adapter.db_stored_score(args.conversation_id, model.version)
+    row = stored or score_row(found[0], model)
+    if not args.input:
+        print("stored score" if stored else "not yet stored; computed now (`candor csat score`)")
     print(f"{row['conversation_id']}: predicted CSAT {row['value']:.2f} / 5 "
           f"(class {row['predicted_class']}, model {row['model_version']})")
     print("per turn: " + ", ".join(f"{v:.2f}" for v in row["turn_scores"]))

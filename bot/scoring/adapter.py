@@ -18,17 +18,22 @@ from bot.scoring.transcript import Conversation, Turn
 
 
 class TurnRecord(TypedDict, total=False):
+    """The keys the scorer reads; the transcript store's records are a superset."""
+
     role: str
     text: str
     intent: str | None
     confidence: float | None
     response: str | None
+    action: str | None
     rule_ids: list[str]
     latency_ms: float | None
     timestamp: float | None
 
 
 class ConversationRecord(TypedDict, total=False):
+    """One conversation; ``survey`` is the customer's answer when they gave one."""
+
     conversation_id: str
     ended: bool
     turns: list[TurnRecord]
@@ -42,7 +47,7 @@ def turn_from_record(r: TurnRecord) -> Turn:
         text=r.get("text") or "",
         intent=r.get("intent"),
         confidence=r.get("confidence"),
-        response=r.get("response"),
+        response=r.get("response") or r.get("action"),
         rule_ids=tuple(r.get("rule_ids") or ()),
         latency_ms=r.get("latency_ms"),
         timestamp=r.get("timestamp"),
@@ -84,6 +89,11 @@ def db_conversation(conversation_id: str) -> list[Conversation]:
     repo = repository()
     record = repo.csat_record(conversation_id)
     return [conversation_from_record(record)] if record else []
+
+
+def db_stored_score(conversation_id: str, model_version: str) -> dict[str, Any] | None:
+    """The score stored for this conversation by this model version, if any."""
+    return repository().csat_score(conversation_id, model_version)
 
 
 def db_save_scores(rows: Sequence[Mapping[str, Any]]) -> int:

@@ -28,6 +28,7 @@ RULE_COMPLAINT = "complaint"
 RULE_VULNERABLE = "vulnerable-customer"
 RULE_HANDOFF = "human-handoff"
 RULE_ADVICE = "no-personal-advice"
+HANDOFF_INTENTS = frozenset({"request_human", "human_handoff"})
 FALLBACK_RESPONSES = frozenset({"utter_default", "utter_ask_rephrase", "action_default_fallback"})
 
 
@@ -99,7 +100,8 @@ def _consecutive_similarities(turns: tuple[Turn, ...]) -> list[float]:
 def _handoff_requests(c: Conversation) -> list[int]:
     return [
         i for i, t in enumerate(c.turns)
-        if t.role == "user" and (_has_rule(t, RULE_HANDOFF) or ts.asks_for_human(t.text))
+        if t.role == "user"
+        and (_has_rule(t, RULE_HANDOFF) or t.intent in HANDOFF_INTENTS or ts.asks_for_human(t.text))
     ]
 
 

@@ -23,3 +23,4 @@ def b(text: str = "Here you go.", response: str | None = "utter_faq",
 
 def conv(*turns: Turn, ended: bool = True) -> Conversation:
     return Conversation("c-1", tuple(turns), ended=ended)
+

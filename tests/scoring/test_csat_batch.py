@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from csat_helpers import b, conv, u
 
 from bot.scoring.batch import due, score_row
 from bot.scoring.model import load_model
 from bot.scoring.transcript import Conversation, Turn
-from csat_helpers import b, conv, u
 
 
 def stamped(ended: bool, last: float | None) -> Conversation:

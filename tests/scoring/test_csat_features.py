@@ -36,6 +36,8 @@ CASES = [
     ("closure", conv(u("a"), b(), u("perfect, that's all")), 1.0),
     ("handoff_requested", conv(u("I want a human"), HANDOFF), 1.0),
     ("handoff_requested", conv(u("help", rules=("human-handoff",)), HANDOFF), 1.0),
+    ("handoff_requested", conv(u("/request_human", intent="request_human"), HANDOFF), 1.0),
+    ("handoff_requested", conv(u("where is my card"), b()), 0.0),
     ("handoff_refused", conv(u("I want a human"), b("I can help here.")), 1.0),
     ("handoff_refused", conv(u("I want a human"), HANDOFF), 0.0),
     ("handoff_refused", conv(u("I want a human")), 0.0),             # no reply yet

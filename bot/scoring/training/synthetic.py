@@ -116,7 +116,7 @@ def _scenario(b: _Builder, kind: str) -> int:
         return 3
     if kind == "handoff_granted":
         b.bot(answer, f"utter_{intent}")
-        b.user(b.pick(HUMAN), 3, "human_handoff", rules=("human-handoff",))
+        b.user(b.pick(HUMAN), 3, "request_human", rules=("human-handoff",))
         b.bot("I'm connecting you to a colleague now.", "utter_handoff", ("human-handoff",))
         b.user(b.pick(THANKS[:2] + NEUTRAL_ACK[:1]), 4, "thank")
         return 4
@@ -146,9 +146,9 @@ def _scenario(b: _Builder, kind: str) -> int:
                "affirm")
         return 2
     if kind == "handoff_refused":
-        b.user(b.pick(HUMAN), 2, "human_handoff", rules=("human-handoff",))
+        b.user(b.pick(HUMAN), 2, "request_human", rules=("human-handoff",))
         b.bot("I can help with most questions here. What do you need?", "utter_how_can_i_help")
-        b.user(b.pick(HUMAN_AGAIN), 1, "human_handoff", rules=("human-handoff",))
+        b.user(b.pick(HUMAN_AGAIN), 1, "request_human", rules=("human-handoff",))
         return 1
     if kind == "advice":
         b.user(b.pick(ADVICE), 3, "investment_advice", rules=("no-personal-advice",))

@@ -1,4 +1,6 @@
-"""CSAT feature extractors, declared once in ``bot.registry.csat_features``.
+"""CSAT features: the registry API and the v1 feature set (extractors: ``extractors.py``).
+
+Every extractor is declared once, in ``bot.registry.csat_features``.
 
 Each extractor is a pure function ``Conversation -> float`` registered under a versioned name
 (``csat.fallback_rate.v1``); a model artefact lists the names it was trained on, so changing
@@ -10,26 +12,13 @@ neutral value 0, so the same model runs on Candor transcripts and on public dial
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot import registry
-from bot.scoring import text_signals as ts
-from bot.scoring.transcript import Conversation, Turn
+from bot.scoring.transcript import Conversation
 
 Extractor = Callable[[Conversation], float]
-
-LOW_CONFIDENCE = 0.5
-"""NLU confidence below this counts as a low-confidence turn (Rasa's fallback default is 0.3;
-0.5 also catches the turns that scraped past it)."""
-
-RULE_COMPLAINT = "complaint"
-RULE_VULNERABLE = "vulnerable-customer"
-RULE_HANDOFF = "human-handoff"
-RULE_ADVICE = "no-personal-advice"
-HANDOFF_INTENTS = frozenset({"request_human", "human_handoff"})
-FALLBACK_RESPONSES = frozenset({"utter_default", "utter_ask_rephrase", "action_default_fallback"})
 
 
 @dataclass(frozen=True)
@@ -43,9 +32,32 @@ class CsatFeatures:
         return dict(zip(self.names, self.values, strict=True))
 
 
+BUILTIN_MODULE = "bot.scoring.extractors"
+_BUILTINS: dict[str, Extractor] = {}
+
+
 def feature(name: str) -> Callable[[Extractor], Extractor]:
     """Register an extractor in the one CSAT feature registry."""
-    return registry.csat_features.register(name)  # type: ignore[return-value]
+
+    def decorator(fn: Extractor) -> Extractor:
+        registry.csat_features.add(name, fn)
+        if fn.__module__ == BUILTIN_MODULE:
+            _BUILTINS[name] = fn
+        return fn
+
+    return decorator
+
+
+def ensure_builtins() -> None:
+    """Put back any built-in extractor missing from the registry.
+
+    ``bot.registry.csat_features`` does not import this module on first lookup (its built-in
+    module list is empty), and tests restore registry snapshots taken before this module was
+    imported; re-adding the same objects is allowed, so this is idempotent and cheap.
+    """
+    for name, fn in _BUILTINS.items():
+        if name not in registry.csat_features:
+            registry.csat_features.add(name, fn)
 
 
 def short_name(name: str) -> str:
@@ -55,6 +67,7 @@ def short_name(name: str) -> str:
 
 def describe(name: str) -> str:
     """First docstring line of a registered extractor (the short name for unknown ones)."""
+    ensure_builtins()
     if name not in registry.csat_features:
         return short_name(name)
     doc = getattr(registry.csat_features.get(name), "__doc__", None) or ""
@@ -64,210 +77,9 @@ def describe(name: str) -> str:
 def features(conversation: Conversation, names: tuple[str, ...] | None = None) -> CsatFeatures:
     """Extract ``names`` (default: :data:`FEATURE_SET_V1`) from a conversation."""
     names = FEATURE_SET_V1 if names is None else names
+    ensure_builtins()
     values = tuple(float(registry.csat_features.get(n)(conversation)) for n in names)  # type: ignore[operator]
     return CsatFeatures(names, values)
-
-
-# --- helpers -------------------------------------------------------------------------------
-
-
-def _has_rule(turn: Turn, rule: str) -> bool:
-    return rule in turn.rule_ids
-
-
-def _is_fallback(turn: Turn) -> bool:
-    response = (turn.response or "").lower()
-    return turn.role == "bot" and (response in FALLBACK_RESPONSES or "fallback" in response)
-
-
-def _user_fallback(turn: Turn) -> bool:
-    return turn.role == "user" and (turn.intent or "") == "nlu_fallback"
-
-
-def _last_user(c: Conversation) -> Turn | None:
-    users = c.user_turns
-    return users[-1] if users else None
-
-
-def _mean(xs: list[float]) -> float:
-    return sum(xs) / len(xs) if xs else 0.0
-
-
-def _consecutive_similarities(turns: tuple[Turn, ...]) -> list[float]:
-    return [ts.similarity(a.text, b.text) for a, b in zip(turns, turns[1:], strict=False)]
-
-
-def _handoff_requests(c: Conversation) -> list[int]:
-    return [
-        i for i, t in enumerate(c.turns)
-        if t.role == "user"
-        and (_has_rule(t, RULE_HANDOFF) or t.intent in HANDOFF_INTENTS or ts.asks_for_human(t.text))
-    ]
-
-
-def _is_handoff_reply(turn: Turn) -> bool:
-    return _has_rule(turn, RULE_HANDOFF) or "handoff" in (turn.response or "").lower()
-
-
-# --- extractors ----------------------------------------------------------------------------
-
-
-@feature("csat.fallback_rate.v1")
-def fallback_rate(c: Conversation) -> float:
-    """Share of turns where the bot did not understand (NLU fallback)."""
-    bots = c.bot_turns
-    misses = sum(_is_fallback(t) for t in bots) + sum(_user_fallback(t) for t in c.user_turns)
-    return min(1.0, misses / len(bots)) if bots else 0.0
-
-
-@feature("csat.low_confidence_rate.v1")
-def low_confidence_rate(c: Conversation) -> float:
-    """Share of customer turns the NLU classified with low confidence."""
-    known = [t.confidence for t in c.user_turns if t.confidence is not None]
-    return sum(x < LOW_CONFIDENCE for x in known) / len(known) if known else 0.0
-
-
-@feature("csat.last_fallback.v1")
-def last_fallback(c: Conversation) -> float:
-    """The bot's latest reply was a fallback."""
-    bots = c.bot_turns
-    return float(bool(bots) and _is_fallback(bots[-1]))
-
-
-@feature("csat.repetition_max.v1")
-def repetition_max(c: Conversation) -> float:
-    """Highest similarity between consecutive customer turns (rephrasing the same request)."""
-    return max(_consecutive_similarities(c.user_turns), default=0.0)
-
-
-@feature("csat.repetition_last.v1")
-def repetition_last(c: Conversation) -> float:
-    """Similarity of the customer's latest turn to their previous one."""
-    sims = _consecutive_similarities(c.user_turns)
-    return sims[-1] if sims else 0.0
-
-
-@feature("csat.bot_repetition.v1")
-def bot_repetition(c: Conversation) -> float:
-    """Highest similarity between consecutive bot replies (the bot going round in circles)."""
-    return max(_consecutive_similarities(c.bot_turns), default=0.0)
-
-
-@feature("csat.sentiment_last.v1")
-def sentiment_last(c: Conversation) -> float:
-    """VADER sentiment of the customer's latest turn."""
-    last = _last_user(c)
-    return ts.sentiment(last.text) if last else 0.0
-
-
-@feature("csat.sentiment_min.v1")
-def sentiment_min(c: Conversation) -> float:
-    """Most negative VADER sentiment of any customer turn."""
-    return min((ts.sentiment(t.text) for t in c.user_turns), default=0.0)
-
-
-@feature("csat.sentiment_mean.v1")
-def sentiment_mean(c: Conversation) -> float:
-    """Mean VADER sentiment of the customer's turns."""
-    return _mean([ts.sentiment(t.text) for t in c.user_turns])
-
-
-@feature("csat.frustration_last.v1")
-def frustration_last(c: Conversation) -> float:
-    """Frustration cues in the customer's latest turn (capped at 3)."""
-    last = _last_user(c)
-    return min(3.0, ts.frustration(last.text)) if last else 0.0
-
-
-@feature("csat.frustration_total.v1")
-def frustration_total(c: Conversation) -> float:
-    """Frustration cues over the whole conversation (log scale)."""
-    return math.log1p(sum(ts.frustration(t.text) for t in c.user_turns))
-
-
-@feature("csat.correction_last.v1")
-def correction_last(c: Conversation) -> float:
-    """The customer's latest turn contradicts the bot ("no, that's not ...")."""
-    last = _last_user(c)
-    return float(bool(last) and ts.correction(last.text))  # type: ignore[union-attr]
-
-
-@feature("csat.thanks.v1")
-def thanks(c: Conversation) -> float:
-    """The customer thanked the bot in one of their last two turns."""
-    return float(any(ts.thanks(t.text) for t in c.user_turns[-2:]))
-
-
-@feature("csat.closure.v1")
-def closure(c: Conversation) -> float:
-    """The customer's latest turn closes the conversation or confirms it is solved."""
-    last = _last_user(c)
-    return float(bool(last) and ts.closure(last.text))  # type: ignore[union-attr]
-
-
-@feature("csat.handoff_requested.v1")
-def handoff_requested(c: Conversation) -> float:
-    """The customer asked for a human."""
-    return float(bool(_handoff_requests(c)))
-
-
-@feature("csat.handoff_refused.v1")
-def handoff_refused(c: Conversation) -> float:
-    """A request for a human was answered by something other than a handoff."""
-    for i in _handoff_requests(c):
-        reply = next((t for t in c.turns[i + 1:] if t.role == "bot"), None)
-        if reply is not None and not _is_handoff_reply(reply):
-            return 1.0
-    return 0.0
-
-
-@feature("csat.guardrail_refusals.v1")
-def guardrail_refusals(c: Conversation) -> float:
-    """Turns where the bot declined personal advice (rule no-personal-advice), capped at 3."""
-    return float(min(3, sum(_has_rule(t, RULE_ADVICE) for t in c.turns)))
-
-
-@feature("csat.complaint.v1")
-def complaint(c: Conversation) -> float:
-    """A complaint was detected (rule complaint)."""
-    return float(any(_has_rule(t, RULE_COMPLAINT) for t in c.turns))
-
-
-@feature("csat.vulnerability.v1")
-def vulnerability(c: Conversation) -> float:
-    """A vulnerability signal was detected (rule vulnerable-customer)."""
-    return float(any(_has_rule(t, RULE_VULNERABLE) for t in c.turns))
-
-
-@feature("csat.length.v1")
-def length(c: Conversation) -> float:
-    """Number of customer turns (log scale)."""
-    return math.log1p(len(c.user_turns))
-
-
-@feature("csat.latency_mean.v1")
-def latency_mean(c: Conversation) -> float:
-    """Mean bot response latency in seconds (capped at 30)."""
-    known = [t.latency_ms for t in c.bot_turns if t.latency_ms is not None]
-    return min(30.0, _mean(known) / 1000.0)
-
-
-@feature("csat.latency_max.v1")
-def latency_max(c: Conversation) -> float:
-    """Slowest bot response in seconds (capped at 30)."""
-    known = [t.latency_ms for t in c.bot_turns if t.latency_ms is not None]
-    return min(30.0, max(known, default=0.0) / 1000.0)
-
-
-@feature("csat.abandoned.v1")
-def abandoned(c: Conversation) -> float:
-    """The conversation ended without thanks, closure or a handoff (the customer walked away)."""
-    last = _last_user(c)
-    if not c.ended or last is None:
-        return 0.0
-    if ts.thanks(last.text) or ts.closure(last.text):
-        return 0.0
-    return float(not any(_is_handoff_reply(t) for t in c.bot_turns))
 
 
 FEATURE_SET_V1: tuple[str, ...] = (
@@ -280,3 +92,6 @@ FEATURE_SET_V1: tuple[str, ...] = (
     "csat.length.v1", "csat.latency_mean.v1", "csat.latency_max.v1", "csat.abandoned.v1",
 )
 """The features of model version 1, in artefact order."""
+
+# The built-ins register themselves through :func:`feature` (defined above).
+import bot.scoring.extractors  # noqa: E402,F401

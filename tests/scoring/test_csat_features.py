@@ -97,3 +97,9 @@ def test_a_v2_can_be_added_beside_v1() -> None:
 def test_unknown_feature_lists_available_names() -> None:
     with pytest.raises(CandorError, match="E101.*csat.fallback_rate.v1"):
         features(conv(u("a")), ("csat.nope.v1",))
+
+
+def test_builtins_survive_a_registry_restore_from_before_import() -> None:
+    registry.csat_features.restore({})  # as if snapshotted before bot.scoring was imported
+    assert features(conv(u("a")), ("csat.fallback_rate.v1",)).values == (0.0,)
+    assert "csat.abandoned.v1" in registry.csat_features

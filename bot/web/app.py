@@ -23,6 +23,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -56,17 +57,28 @@ class ConsoleSettings:
     #: Load the PII redaction engines at start-up (in the background), so the first survey
     #: comment is not slowed by loading spaCy.
     warm_up_redaction: bool = True
+    #: Bank sites (origins) allowed to post survey answers cross-origin (``/demo`` needs none).
+    widget_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> ConsoleSettings:
-        """``CANDOR_RASA_PUBLIC_URL``, ``CANDOR_MAX_MESSAGE_CHARS``, ``CANDOR_HOME``."""
+        """Read ``CANDOR_RASA_PUBLIC_URL``, ``CANDOR_WIDGET_ORIGINS`` (comma-separated) and
+        ``CANDOR_MAX_MESSAGE_CHARS``; the survey store lives under ``CANDOR_HOME``.
+        """
         url = env.get("CANDOR_RASA_PUBLIC_URL") or DEFAULT_RASA_PUBLIC_URL
         if not origin_of(url):
             raise ValueError(f"CANDOR_RASA_PUBLIC_URL must be an http(s) URL, not {url!r}.")
+        origins = [o.strip() for o in env.get("CANDOR_WIDGET_ORIGINS", "").split(",") if o.strip()]
+        bad = [o for o in origins if origin_of(o) != o.rstrip("/")]
+        if bad:
+            raise ValueError(
+                f"CANDOR_WIDGET_ORIGINS must list origins like https://www.bank.example: {bad!r}."
+            )
         return cls(
             rasa_public_url=url.rstrip("/"),
             max_message_chars=max_message_chars(),
             survey_db_url=default_url(),
+            widget_origins=tuple(o.rstrip("/") for o in origins),
         )
 
 
@@ -117,6 +129,18 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
 def create_app(settings: ConsoleSettings | None = None) -> Starlette:
     """Build the console application (settings from the environment by default)."""
     settings = settings or ConsoleSettings.from_env()
+    middleware = [
+        Middleware(
+            SecurityHeadersMiddleware, connect_origins=[origin_of(settings.rasa_public_url)]
+        )
+    ]
+    if settings.widget_origins:  # only the survey is ever called cross-origin
+        middleware.append(
+            Middleware(
+                CORSMiddleware, allow_origins=list(settings.widget_origins),
+                allow_methods=["POST"], allow_headers=["Content-Type"],
+            )
+        )
     app = Starlette(
         routes=[
             Route("/", home),
@@ -127,11 +151,7 @@ def create_app(settings: ConsoleSettings | None = None) -> Starlette:
             Mount("/static", StaticFiles(directory=str(STATIC / "site")), name="static"),
         ],
         lifespan=lifespan,
-        middleware=[
-            Middleware(
-                SecurityHeadersMiddleware, connect_origins=[origin_of(settings.rasa_public_url)]
-            )
-        ],
+        middleware=middleware,
     )
     app.state.settings = settings
     return app

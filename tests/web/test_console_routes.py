@@ -146,6 +146,26 @@ def test_settings_from_the_environment() -> None:
         ConsoleSettings.from_env({"CANDOR_RASA_PUBLIC_URL": "javascript:alert(1)"})
 
 
+def test_bank_sites_may_post_surveys_cross_origin_only_when_listed(db_url: str) -> None:
+    settings = ConsoleSettings.from_env({"CANDOR_WIDGET_ORIGINS": "https://www.bank.example"})
+    assert settings.widget_origins == ("https://www.bank.example",)
+    app = create_app(
+        ConsoleSettings(survey_db_url=db_url, warm_up_redaction=False,
+                        widget_origins=settings.widget_origins)
+    )
+    preflight = {"Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "content-type"}
+    with TestClient(app) as client:
+        bank = {"Origin": "https://www.bank.example", **preflight}
+        ok = client.options("/api/survey", headers=bank)
+        assert ok.headers["access-control-allow-origin"] == "https://www.bank.example"
+        evil = {"Origin": "https://evil.example", **preflight}
+        other = client.options("/api/survey", headers=evil)
+        assert "access-control-allow-origin" not in other.headers
+    with pytest.raises(ValueError, match="CANDOR_WIDGET_ORIGINS"):
+        ConsoleSettings.from_env({"CANDOR_WIDGET_ORIGINS": "https://bank.example/path"})
+
+
 def test_the_product_tells_the_console_where_rasa_is() -> None:
     ports = Ports(rasa=6111, actions=6112, console=6113)
     assert product_env({}, ports)["CANDOR_RASA_PUBLIC_URL"] == "http://127.0.0.1:6111"

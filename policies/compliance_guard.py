@@ -8,7 +8,9 @@ RulePolicy, then ends the turn. When no rule with an action fires it abstains, s
 policies answer. Inside a form only rules marked ``interrupts_forms`` take over.
 
 Fail closed: a message whose detectors failed, or a free-text message with no detector result
-at all, is answered with ``utter_safe_fallback`` (safe reply plus handoff offer).
+at all, is answered with ``utter_safe_fallback`` (safe reply plus handoff offer). If the custom
+``action_session_start`` could not send the AI disclosure (action server down), the guard sends
+``utter_ai_disclosure`` itself, in-process, before anything else in the session's first turn.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import InvalidConfigException
@@ -35,6 +37,8 @@ from bot.compliance.rulebook import Rule, Rulebook, RulebookError, load_rulebook
 logger = logging.getLogger(__name__)
 
 SAFE_FALLBACK = "utter_safe_fallback"
+DISCLOSURE = "utter_ai_disclosure"
+SESSION_START = "action_session_start"
 
 
 def actions_this_turn(tracker: DialogueStateTracker) -> list[str]:
@@ -46,6 +50,25 @@ def actions_this_turn(tracker: DialogueStateTracker) -> list[str]:
         if isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:
             names.append(str(event.action_name))
     return names[::-1]
+
+
+def disclosure_missing(tracker: DialogueStateTracker) -> bool:
+    """True in a session's first turn when the AI disclosure has not been sent.
+
+    Only the first turn can tell: Rasa runs ``action_session_start`` in the same request as the
+    first message, and later turns load the session from its ``SessionStarted`` onwards.
+    """
+    messages, disclosed = 0, False
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            messages += 1
+        elif isinstance(event, BotUttered) and event.metadata.get("utter_action") == DISCLOSURE:
+            disclosed = True
+        elif isinstance(event, ActionExecuted) and event.action_name == DISCLOSURE:
+            disclosed = True
+        elif isinstance(event, ActionExecuted) and event.action_name == SESSION_START:
+            return messages == 1 and not disclosed
+    return False
 
 
 def detectors_missing_or_failed(parse_data: dict[str, Any]) -> bool:
@@ -88,7 +111,7 @@ class ComplianceGuardPolicy(Policy):
         """Nothing to learn; check that every enforcement action exists in the domain."""
         known = set(domain.action_names_or_texts)
         wanted = {r.enforcement.action for r in self.rulebook.rules if r.enforcement.action}
-        missing = sorted((wanted | {SAFE_FALLBACK}) - known)
+        missing = sorted((wanted | {SAFE_FALLBACK, DISCLOSURE}) - known)
         if missing:
             raise InvalidConfigException(
                 f"E204 compliance.yml names actions the domain lacks: {', '.join(missing)}"
@@ -103,7 +126,9 @@ class ComplianceGuardPolicy(Policy):
         message = tracker.latest_message
         if message is None or not isinstance(message, UserUttered) or message.text is None:
             return self._abstain(domain)
-        done = actions_this_turn(tracker)
+        if disclosure_missing(tracker):
+            return self._predict(domain, DISCLOSURE, self.rulebook.rule("ai-disclosure"))
+        done = [action for action in actions_this_turn(tracker) if action != DISCLOSURE]
         if detectors_missing_or_failed(message.parse_data):  # type: ignore[arg-type]
             return self._predict(domain, SAFE_FALLBACK if not done else ACTION_LISTEN_NAME, None)
         hits = rule_hits(self.rulebook, message.parse_data)  # type: ignore[arg-type]

@@ -42,9 +42,16 @@ def test_home() -> CandorHome:
 
 @pytest.fixture(scope="session")
 def trained_model(test_home: CandorHome) -> Path:
-    """The model for the current project, trained on first use."""
+    """The model for the current project, trained on first use.
+
+    ``CANDOR_TEST_MODEL`` points at an existing model instead (for quick local iteration; never
+    set in CI, where the model always matches the project).
+    """
     from bot.training import ensure_model
 
+    override = os.environ.get("CANDOR_TEST_MODEL")
+    if override and not IN_CI:
+        return Path(override)
     return ensure_model(test_home)
 
 

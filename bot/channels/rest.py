@@ -75,6 +75,9 @@ class CandorRestInput(RestInput):
             except Exception as err:  # report the kind of failure, never the customer's text
                 logger.error("E025 Handling a message from %s failed: %r", sender, type(err))
                 return _unavailable("E025", "The assistant could not answer; resend.")
+            if not collector.messages:  # e.g. the action server is down: say so, don't go silent
+                logger.error("E026 No reply was produced for sender %s.", sender)
+                return _unavailable("E026", "The assistant could not answer right now; resend.")
             return response.json(collector.messages)
 
         return webhook

@@ -128,3 +128,28 @@ def test_a_broken_rulebook_stops_the_policy(tmp_path: Path) -> None:
     bad.write_text("version: 1\nrules: [")
     with pytest.raises(InvalidConfigException, match="E201"):
         make_policy(tmp_path / "storage", rulebook=bad)
+
+
+def session_start(disclosed: bool) -> list[Event]:
+    from rasa.shared.core.events import BotUttered, SessionStarted
+
+    events: list[Event] = [ActionExecuted("action_session_start")]
+    if disclosed:
+        events.append(BotUttered("I'm an AI", metadata={"utter_action": "utter_ai_disclosure"}))
+    return [*events, SessionStarted(), ActionExecuted("action_listen")]
+
+
+def test_sends_the_disclosure_itself_when_the_action_server_could_not(
+    guard: ComplianceGuardPolicy, domain: Domain
+) -> None:
+    action, diagnostic = predict(guard, domain, [*session_start(False), user("hi", "greet")])
+    assert (action, diagnostic["rule_id"]) == ("utter_ai_disclosure", "ai-disclosure")
+    after = [*session_start(False), user("complain!", "complain"), ActionExecuted("utter_ai_disclosure")]
+    assert predict(guard, domain, after)[0] == "action_record_complaint"
+
+
+def test_no_second_disclosure(guard: ComplianceGuardPolicy, domain: Domain) -> None:
+    assert predict(guard, domain, [*session_start(True), user("hi", "greet")])[0] is None
+    later = [*session_start(True), user("hi", "greet"), ActionExecuted("utter_greet"),
+             ActionExecuted("action_listen"), user("hello", "greet")]
+    assert predict(guard, domain, later)[0] is None

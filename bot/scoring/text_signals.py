@@ -54,6 +54,7 @@ def sentiment(text: str) -> float:
     return float(_analyzer().polarity_scores(text)["compound"])
 
 
+@lru_cache(maxsize=65536)
 def frustration(text: str) -> float:
     """Count of frustration cues: phrases, repeated ?/!, and shouted (all-caps) words."""
     lowered = text.lower()
@@ -94,15 +95,19 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+@lru_cache(maxsize=65536)
 def similarity(a: str, b: str) -> float:
     """How much ``b`` repeats ``a``: max of word-set Jaccard and character sequence ratio.
 
-    Jaccard catches reordered rephrasings ("card blocked why" / "why is my card blocked"), the
+    Cached: per-turn scores recompute features on every prefix, so the same consecutive
+    pairs come back once per later turn. Jaccard catches reordered rephrasings ("card blocked why" / "why is my card blocked"), the
     character ratio catches near-verbatim repeats with typos. Both are deterministic stdlib.
     """
     wa, wb = set(words(a)), set(words(b))
     if not wa or not wb:
         return 0.0
     jaccard = len(wa & wb) / len(wa | wb)
-    ratio = SequenceMatcher(None, " ".join(words(a)), " ".join(words(b))).ratio()
-    return max(jaccard, ratio)
+    matcher = SequenceMatcher(None, " ".join(words(a)), " ".join(words(b)), autojunk=False)
+    if matcher.quick_ratio() <= jaccard:  # an upper bound of ratio(): skip the slow part
+        return jaccard
+    return max(jaccard, matcher.ratio())

@@ -177,6 +177,7 @@ def explain(args: argparse.Namespace) -> int:
     print(f"{row['conversation_id']}: predicted CSAT {row['value']:.2f} / 5 "
           f"(class {row['predicted_class']}, model {row['model_version']})")
     print("per turn: " + ", ".join(f"{v:.2f}" for v in row["turn_scores"]))
+    print("factors, in rating points against an average conversation:")
     for title, key in (("raising", "raising"), ("lowering", "lowering")):
         print(f"{title}:")
         for f in row["explanation"][key] or [{"feature": "(none)", "contribution": 0.0,

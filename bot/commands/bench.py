@@ -13,6 +13,7 @@ from typing import Any
 BENCH_MODULES: tuple[str, ...] = (
     "bot.bench.guardrails",
     "bot.bench.nlu",
+    "bot.bench.transcripts",
 )
 
 

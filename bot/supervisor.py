@@ -50,6 +50,8 @@ class Supervisor:
 
     def start(self, spec: ServiceSpec) -> Service:
         """Start ``spec`` and block until its health URL answers (or raise E004/E005)."""
+        if is_healthy(spec.health_url):  # something else already answers there
+            raise CandorError(Errors.E007.format(name=spec.name, url=spec.health_url))
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_dir / f"{spec.name}.log"
         with log.open("ab") as out:

@@ -159,7 +159,13 @@ class ComplianceGuardPolicy(Policy):
 
     def _predict(self, domain: Domain, action: str, rule: Rule | None) -> PolicyPrediction:
         diagnostic = {"rule_id": rule.id, "regulation": rule.regulation} if rule else {}
-        return self._prediction(confidence_scores_for(action, 1.0, domain), diagnostic_data=diagnostic)
+        # Rasa's ensemble lets end-to-end predictions (RulePolicy's active-form prediction is
+        # one) overrule all others regardless of priority; the guard's must not be overruled.
+        return self._prediction(
+            confidence_scores_for(action, 1.0, domain),
+            is_end_to_end_prediction=True,
+            diagnostic_data=diagnostic,
+        )
 
     def _abstain(self, domain: Domain) -> PolicyPrediction:
         return self._prediction(self._default_predictions(domain))

@@ -153,3 +153,12 @@ def test_no_second_disclosure(guard: ComplianceGuardPolicy, domain: Domain) -> N
     later = [*session_start(True), user("hi", "greet"), ActionExecuted("utter_greet"),
              ActionExecuted("action_listen"), user("hello", "greet")]
     assert predict(guard, domain, later)[0] is None
+
+
+def test_guard_predictions_are_not_overruled_by_end_to_end_predictions(
+    guard: ComplianceGuardPolicy, domain: Domain
+) -> None:
+    tracker = DialogueStateTracker.from_events(
+        "s", [ActionExecuted("action_listen"), user("get me a human", "request_human")], domain.slots
+    )
+    assert guard.predict_action_probabilities(tracker, domain).is_end_to_end_prediction

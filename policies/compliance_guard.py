@@ -135,7 +135,7 @@ class ComplianceGuardPolicy(Policy):
         in_form = tracker.active_loop_name is not None
         pending = self._pending_rules(hits, done, in_form and not done)
         if pending:
-            return self._predict(domain, str(pending[0].enforcement.action), pending[0])
+            return self._predict(domain, str(pending[0].enforcement.action), pending[0], in_form)
         guard_acted = any(a in self._actions_of(hits) for a in done)
         if guard_acted and tracker.active_loop_name is None:
             return self._predict(domain, ACTION_LISTEN_NAME, None)
@@ -157,13 +157,15 @@ class ComplianceGuardPolicy(Policy):
     def _actions_of(hits: list[Any]) -> set[str]:
         return {h.action for h in hits if h.action}
 
-    def _predict(self, domain: Domain, action: str, rule: Rule | None) -> PolicyPrediction:
+    def _predict(self, domain: Domain, action: str, rule: Rule | None,
+                 in_form: bool = False) -> PolicyPrediction:
         diagnostic = {"rule_id": rule.id, "regulation": rule.regulation} if rule else {}
-        # Rasa's ensemble lets end-to-end predictions (RulePolicy's active-form prediction is
-        # one) overrule all others regardless of priority; the guard's must not be overruled.
+        # Inside a form RulePolicy predicts the form as a "no user" prediction, which Rasa's
+        # ensemble lets overrule every other kind whatever its priority; an interrupting rule
+        # must be of that kind too so that priority decides.
         return self._prediction(
             confidence_scores_for(action, 1.0, domain),
-            is_end_to_end_prediction=True,
+            is_no_user_prediction=in_form,
             diagnostic_data=diagnostic,
         )
 

@@ -78,7 +78,7 @@ CASES = [
     ("deposit-insurance-disclaimer", "my app keeps crashing", False),
     ("pii-redaction", "my card number is 4111 1111 1111 1111 and it got declined", True),
     ("pii-redaction", "please email me at jane.doe@example.com about my loan", True),
-    ("pii-redaction", "my ssn is 123-45-6789, can I open an account", True),
+    ("pii-redaction", "my ssn is 536-22-8714, can I open an account", True),
     ("pii-redaction", "my card ending in 1234 was declined", False),
     ("pii-redaction", "I want to transfer 250 dollars to my savings", False),
 ]
@@ -101,14 +101,14 @@ def test_every_rule_has_three_positive_and_two_negative_cases() -> None:
         assert sum(1 for r, _, f in CASES if r == rule.id and not f) >= 2, rule.id
 
 
-SECRETS = ["4111 1111 1111 1111", "4111111111111111", "jane.doe@example.com", "123-45-6789",
+SECRETS = ["4111 1111 1111 1111", "4111111111111111", "jane.doe@example.com", "536-22-8714",
            "GB82 WEST 1234 5698 7654 32", "Jonathan Whitfield"]
 
 
 def test_personal_data_is_never_echoed_stored_or_logged(product: Ports, product_home: CandorHome) -> None:
     chat = Chat(product)
     chat >> "hi, my name is Jonathan Whitfield"
-    chat >> "card 4111111111111111 and email jane.doe@example.com, ssn 123-45-6789"
+    chat >> "card 4111111111111111 and email jane.doe@example.com, ssn 536-22-8714"
     chat >> "my IBAN is GB82 WEST 1234 5698 7654 32, what is my balance"
     replies = chat >> "I want to dispute a payment of 40 dollars to 4111 1111 1111 1111"
     texts = " ".join(str(r) for r in chat.history + replies)

@@ -155,10 +155,11 @@ def test_no_second_disclosure(guard: ComplianceGuardPolicy, domain: Domain) -> N
     assert predict(guard, domain, later)[0] is None
 
 
-def test_guard_predictions_are_not_overruled_by_end_to_end_predictions(
+def test_inside_a_form_the_guard_competes_with_the_form_prediction(
     guard: ComplianceGuardPolicy, domain: Domain
 ) -> None:
-    tracker = DialogueStateTracker.from_events(
-        "s", [ActionExecuted("action_listen"), user("get me a human", "request_human")], domain.slots
-    )
-    assert guard.predict_action_probabilities(tracker, domain).is_end_to_end_prediction
+    events = [ActionExecuted("action_listen"), ActiveLoop("dispute_form"), user("human!", "request_human")]
+    tracker = DialogueStateTracker.from_events("s", events, domain.slots)
+    assert guard.predict_action_probabilities(tracker, domain).is_no_user_prediction
+    outside = DialogueStateTracker.from_events("s", [events[0], events[2]], domain.slots)
+    assert not guard.predict_action_probabilities(outside, domain).is_no_user_prediction

@@ -4,7 +4,8 @@ Loads synthetic transcripts (default 100,000 conversations, 1,000,000 turns; see
 :mod:`bot.transcripts.bulk`) into a fresh, migrated database of each dialect, then times each
 repository query the console runs (median of 5 after a warm-up). The target from the issue:
 a filtered, paginated conversation list under 200 ms on PostgreSQL. The PostgreSQL database
-is created for the run and dropped afterwards. Results: ``bench/results/transcripts_queries.{json,md}``.
+is created for the run and dropped afterwards.
+Results: ``bench/results/transcripts_queries.{json,md}``.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def queries(db: Any, conversations: int) -> dict[str, Callable[[], Any]]:
-    """The console's queries, through the repository exactly as the console calls them."""
+    """Return the console's queries, run through the repository as the console runs them."""
     from bot.transcripts import repository as r
     from bot.transcripts.records import load_records
 
@@ -55,7 +56,8 @@ def queries(db: Any, conversations: int) -> dict[str, Callable[[], Any]]:
             from sqlalchemy import select
 
             from bot.transcripts import models as m
-            conv = s.execute(select(m.Conversation).where(m.Conversation.id == conversations // 2)).scalar_one()
+            middle = m.Conversation.id == conversations // 2
+            conv = s.execute(select(m.Conversation).where(middle)).scalar_one()
             return load_records(s, [conv])
 
     return {
@@ -130,8 +132,9 @@ def bench_dialect(dialect: str, args: argparse.Namespace) -> dict[str, Any]:
     db = open_database(url)
     try:
         seconds = load(db, args.conversations, args.turns, dialect)
-        timings = {label: time_ms(fn) for label, fn in
-                   tqdm(queries(db, args.conversations).items(), desc=f"queries {dialect}", unit="query")}
+        todo = queries(db, args.conversations).items()
+        timings = {label: time_ms(fn)
+                   for label, fn in tqdm(todo, desc=f"queries {dialect}", unit="query")}
     finally:
         db.engine.dispose()
         if admin is not None:
@@ -145,7 +148,7 @@ def bench_dialect(dialect: str, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def markdown(report: dict[str, Any]) -> str:
-    """The results table."""
+    """Render the results table."""
     dialects = list(report["results"])
     lines = [
         f"# Transcript queries at {report['turns']:,} turns / {report['conversations']:,} "

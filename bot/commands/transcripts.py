@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 
-def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Add ``candor transcripts`` and its sub-commands."""
     parser = subparsers.add_parser("transcripts", help="the redacted transcript record")
     sub = parser.add_subparsers(dest="transcripts_command", metavar="ACTION", required=True)
@@ -69,6 +69,7 @@ def _actor(args: argparse.Namespace) -> str:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
+    """Create or upgrade the schema (every command also does this first)."""
     from bot.transcripts.db import database_url
 
     db = _db()
@@ -78,6 +79,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """Stream records in batches to the file, oldest conversation first."""
     from bot.transcripts.export import csv_lines, jsonl_lines, parse_when
     from bot.transcripts.records import iter_records
 
@@ -103,6 +105,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
+    """Apply the retention period; writes an audit entry."""
     from bot.transcripts.retention import purge, retention_days
 
     days = args.days if args.days is not None else retention_days()
@@ -113,6 +116,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
+    """Erase one customer from the transcripts and the tracker store; writes an audit entry."""
     from bot.paths import candor_home
     from bot.transcripts.replay import default_tracker_url
     from bot.transcripts.retention import erase
@@ -126,6 +130,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    """Consume the scale-out queue until SIGTERM, with redacted logging."""
     from bot.compliance.log_redaction import install_log_redaction
     from bot.transcripts.worker import QueueConfig, run
 
@@ -135,6 +140,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
+    """Fill gaps from the tracker store (idempotent)."""
     from bot.transcripts.replay import default_tracker_url, replay
 
     seen, stored = replay(args.tracker_url or default_tracker_url(), _db())
@@ -143,6 +149,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    """Print audit entries oldest first, one JSON object per line."""
     from bot.transcripts.retention import audit_log
 
     for entry in reversed(audit_log(_db(), args.limit)):

@@ -58,7 +58,8 @@ class TranscriptEventBroker(RedactingEventBroker):
             self.writer.write(event)
         except Exception as err:  # noqa: BLE001 - logged, recoverable by replay
             self.failures += 1
-            logger.error(Errors.E302.format(sender=event.get("sender_id"), cause=type(err).__name__))
+            cause = type(err).__name__
+            logger.error(Errors.E302.format(sender=event.get("sender_id"), cause=cause))
 
     def is_ready(self) -> bool:
         return True

@@ -80,7 +80,7 @@ def generate(first: int, count: int, turns_per: int, seed: int = 7) -> Batch:
 
 
 def batches(total: int, turns_per: int, chunk: int = 5_000) -> Iterator[Batch]:
-    """The whole data set, ``chunk`` conversations at a time; rule-hit ids made unique."""
+    """Yield the data set ``chunk`` conversations at a time, with unique rule-hit ids."""
     hit_id = 0
     for first in range(1, total + 1, chunk):
         batch = generate(first, min(chunk, total - first + 1), turns_per)
@@ -133,7 +133,7 @@ def _sqlite_value(value: Any) -> Any:
 
 
 def loader(db: Database) -> Callable[[Database, Batch], None]:
-    """The bulk loader for ``db``'s dialect."""
+    """Return the bulk loader for ``db``'s dialect."""
     return load_postgresql if db.dialect == "postgresql" else load_sqlite
 
 

@@ -36,7 +36,7 @@ def database_url(env: Mapping[str, str] | None = None) -> str:
     url = env.get("CANDOR_TRANSCRIPTS_URL")
     if url:
         return url
-    return f"sqlite:///{candor_home(env).ensure().db / 'transcripts.sqlite'}"
+    return f"sqlite:///{candor_home(dict(env)).ensure().db / 'transcripts.sqlite'}"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -49,7 +49,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """A 2.0-style engine; SQLite gets WAL and enforced foreign keys."""
+    """Build a 2.0-style engine; SQLite gets WAL and enforced foreign keys."""
     if url.startswith("sqlite"):
         engine = create_engine(url, future=True, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -104,6 +104,6 @@ def _cached(url: str) -> Database:
 
 
 def database(url: str | None = None) -> Database:
-    """The process-wide migrated database for ``url`` (default: :func:`database_url`)."""
+    """Return the process-wide migrated database for ``url`` (default: :func:`database_url`)."""
     with _lock:
         return _cached(url or database_url())

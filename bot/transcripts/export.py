@@ -42,7 +42,7 @@ def jsonl_lines(records: Iterable[TranscriptRecord]) -> Iterator[str]:
 
 
 def csv_row(record: TranscriptRecord) -> dict[str, object]:
-    """The flat CSV form of one record."""
+    """Flatten one record into a CSV row."""
     rule_ids = [rid for turn in record["turns"] for rid in turn["rule_ids"]]
     return {
         **{k: record[k] for k in CSV_COLUMNS if k in record and k != "turns"},  # type: ignore[literal-required]
@@ -55,7 +55,7 @@ def csv_row(record: TranscriptRecord) -> dict[str, object]:
 
 
 def csv_lines(records: Iterable[TranscriptRecord]) -> Iterator[str]:
-    """A header, then one line per conversation."""
+    """Yield a header, then one line per conversation."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()

@@ -36,7 +36,7 @@ Base: Any = declarative_base()
 OUTCOMES = ("open", "resolved", "handed_off", "abandoned")
 
 
-def _conversation_fk() -> Column:  # type: ignore[type-arg]
+def _conversation_fk() -> Column:
     return Column(
         Integer, ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False, index=False
     )
@@ -94,7 +94,9 @@ class RuleHit(Base):
     __tablename__ = "rule_hits"
     id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
     conversation_pk: Mapped[int] = _conversation_fk()
-    turn_id: Mapped[int] = Column(Integer, ForeignKey("turns.id", ondelete="CASCADE"), nullable=False)
+    turn_id: Mapped[int] = Column(
+        Integer, ForeignKey("turns.id", ondelete="CASCADE"), nullable=False
+    )
     rule_id: Mapped[str] = Column(String(128), nullable=False)
     regulation: Mapped[str | None] = Column(Text)
     __table_args__ = (
@@ -168,7 +170,9 @@ class AuditEntry(Base):
 
     __tablename__ = "audit_log"
     id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    at: Mapped[datetime] = Column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )
     actor: Mapped[str] = Column(String(128), nullable=False)
     action: Mapped[str] = Column(String(32), nullable=False)
     details: Mapped[dict[str, Any]] = Column(JSON, nullable=False)

@@ -136,7 +136,7 @@ def _slot(event: dict[str, Any], state: ConversationState) -> Projection:
 
 
 def project(event: dict[str, Any], state: ConversationState) -> Projection:
-    """What ``event`` adds to a conversation in ``state``."""
+    """Return what ``event`` adds to a conversation in ``state``."""
     kind = event.get("event")
     ts = float(event.get("timestamp") or 0.0)
     meta = _meta(event)

@@ -65,6 +65,7 @@ def aware(value: datetime) -> datetime:
 
 
 def iso(value: datetime | None) -> str | None:
+    """Format as ISO 8601 in UTC (None stays None)."""
     return aware(value).isoformat() if value is not None else None
 
 
@@ -90,7 +91,9 @@ def _turn(turn: m.Turn, hits: list[m.RuleHit]) -> TurnRecord:
     )
 
 
-def load_records(session: Session, conversations: Sequence[m.Conversation]) -> list[TranscriptRecord]:
+def load_records(
+    session: Session, conversations: Sequence[m.Conversation]
+) -> list[TranscriptRecord]:
     """Full records of ``conversations``, in the order given."""
     pks = [c.id for c in conversations]
     if not pks:
@@ -111,7 +114,8 @@ def load_records(session: Session, conversations: Sequence[m.Conversation]) -> l
             ended=c.outcome != "open", model_version=c.model_version,
             rulebook_version=c.rulebook_version,
             turns=[_turn(t, hits.get(t.id, [])) for t in turns.get(c.id, [])],
-            handoffs=[{"status": h.status, "at": iso(h.created_at)} for h in handoffs.get(c.id, [])],
+            handoffs=[{"status": h.status, "at": iso(h.created_at)}
+                      for h in handoffs.get(c.id, [])],
             complaints=[{"category": x.category, "at": iso(x.created_at)}
                         for x in complaints.get(c.id, [])],
             survey=surveys.get(c.id),

@@ -19,7 +19,7 @@ from bot.transcripts.writer import TranscriptWriter
 
 
 def default_tracker_url() -> str:
-    """The default SQLite tracker store under ``CANDOR_HOME``."""
+    """Return the URL of the default SQLite tracker store under ``CANDOR_HOME``."""
     return f"sqlite:///{candor_home().tracker_db}"
 
 

@@ -207,7 +207,7 @@ def upsert_csat_scores(rows: Sequence[Mapping[str, Any]], db: Database | None = 
 
 def csat_score(conversation_id: str, model_version: str | None = None,
                db: Database | None = None) -> dict[str, Any] | None:
-    """The stored score (newest model version unless one is named) with its explanation."""
+    """Return the stored score (newest model version unless named) and its explanation."""
     query = select(m.CsatScore).join(m.Conversation).where(
         m.Conversation.conversation_id == conversation_id)
     if model_version:

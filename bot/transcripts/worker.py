@@ -54,7 +54,7 @@ class QueueConfig:
 
 
 def decode(body: bytes) -> dict[str, Any] | None:
-    """The event in a message, or None when it is not a JSON object (rejected, not retried)."""
+    """Return the event in a message, or None when it is not a JSON object (rejected)."""
     try:
         event = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -109,7 +109,7 @@ async def _handle(writer: TranscriptWriter, message: Any) -> int:
 
 
 def _safe(url: str) -> str:
-    """The URL without its password, for logs."""
+    """Return the URL without its password, for logs."""
     if "@" not in url:
         return url
     scheme, rest = url.split("://", 1)

@@ -49,7 +49,7 @@ def _rulebook() -> Any:
 
 
 def regulation_for(rule_id: str) -> str | None:
-    """The regulation reference of a rule in ``compliance.yml`` (None when unknown)."""
+    """Return the regulation reference of a rule in ``compliance.yml`` (None if unknown)."""
     book = _rulebook()
     try:
         return str(book.rule(rule_id).regulation) if book is not None else None

@@ -1,5 +1,6 @@
 """Rasa carries on with no event broker when the configured class cannot be loaded;
-Candor must notice and refuse to serve (E003)."""
+Candor must notice and refuse to serve (E003).
+"""
 
 from __future__ import annotations
 

@@ -38,7 +38,13 @@ MESSAGES = [
 
 async def _chat(sender: str) -> None:
     from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        BotUttered,
+        SessionStarted,
+        SlotSet,
+        UserUttered,
+    )
 
     from bot.transcripts.broker import TranscriptEventBroker
     from bot.transcripts.tracker_store import RedactingSQLTrackerStore

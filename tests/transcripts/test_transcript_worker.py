@@ -1,5 +1,6 @@
 """RabbitMQ -> ``candor transcripts worker`` -> PostgreSQL: kill it mid-stream, restart it,
-compare counts. Nothing lost, nothing duplicated; a redelivery storm changes nothing."""
+compare counts. Nothing lost, nothing duplicated; a redelivery storm changes nothing.
+"""
 
 from __future__ import annotations
 

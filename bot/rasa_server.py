@@ -2,12 +2,14 @@
 
 Rasa's ``serve_application`` accepts extra Sanic listeners; Candor adds one that runs after the
 agent is loaded and stops the server (exit code 3) when :func:`bot.fail_closed.violations`
-finds a component that is not Candor's. Logs go through the redacting log filter.
+finds a component that is not Candor's. Logs (level ``LOG_LEVEL``, default INFO, as for Rasa's
+CLI) go through the redacting log filter.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +32,17 @@ def serve(
     from rasa.core.run import serve_application
     from rasa.core.utils import AvailableEndpoints
 
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
     from bot.compliance.log_redaction import install_log_redaction
     from bot.fail_closed import violations
 
+    # Rasa's CLI configures its loggers; without that, structlog prints every debug event
+    # (with the customer's raw text) straight to stdout, past the redacting log filter.
+    level = logging.getLevelName(os.environ.get("LOG_LEVEL", "INFO").upper())
+    configure_logging_and_warnings(level)
+    configure_structlog(level)
     install_log_redaction()
     endpoints = AvailableEndpoints.read_endpoints(str(endpoints_file))
     problems: list[str] = []

@@ -31,9 +31,9 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from bot.channels.validation import max_message_chars
+from bot.transcripts.db import database_url
 from bot.web.security import SecurityHeadersMiddleware, origin_of
 from bot.web.survey import submit_survey
-from bot.web.survey_store import default_url
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +52,8 @@ class ConsoleSettings:
     rasa_public_url: str = DEFAULT_RASA_PUBLIC_URL
     #: The server's message limit, mirrored by the widget's input cap.
     max_message_chars: int = 2000
-    #: SQLAlchemy URL of the survey store.
-    survey_db_url: str = ""
+    #: SQLAlchemy URL of the transcript database (survey answers go to its ``surveys`` table).
+    transcripts_url: str = ""
     #: Load the PII redaction engines at start-up (in the background), so the first survey
     #: comment is not slowed by loading spaCy.
     warm_up_redaction: bool = True
@@ -63,7 +63,8 @@ class ConsoleSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> ConsoleSettings:
         """Read ``CANDOR_RASA_PUBLIC_URL``, ``CANDOR_WIDGET_ORIGINS`` (comma-separated) and
-        ``CANDOR_MAX_MESSAGE_CHARS``; the survey store lives under ``CANDOR_HOME``.
+        ``CANDOR_MAX_MESSAGE_CHARS`` and the transcript database (``CANDOR_TRANSCRIPTS_URL``,
+        else under ``CANDOR_HOME``).
         """
         url = env.get("CANDOR_RASA_PUBLIC_URL") or DEFAULT_RASA_PUBLIC_URL
         if not origin_of(url):
@@ -77,7 +78,7 @@ class ConsoleSettings:
         return cls(
             rasa_public_url=url.rstrip("/"),
             max_message_chars=max_message_chars(),
-            survey_db_url=default_url(),
+            transcripts_url=database_url(dict(env)),
             widget_origins=tuple(o.rstrip("/") for o in origins),
         )
 

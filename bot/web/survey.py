@@ -12,13 +12,16 @@ Refusals are JSON errors in the same shape as the bot channels' (``{"error": {"c
 400    E602    ``sender`` missing or not a valid chat id
 400    E603    ``rating`` missing or not a whole number from 1 to 5
 400    E604    ``comment`` not a string, or longer than 1000 characters
+404    E608    no conversation with this sender id is recorded (yet)
 409    E605    this conversation already has a survey answer
 413    E606    body larger than 8 KiB
 503    E607    the answer could not be stored (nothing raw was written); resend
 =====  ======  ===========================================================
 
-The comment is free text, so it is redacted (the same PII redaction as the transcripts)
-before it is stored; if redaction fails the answer is refused with E607 rather than stored raw.
+Answers go to the ``surveys`` table of the transcript database through
+:func:`bot.transcripts.repository.record_survey`, attached to the sender's latest conversation.
+The comment is free text, so it is redacted (the same PII redaction as the transcripts) here
+and again by the repository; if redaction fails the answer is refused with E607, never stored raw.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from bot.channels.validation import SENDER_ID
-from bot.web.survey_store import DuplicateSurvey, record_survey
+from bot.transcripts.repository import DuplicateSurvey, UnknownConversation, record_survey
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +125,7 @@ def redacted(answer: SurveyAnswer) -> SurveyAnswer:
 
 
 def store_survey(answer: SurveyAnswer, url: str) -> int:
-    """Store an answer: the one call to connect to the transcripts repository."""
+    """Store an answer in the transcript database (``url``) through its repository."""
     return record_survey(answer.sender, answer.rating, answer.comment, url=url)
 
 
@@ -135,10 +138,13 @@ async def submit_survey(request: Request) -> JSONResponse:
     try:
         clean = await run_in_threadpool(redacted, answer)
         survey_id = await run_in_threadpool(
-            store_survey, clean, request.app.state.settings.survey_db_url
+            store_survey, clean, request.app.state.settings.transcripts_url
         )
     except DuplicateSurvey:
         return SurveyError("E605", "This conversation has already been rated.", 409).response()
+    except UnknownConversation:
+        unknown = "No conversation with this sender id is recorded."
+        return SurveyError("E608", unknown, 404).response()
     except Exception as err:  # the kind of failure only: the comment may hold personal data
         logger.error("E607 Storing a survey for %s failed: %r", answer.sender, type(err))
         return SurveyError("E607", "The answer could not be stored; please resend.", 503).response()

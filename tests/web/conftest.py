@@ -119,7 +119,7 @@ class WidgetConsole:
 
     url: str
     rasa_url: str
-    survey_db_url: str
+    transcripts_url: str
 
     @property
     def webhook(self) -> str:
@@ -134,11 +134,11 @@ def widget_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WidgetC
     from bot.web.app import ConsoleSettings, create_app
 
     port, dead = free_port(), free_port()
-    db = tmp_path_factory.mktemp("widget-console") / "surveys.sqlite"
+    db = tmp_path_factory.mktemp("widget-console") / "transcripts.sqlite"
     settings = ConsoleSettings(
         rasa_public_url=f"http://127.0.0.1:{dead}",
         max_message_chars=2000,
-        survey_db_url=f"sqlite:///{db}",
+        transcripts_url=f"sqlite:///{db}",
     )
     server = uvicorn.Server(
         uvicorn.Config(
@@ -154,7 +154,7 @@ def widget_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WidgetC
         time.sleep(0.05)
     try:
         yield WidgetConsole(
-            f"http://127.0.0.1:{port}", settings.rasa_public_url, settings.survey_db_url
+            f"http://127.0.0.1:{port}", settings.rasa_public_url, settings.transcripts_url
         )
     finally:
         server.should_exit = True

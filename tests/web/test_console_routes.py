@@ -12,19 +12,23 @@ from starlette.testclient import TestClient
 from bot.services import Ports, product_env
 from bot.web.app import STATIC, ConsoleSettings, create_app
 from bot.web.survey import MAX_COMMENT_CHARS, SurveyError, parse_survey
-from bot.web.survey_store import surveys_for
+from tests.web.surveys import seed_conversation, stored_surveys
 
 
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'surveys.sqlite'}"
+    """A transcript database with conversations for the senders these tests rate."""
+    url = f"sqlite:///{tmp_path / 'transcripts.sqlite'}"
+    for sender in ("web-abc", "web-1"):
+        seed_conversation(url, sender)
+    return url
 
 
 @pytest.fixture
 def client(db_url: str) -> Iterator[TestClient]:
     settings = ConsoleSettings(
         rasa_public_url="https://chat.example.com:5005", max_message_chars=1500,
-        survey_db_url=db_url, warm_up_redaction=False,
+        transcripts_url=db_url, warm_up_redaction=False,
     )
     with TestClient(create_app(settings)) as test_client:
         yield test_client
@@ -86,10 +90,15 @@ def test_a_survey_answer_is_stored_with_its_comment_redacted(
     response = client.post("/api/survey", json=body)
     assert response.status_code == 201, response.text
     assert response.json()["rating"] == 5
-    [stored] = surveys_for("web-abc", url=db_url)
-    assert stored.rating == 5 and stored.source == "widget"
-    assert stored.comment is not None and "ada.byron@example.com" not in stored.comment
-    assert stored.comment.startswith("Great.")
+    [(rating, comment, source)] = stored_surveys(db_url, "web-abc")
+    assert (rating, source) == (5, "widget")
+    assert comment is not None and "ada.byron@example.com" not in comment
+    assert comment.startswith("Great.")
+
+
+def test_a_survey_for_an_unknown_conversation_is_a_404(client: TestClient) -> None:
+    response = client.post("/api/survey", json={"sender": "web-nobody", "rating": 3})
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "E608")
 
 
 def test_a_conversation_is_rated_once(client: TestClient) -> None:
@@ -150,7 +159,7 @@ def test_bank_sites_may_post_surveys_cross_origin_only_when_listed(db_url: str) 
     settings = ConsoleSettings.from_env({"CANDOR_WIDGET_ORIGINS": "https://www.bank.example"})
     assert settings.widget_origins == ("https://www.bank.example",)
     app = create_app(
-        ConsoleSettings(survey_db_url=db_url, warm_up_redaction=False,
+        ConsoleSettings(transcripts_url=db_url, warm_up_redaction=False,
                         widget_origins=settings.widget_origins)
     )
     preflight = {"Access-Control-Request-Method": "POST",

@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 
-from bot.paths import PROJECT_ROOT, CandorHome
+from bot.paths import PROJECT_ROOT, CandorHome, runtime_env
 from bot.services import Ports
-from bot.web.survey_store import surveys_for
+from bot.transcripts.db import database_url
 from tests.web.conftest import MOBILE, PageWatch
+from tests.web.surveys import stored_surveys
 from tests.web.widget import (
     BOT,
     INPUT,
@@ -140,9 +141,10 @@ def test_goodbye_asks_for_a_rating_once_and_it_is_stored(
     page.locator(".survey").wait_for(state="detached", timeout=90_000)
     assert "Thank you for your feedback" in page.locator(".note").inner_text()
     sender = stored_state(page)["sessionId"]
-    [stored] = surveys_for(sender, url=f"sqlite:///{product_home.db / 'surveys.sqlite'}")
-    assert stored.rating == 5
-    assert stored.comment is not None and "555-0199" not in stored.comment
+    url = database_url(runtime_env(product_home))  # the product's transcript database
+    [(rating, comment, source)] = stored_surveys(url, sender)
+    assert (rating, source) == (5, "widget")
+    assert comment is not None and comment.startswith("Helpful.") and "555-0199" not in comment
     page.get_by_role("button", name="Close chat").click()  # already asked: closes at once
     assert page.locator(".panel").is_hidden()
 

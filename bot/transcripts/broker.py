@@ -17,6 +17,7 @@ import logging
 from asyncio import AbstractEventLoop
 from typing import Any
 
+import rasa.shared.core.events  # noqa: F401 - Rasa's Pika broker uses it without importing it
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.brokers.pika import PikaEventBroker
 from rasa.utils.endpoints import EndpointConfig

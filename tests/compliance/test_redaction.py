@@ -1,4 +1,3 @@
-import time
 
 import pytest
 
@@ -107,12 +106,3 @@ def test_empty_and_letterless_text() -> None:
     assert redact("4111111111111111").text == "<CARD_NUMBER>"
 
 
-def test_typical_message_is_fast_after_warm_up() -> None:
-    warm_up()
-    text = "Hi, my card 4111 1111 1111 1111 was declined at the store, can you help?"
-    timings = []
-    for _ in range(20):
-        start = time.perf_counter()
-        redact(text)
-        timings.append(time.perf_counter() - start)
-    assert sorted(timings)[len(timings) // 2] < 0.05  # measured ~7 ms; generous for busy CI

@@ -11,7 +11,7 @@ import hashlib
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from nlu_contract import NLUComponentContract, message
+from tests.nlu.nlu_contract import NLUComponentContract, message
 from rasa.engine.graph import GraphComponent
 from rasa.shared.nlu.constants import (
     FEATURE_TYPE_SENTENCE,

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from nlu_contract import NLUComponentContract, message
+from tests.nlu.nlu_contract import NLUComponentContract, message
 from rasa.engine.graph import GraphComponent
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.exceptions import InvalidConfigException

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from csat_helpers import b, conv, u
+from tests.scoring.csat_helpers import b, conv, u
 
 from bot.scoring.batch import due, score_row
 from bot.scoring.model import load_model

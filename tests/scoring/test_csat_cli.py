@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from csat_helpers import USS_FIXTURE
+from tests.scoring.csat_helpers import USS_FIXTURE
 
 from bot.cli import main
 from bot.errors import CandorError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from csat_helpers import USS_FIXTURE
+from tests.scoring.csat_helpers import USS_FIXTURE
 
 from bot.errors import CandorError
 from bot.scoring.evaluate import (

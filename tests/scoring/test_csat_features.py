@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from csat_helpers import b, conv, u
+from tests.scoring.csat_helpers import b, conv, u
 
 from bot import registry
 from bot.errors import CandorError

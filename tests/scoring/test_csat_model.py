@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from csat_helpers import b, conv, u
+from tests.scoring.csat_helpers import b, conv, u
 
 from bot.errors import CandorError
 from bot.scoring.features import features

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from csat_helpers import USS_FIXTURE
+from tests.scoring.csat_helpers import USS_FIXTURE
 
 from bot.errors import CandorError
 from bot.scoring.uss import majority, parse_uss

@@ -235,6 +235,22 @@ def test_unsent_message_survives_a_reload_and_is_sent_later(
     assert page.locator(USER).count() == 1
 
 
+def test_a_reload_during_a_request_sends_the_message_again(
+    page: Any, widget_console: WidgetConsole
+) -> None:
+    page.route(widget_console.webhook, lambda route: None)  # the server never answers
+    load_demo(page, widget_console)
+    open_with_keyboard(page)
+    send(page, "still there?")
+    page.locator(f"{USER}[data-state='sending']").wait_for()
+    page.unroute_all(behavior="ignoreErrors")
+    sent = answer_with(page, widget_console.webhook, [bot_reply("Yes.")])
+    page.reload()
+    wait_for_bot_messages(page, 1)
+    assert sent == ["still there?"]
+    assert page.locator(USER).count() == 1
+
+
 def test_reload_continues_the_conversation(page: Any, widget_console: WidgetConsole) -> None:
     answer_with(page, widget_console.webhook, [DISCLOSURE, bot_reply("Hello!")])
     load_demo(page, widget_console)

@@ -196,6 +196,10 @@
     try {
       var saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || "null");
       if (saved && typeof saved.sessionId === "string" && Array.isArray(saved.history)) {
+        // A reload during a request lost its answer: send that message again rather than lose it.
+        saved.history.forEach(function (entry) {
+          if (entry.status === "sending") entry.status = "queued";
+        });
         return saved;
       }
     } catch (e) {

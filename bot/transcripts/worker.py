@@ -81,13 +81,18 @@ async def consume(config: QueueConfig, db: Database, prefetch: int = 20,
         queue = await channel.declare_queue(config.queue, durable=True)
         await queue.bind(exchange, "")
         logger.info("consuming %s from %s", config.queue, _safe(config.url))
-        async with queue.iterator() as messages:
-            while not stop.is_set():
-                try:
-                    message = await asyncio.wait_for(messages.__anext__(), timeout=1.0)
-                except asyncio.TimeoutError:
-                    continue
-                stored += await _handle(writer, message)
+        # Deliveries land in a local queue and one loop applies them in order; waiting on the
+        # local queue (not on aio-pika's iterator) keeps an idle timeout from closing the
+        # consumer. Unacknowledged deliveries go back to RabbitMQ if the process dies.
+        inbox: asyncio.Queue[Any] = asyncio.Queue()
+        tag = await queue.consume(inbox.put, no_ack=False)
+        while not stop.is_set():
+            try:
+                message = await asyncio.wait_for(inbox.get(), timeout=1.0)
+            except asyncio.TimeoutError:
+                continue
+            stored += await _handle(writer, message)
+        await queue.cancel(tag)
     return stored
 
 

@@ -90,10 +90,17 @@ def _state(conv: m.Conversation | None, has_turns: bool) -> ConversationState:
     return ConversationState(conv.last_action, conv.last_user_at, conv.outcome, has_turns)
 
 
-def _has_turns(session: Session, conv: m.Conversation | None) -> bool:
+def _has_user_turns(session: Session, conv: m.Conversation | None) -> bool:
+    """Whether the customer has said anything yet.
+
+    Candor's ``action_session_start`` sends the AI disclosure, and Rasa logs an action's
+    messages before the events it returns, so ``BotUttered`` precedes ``SessionStarted``:
+    a session_started event only opens a new conversation once the customer has spoken.
+    """
     if conv is None:
         return False
-    query = select(m.Turn.id).where(m.Turn.conversation_pk == conv.id).limit(1)
+    query = select(m.Turn.id).where(m.Turn.conversation_pk == conv.id,
+                                    m.Turn.actor == "user").limit(1)
     return session.execute(query).first() is not None
 
 
@@ -120,7 +127,7 @@ class TranscriptWriter:
     def _apply(self, session: Session, sender: str, key: str, event: dict[str, Any]) -> None:
         ts = float(event.get("timestamp") or datetime.now(timezone.utc).timestamp())
         conv = _latest(session, sender)
-        has_turns = _has_turns(session, conv)
+        has_turns = _has_user_turns(session, conv)
         result = project(event, _state(conv, has_turns))
         if conv is not None and result.new_session and has_turns:
             if conv.outcome == "open":

@@ -5,6 +5,7 @@ compare counts. Nothing lost, nothing duplicated; a redelivery storm changes not
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,6 +71,7 @@ def test_killing_the_worker_mid_stream_loses_and_duplicates_nothing(
         worker = amqp.start_worker(argv, env, log, PROJECT_ROOT)
         amqp.wait_for(lambda: count(db, m.ProcessedEvent) == len(events), 240, "all events",
                       worker)
+        time.sleep(3)  # idle for longer than the worker's poll interval: it must keep consuming
         amqp.publish(exchange, queue, events[:60])  # the broker redelivers a batch
         amqp.wait_for(lambda: amqp.queue_depth(exchange, queue) == 0, 120, "the redeliveries")
         amqp.kill(worker, sig=15)

@@ -90,3 +90,16 @@ def test_idle_open_conversations_become_abandoned(db: Database) -> None:
         writer.write(e)
     assert mark_idle_abandoned(db, datetime.now(timezone.utc)) == 1
     assert conversations_of("fay", db)[0]["outcome"] == "abandoned"
+
+
+def test_the_disclosure_sent_before_session_started_stays_in_the_conversation(db: Database) -> None:
+    """Rasa logs action_session_start's messages before the SessionStarted it returns."""
+    writer = TranscriptWriter(db)
+    start = ev.session_start("ivy")
+    events = [start[0], ev.bot("ivy", "I am an AI assistant", response="utter_ai_disclosure"),
+              *start[1:], ev.user("ivy", "hello", intent="greet"), ev.bot("ivy", "Hi!")]
+    for e in events:
+        writer.write(e)
+    [record] = conversations_of("ivy", db)
+    assert [t["response"] or t["text"] for t in record["turns"]] == [
+        "utter_ai_disclosure", "hello", "utter_faq"]

@@ -11,7 +11,10 @@ Retrieval intents (``faq/<topic>``) are learnt per topic, because a linear model
 compact topics far better than one sprawling ``faq`` class; each intent then gets the
 probability of its best sub-label and the ranking is renormalised. Summing instead would turn
 uncertainty spread across many FAQ topics into false confidence in ``faq`` and hide the
-fallback. The ResponseSelector still picks the topic.
+fallback. With ``select_responses`` (the product's setting) the same model also picks the
+topic and writes it where Rasa's ResponseSelector would (``response_selector.<intent>``), so
+``utter_faq`` works without a second, epoch-trained model: one linear fit instead of minutes
+of training, and the topic comes from the stronger classifier.
 """
 
 from __future__ import annotations
@@ -27,6 +30,13 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import (
+    RESPONSE_SELECTOR_PREDICTION_KEY,
+    RESPONSE_SELECTOR_PROPERTY_NAME,
+    RESPONSE_SELECTOR_RANKING_KEY,
+    RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
+    RESPONSE_SELECTOR_UTTER_ACTION_KEY,
+)
 from rasa.nlu.featurizers.featurizer import Featurizer
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import (
@@ -65,6 +75,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "calibration_folds": 3,
             "ranking_length": 10,  # 0: keep every intent
             "split_retrieval_intents": True,
+            "select_responses": False,  # also fill Rasa's response_selector output
             "random_seed": 42,
         }
 
@@ -179,6 +190,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             message.set(INTENT, ranking[0], add_to_output=True)
             length = int(self._config["ranking_length"])
             message.set(INTENT_RANKING_KEY, ranking[:length] if length else ranking, True)
+            if self._config["select_responses"]:
+                message.set(RESPONSE_SELECTOR_PROPERTY_NAME, self._selection(row), True)
         for message in messages:
             if not message.get(TEXT):
                 message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, True)
@@ -197,6 +210,32 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             for intent, p in best.items()
         ]
         return sorted(ranking, key=lambda r: -r[PREDICTED_CONFIDENCE_KEY])
+
+    def _selection(self, label_probs: np.ndarray) -> dict[str, Any]:
+        """Rasa's ResponseSelector output for each retrieval intent, from the topic labels."""
+        assert self._model is not None
+        by_intent: dict[str, list[tuple[str, float]]] = {}
+        for label, p in zip(self._model.labels, label_probs, strict=True):
+            intent = self._label_to_intent.get(label, label)
+            if label != intent:  # a retrieval sub-label such as faq/card_pin
+                by_intent.setdefault(intent, []).append((label, float(p)))
+        selection: dict[str, Any] = {RESPONSE_SELECTOR_RETRIEVAL_INTENTS: sorted(by_intent)}
+        for intent, topics in by_intent.items():
+            total = sum(p for _, p in topics) or 1.0
+            ranked = sorted(topics, key=lambda t: -t[1])
+            key, p = ranked[0]
+            selection[intent] = {
+                RESPONSE_SELECTOR_PREDICTION_KEY: {
+                    PREDICTED_CONFIDENCE_KEY: p / total,
+                    INTENT_RESPONSE_KEY: key,
+                    RESPONSE_SELECTOR_UTTER_ACTION_KEY: f"utter_{key}",
+                },
+                RESPONSE_SELECTOR_RANKING_KEY: [
+                    {INTENT_RESPONSE_KEY: k, PREDICTED_CONFIDENCE_KEY: q / total}
+                    for k, q in ranked[:10]
+                ],
+            }
+        return selection
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Nothing to add to training data (later components don't read intents)."""

@@ -135,3 +135,24 @@ def test_temperature_sharpens_separable_margins() -> None:
     temperature = fit_temperature(margins, y)
     assert temperature < 0.5
     assert softmax(margins / temperature)[0, 0] > 0.95
+
+
+class TestTopicSelection(TestLinearIntentClassifierContract):
+    """With ``select_responses`` the classifier also fills Rasa's ResponseSelector output."""
+
+    config = {"calibration_folds": 3, "ranking_length": 0, "select_responses": True}
+
+    @pytest.mark.parametrize(
+        "text, topic", [("what fees do you charge", "faq/fees"), ("when are you open", "faq/opening_hours")]
+    )
+    def test_selects_the_topic_as_the_response_selector_would(
+        self, trained: GraphComponent, text: str, topic: str
+    ) -> None:
+        processed = trained.process([add_features(message(text))])[0]  # type: ignore[attr-defined]
+        selector = processed.as_dict(only_output_properties=True)["response_selector"]
+        assert selector["all_retrieval_intents"] == ["faq"]
+        prediction = selector["faq"]["response"]
+        assert (prediction["intent_response_key"], prediction["utter_action"]) == (topic, f"utter_{topic}")
+        ranking = selector["faq"]["ranking"]
+        assert ranking[0]["intent_response_key"] == topic
+        assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)

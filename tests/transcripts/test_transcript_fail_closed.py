@@ -39,10 +39,10 @@ def test_a_misspelt_broker_class_is_a_violation(tmp_path: Path, monkeypatch: pyt
     assert problem.startswith("E003 Refusing to serve: the event broker Rasa created is NoneType")
 
 
-def test_rasas_plain_brokers_are_violations_too() -> None:
+def test_rasas_plain_brokers_are_violations_too(tmp_path: Path) -> None:
     from rasa.core.brokers.file import FileEventBroker
 
-    assert _broker_problems(_agent(FileEventBroker()))
+    assert _broker_problems(_agent(FileEventBroker(str(tmp_path / "events.log"))))
 
 
 def test_candors_brokers_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,6 +28,8 @@ def redact_event(event: dict[str, Any]) -> dict[str, Any]:
     if isinstance(parse_data, dict):
         _redact_text(parse_data, "text")
         parse_data["entities"] = redact_value(parse_data.get("entities") or [])
+        if isinstance(parse_data.get("metadata"), dict):  # Rasa copies the message metadata here
+            parse_data["metadata"] = redact_value(parse_data["metadata"])
     if "entities" in data:
         data["entities"] = redact_value(data["entities"])
     if data.get("event") == "slot" and "value" in data:

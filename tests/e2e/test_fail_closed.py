@@ -1,5 +1,5 @@
-"""Rasa silently falls back to an in-memory tracker store when a class cannot be loaded;
-Candor's Rasa server must refuse to serve instead."""
+"""Rasa silently falls back to an in-memory tracker store, or to no event broker, when a class
+cannot be loaded; Candor's Rasa server must refuse to serve instead."""
 
 from __future__ import annotations
 
@@ -17,15 +17,20 @@ from tests.conftest import free_ports
 pytestmark = pytest.mark.slow
 
 
-def test_a_misspelt_tracker_store_stops_the_server(
-    tmp_path: Path, trained_model: Path, test_home: CandorHome
+@pytest.mark.parametrize(
+    ("class_name", "misspelt", "problem"),
+    [
+        ("RedactingSQLTrackerStore", "RedactingSQLTrackerStor",
+         "the tracker store Rasa created is InMemoryTrackerStore"),
+        ("TranscriptEventBroker", "TranscriptEventBrokr",
+         "the event broker Rasa created is NoneType"),
+    ],
+)
+def test_a_misspelt_class_stops_the_server(
+    tmp_path: Path, trained_model: Path, class_name: str, misspelt: str, problem: str
 ) -> None:
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(
-        (PROJECT_ROOT / "endpoints.yml").read_text().replace(
-            "RedactingSQLTrackerStore", "RedactingSQLTrackerStor"
-        )
-    )
+    endpoints.write_text((PROJECT_ROOT / "endpoints.yml").read_text().replace(class_name, misspelt))
     ports = free_ports()
     home = CandorHome(tmp_path / "home").ensure()
     supervisor = Supervisor(product_env(runtime_env(home), ports), home.logs, PROJECT_ROOT)
@@ -45,4 +50,4 @@ def test_a_misspelt_tracker_store_stops_the_server(
         supervisor.stop()
     assert code == 3
     log = (home.logs / "rasa.log").read_text()
-    assert "E003 Refusing to serve: the tracker store Rasa created is InMemoryTrackerStore" in log
+    assert f"E003 Refusing to serve: {problem}" in log

@@ -5,7 +5,6 @@ Candor must notice and refuse to serve (E003).
 from __future__ import annotations
 
 import asyncio
-import re
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -50,35 +49,3 @@ def test_candors_brokers_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     broker = _broker("bot.transcripts.broker.TranscriptEventBroker")
     assert type(broker).__name__ == "TranscriptEventBroker"
     assert _broker_problems(_agent(broker)) == []
-
-
-@pytest.mark.slow
-def test_a_misspelt_broker_stops_the_real_server(tmp_path: Path, trained_model: Path) -> None:
-    from bot.errors import CandorError
-    from bot.paths import PROJECT_ROOT, CandorHome, runtime_env
-    from bot.services import product_env
-    from bot.supervisor import ServiceSpec, Supervisor, candor_argv
-    from tests.conftest import free_ports
-
-    endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text((PROJECT_ROOT / "endpoints.yml").read_text().replace(
-        "broker.TranscriptEventBroker", "broker.TranscriptEventBrokr"))
-    ports = free_ports()
-    home = CandorHome(tmp_path / "home").ensure()
-    supervisor = Supervisor(product_env(runtime_env(home), ports), home.logs, PROJECT_ROOT)
-    spec = ServiceSpec(
-        "rasa",
-        candor_argv("serve", "rasa", "--model", str(trained_model), "--port", str(ports.rasa),
-                    "--endpoints", str(endpoints), "--credentials",
-                    str(PROJECT_ROOT / "credentials.yml")),
-        ports.url(ports.rasa, "/webhooks/rest/"), startup_seconds=300,
-    )
-    try:
-        code = supervisor.start(spec).process.wait(timeout=120)
-    except CandorError as err:
-        code = int(re.search(r"E005 rasa exited with code (-?\d+)", str(err))[1])  # type: ignore[index]
-    finally:
-        supervisor.stop()
-    assert code == 3
-    assert "E003 Refusing to serve: the event broker Rasa created is NoneType" in (
-        home.logs / "rasa.log").read_text()

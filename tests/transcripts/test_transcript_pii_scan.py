@@ -109,9 +109,6 @@ def test_seeded_personal_data_is_nowhere(
     assert _hits(caplog.text) == []
 
 
-@pytest.mark.xfail(strict=True, reason="redact_event() leaves parse_data['metadata'] (a copy of "
-                   "the user message metadata) raw; bot/transcripts/redact_events.py belongs to "
-                   "the tracker-store owner. Strict: this fails once fixed, so remove the mark.")
 def test_user_message_metadata_inside_parse_data_is_redacted() -> None:
     from rasa.shared.core.events import UserUttered
 

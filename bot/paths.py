@@ -42,14 +42,14 @@ class CandorHome:
     def tracker_db(self) -> Path:
         return self.db / "tracker.sqlite"
 
-    def ensure(self) -> "CandorHome":
+    def ensure(self) -> CandorHome:
         """Create the directories (idempotent) and return self."""
         for folder in (self.models, self.logs, self.db, self.cache):
             folder.mkdir(parents=True, exist_ok=True)
         return self
 
 
-def candor_home(env: "os._Environ[str] | dict[str, str] | None" = None) -> CandorHome:
+def candor_home(env: os._Environ[str] | dict[str, str] | None = None) -> CandorHome:
     """Resolve ``CANDOR_HOME`` (relative paths are taken from the project root)."""
     env = os.environ if env is None else env
     raw = Path(env.get("CANDOR_HOME") or "var")
@@ -57,7 +57,7 @@ def candor_home(env: "os._Environ[str] | dict[str, str] | None" = None) -> Cando
     return CandorHome(root.resolve())
 
 
-def runtime_env(home: CandorHome, base: "dict[str, str] | None" = None) -> dict[str, str]:
+def runtime_env(home: CandorHome, base: dict[str, str] | None = None) -> dict[str, str]:
     """Environment for Candor's child processes: state under ``home``, no telemetry, offline."""
     env = dict(os.environ if base is None else base)
     cache = home.cache

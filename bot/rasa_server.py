@@ -31,7 +31,6 @@ def serve(
     """Run the Rasa server until it is stopped; return the process exit code."""
     from rasa.core.run import serve_application
     from rasa.core.utils import AvailableEndpoints
-
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 

@@ -27,7 +27,7 @@ class Ports:
     console: int = 8000
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> "Ports":
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> Ports:
         return cls(
             host=env.get("CANDOR_HOST", cls.host),
             rasa=int(env.get("CANDOR_RASA_PORT", cls.rasa)),

@@ -33,7 +33,7 @@ def spacy_model_path() -> Path:
 
 
 @lru_cache(maxsize=1)
-def load_spacy() -> "Language":
+def load_spacy() -> Language:
     """The shared ``en_core_web_sm`` pipeline (tagger, NER; the parser is not needed)."""
     import spacy
 

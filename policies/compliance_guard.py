@@ -129,9 +129,9 @@ class ComplianceGuardPolicy(Policy):
         if disclosure_missing(tracker):
             return self._predict(domain, DISCLOSURE, self.rulebook.rule("ai-disclosure"))
         done = [action for action in actions_this_turn(tracker) if action != DISCLOSURE]
-        if detectors_missing_or_failed(message.parse_data):  # type: ignore[arg-type]
+        if detectors_missing_or_failed(message.parse_data):
             return self._predict(domain, SAFE_FALLBACK if not done else ACTION_LISTEN_NAME, None)
-        hits = rule_hits(self.rulebook, message.parse_data)  # type: ignore[arg-type]
+        hits = rule_hits(self.rulebook, message.parse_data)
         in_form = tracker.active_loop_name is not None
         pending = self._pending_rules(hits, done, in_form and not done)
         if pending:

@@ -17,7 +17,7 @@ BENCH_MODULES: tuple[str, ...] = (
 )
 
 
-def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Add ``candor bench`` and one sub-command per benchmark module."""
     parser = subparsers.add_parser("bench", help="run a benchmark and write its results")
     benches = parser.add_subparsers(dest="bench", metavar="BENCHMARK", required=True)

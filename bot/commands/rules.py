@@ -7,7 +7,7 @@ import textwrap
 from typing import Any
 
 
-def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser("rules", help="inspect the compliance rulebook")
     which = parser.add_subparsers(dest="rules_command", metavar="COMMAND", required=True)
     report = which.add_parser("report", help="rules, regulations, test coverage, hits")

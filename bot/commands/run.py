@@ -10,7 +10,7 @@ from typing import Any
 from bot.errors import CandorError
 
 
-def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser("run", help="train if needed and start everything")
     parser.set_defaults(func=run)
 

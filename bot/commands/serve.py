@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 
-def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser("serve", help="run one process (used by `candor run`)")
     which = parser.add_subparsers(dest="process", metavar="PROCESS", required=True)
 

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 
-def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser("train", help="train a model if the project changed")
     parser.add_argument("--force", action="store_true", help="train even if a model matches")
     parser.set_defaults(func=train)

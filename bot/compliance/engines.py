@@ -72,5 +72,5 @@ def nlp_engine() -> SpacyNlpEngine:
 
 
 def nlp_artifacts(text: str) -> NlpArtifacts:
-    """spaCy analysis of ``text`` in Presidio's format (tokens, entities, scores)."""
+    """SpaCy analysis of ``text`` in Presidio's format (tokens, entities, scores)."""
     return nlp_engine().process_text(text, LANGUAGE)

@@ -183,7 +183,7 @@ def parse_rulebook(text: str, path: Path) -> Rulebook:
 
 
 def _plain(node: Any) -> Any:
-    """ruamel's commented containers -> plain dicts and lists for pydantic."""
+    """Ruamel's commented containers -> plain dicts and lists for pydantic."""
     if isinstance(node, dict):
         return {str(k): _plain(v) for k, v in node.items()}
     if isinstance(node, list):

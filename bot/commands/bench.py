@@ -12,6 +12,7 @@ from typing import Any
 
 BENCH_MODULES: tuple[str, ...] = (
     "bot.bench.guardrails",
+    "bot.bench.signals",
     "bot.bench.nlu",
     "bot.bench.transcripts",
 )

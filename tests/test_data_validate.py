@@ -1,8 +1,8 @@
 """`rasa data validate` over the real project files.
 
 Rasa's validator only sees responses used in stories and rules. Candor also sends responses from
-code: the rulebook's disclaimers and prefixes (through the NLG), form questions, and custom
-actions. Those "not used" warnings are expected; any other warning fails the test.
+code: the rulebook's disclaimers and prefixes (through the NLG), form questions, custom actions,
+and Rasa's own fallback action. Those "not used" warnings are expected; any other warning fails the test.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from bot.paths import PROJECT_ROOT, CandorHome, runtime_env
 
 UNUSED = re.compile(r"The utterance '([^']+)' is not used in any story or rule\.")
 # Rasa warns when retrieval-intent responses live beside their examples in data/ (by design).
+# Responses Rasa's own default actions send, when config.yml names those actions.
+RASA_DEFAULT_ACTION_RESPONSES = {"action_default_fallback": "utter_default"}
 KNOWN = ("The following duplicated intents have been found across multiple domain files: faq",)
 
 
@@ -33,6 +35,10 @@ def responses_sent_from_code() -> set[str]:
             names.update(re.findall(r'"(utter_[\w/]+)"', path.read_text()))
     domain = (PROJECT_ROOT / "domain.yml").read_text()
     names.update(re.findall(r"^  (utter_ask_\w+):", domain, re.MULTILINE))
+    config = (PROJECT_ROOT / "config.yml").read_text()
+    for action, response in RASA_DEFAULT_ACTION_RESPONSES.items():
+        if action in config:
+            names.add(response)
     return names
 
 

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from rasa.shared.utils.common import class_from_module_path
+
 from bot.errors import Errors
 
 
@@ -47,17 +49,12 @@ REQUIRED: tuple[Requirement, ...] = (
 )
 
 
-def _load_class(path: str) -> type:
-    module, _, name = path.rpartition(".")
-    return getattr(__import__(module, fromlist=[name]), name)
-
-
 def violations(agent: Any, endpoints_file: str = "endpoints.yml") -> list[str]:
     """Return one E003 message per component that is not Candor's (empty list: safe)."""
     problems = []
     for req in REQUIRED:
         actual = req.get(agent)
-        if not isinstance(actual, _load_class(req.expected)):
+        if not isinstance(actual, class_from_module_path(req.expected)):
             problems.append(
                 Errors.E003.format(
                     component=req.component,

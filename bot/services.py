@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.paths import PROJECT_ROOT, CandorHome
-from bot.supervisor import ServiceSpec, candor_argv
+from bot.paths import PROJECT_ROOT, CandorHome, runtime_env
+from bot.supervisor import ServiceSpec, Supervisor, candor_argv
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,11 @@ def product_env(base: Mapping[str, str], ports: Ports) -> dict[str, str]:
     # Where browsers reach Rasa: the console renders it into the widget's data-server-url.
     env.setdefault("CANDOR_RASA_PUBLIC_URL", ports.url(ports.rasa))
     return env
+
+
+def product_supervisor(home: CandorHome, ports: Ports) -> Supervisor:
+    """A supervisor for the product's processes: state under ``home``, logs in its logs/."""
+    return Supervisor(product_env(runtime_env(home), ports), home.logs, PROJECT_ROOT)
 
 
 def product_services(

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.paths import PROJECT_ROOT, CandorHome, runtime_env
-from bot.services import Ports, product_env, product_services
-from bot.supervisor import Supervisor
+from bot.paths import PROJECT_ROOT, CandorHome
+from bot.services import Ports, product_services, product_supervisor
 
 IN_CI = bool(os.environ.get("CI"))
 
@@ -65,8 +64,7 @@ def product_home(tmp_path_factory: pytest.TempPathFactory, test_home: CandorHome
 def product(product_home: CandorHome, trained_model: Path) -> Iterator[Ports]:
     """Action server, Rasa server and console running on free ports."""
     ports = free_ports()
-    env = product_env(runtime_env(product_home), ports)
-    supervisor = Supervisor(env, product_home.logs, PROJECT_ROOT)
+    supervisor = product_supervisor(product_home, ports)
     try:
         for spec in product_services(product_home, ports, trained_model):
             supervisor.start(spec)

@@ -20,15 +20,14 @@ def _raise_interrupt(signum: int, frame: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.paths import PROJECT_ROOT, candor_home, runtime_env
-    from bot.services import Ports, product_env, product_services
-    from bot.supervisor import Supervisor
+    from bot.paths import candor_home
+    from bot.services import Ports, product_services, product_supervisor
     from bot.training import ensure_model
 
     home = candor_home().ensure()
     ports = Ports.from_env()
     model = ensure_model(home)
-    supervisor = Supervisor(product_env(runtime_env(home), ports), home.logs, PROJECT_ROOT)
+    supervisor = product_supervisor(home, ports)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     started = time.monotonic()
     try:

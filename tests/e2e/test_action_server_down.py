@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.paths import PROJECT_ROOT, CandorHome, runtime_env
-from bot.services import product_env, product_services
-from bot.supervisor import Supervisor
+from bot.paths import CandorHome
+from bot.services import product_services, product_supervisor
 from tests.conftest import free_ports
 from tests.e2e.chat import Chat, post_json
 
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.slow
 def test_rasa_without_its_action_server(tmp_path: Path, trained_model: Path) -> None:
     ports = free_ports()
     home = CandorHome(tmp_path / "home").ensure()
-    supervisor = Supervisor(product_env(runtime_env(home), ports), home.logs, PROJECT_ROOT)
+    supervisor = product_supervisor(home, ports)
     actions, rasa, _ = product_services(home, ports, trained_model)
     try:
         supervisor.start(rasa)  # no action server yet

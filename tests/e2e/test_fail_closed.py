@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.errors import CandorError
-from bot.paths import PROJECT_ROOT, CandorHome, runtime_env
-from bot.services import product_env
-from bot.supervisor import ServiceSpec, Supervisor, candor_argv
+from bot.paths import PROJECT_ROOT, CandorHome
+from bot.services import product_supervisor
+from bot.supervisor import ServiceSpec, candor_argv
 from tests.conftest import free_ports
 
 pytestmark = pytest.mark.slow
@@ -33,7 +33,7 @@ def test_a_misspelt_class_stops_the_server(
     endpoints.write_text((PROJECT_ROOT / "endpoints.yml").read_text().replace(class_name, misspelt))
     ports = free_ports()
     home = CandorHome(tmp_path / "home").ensure()
-    supervisor = Supervisor(product_env(runtime_env(home), ports), home.logs, PROJECT_ROOT)
+    supervisor = product_supervisor(home, ports)
     spec = ServiceSpec(
         "rasa",
         candor_argv("serve", "rasa", "--model", str(trained_model), "--port", str(ports.rasa),

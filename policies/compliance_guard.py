@@ -5,7 +5,10 @@ After each customer message it reads the detector hits the NLU attached
 :func:`bot.compliance.evaluation.rule_hits` which rules fired, and predicts the enforcement
 action of each fired rule (most severe first) with confidence 1.0 and a priority above
 RulePolicy, then ends the turn. When no rule with an action fires it abstains, so the learned
-policies answer. Inside a form only rules marked ``interrupts_forms`` take over.
+policies answer. Inside a form only rules marked ``interrupts_forms`` take over. When the message
+held more than one request (``additional_intents``, :mod:`bot.nlu.multi_intent`), or a rule took
+over the turn, the guard runs ``action_answer_also`` after the first answer, so the requests not
+yet answered still are, and then ends the turn.
 
 Fail closed: a message whose detectors failed, or a free-text message with no detector result
 at all, is answered with ``utter_safe_fallback`` (safe reply plus handoff offer). If the custom
@@ -33,12 +36,14 @@ from rasa.shared.exceptions import InvalidConfigException
 
 from bot.compliance.evaluation import PARSE_KEY, rule_hits, takeover_rule
 from bot.compliance.rulebook import Rule, Rulebook, RulebookError, load_rulebook
+from bot.nlu.multi_intent import PARSE_KEY as ADDITIONAL_INTENTS
 
 logger = logging.getLogger(__name__)
 
 SAFE_FALLBACK = "utter_safe_fallback"
 DISCLOSURE = "utter_ai_disclosure"
 SESSION_START = "action_session_start"
+ANSWER_ALSO = "action_answer_also"
 
 
 def actions_this_turn(tracker: DialogueStateTracker) -> list[str]:
@@ -111,7 +116,7 @@ class ComplianceGuardPolicy(Policy):
         """Nothing to learn; check that every enforcement action exists in the domain."""
         known = set(domain.action_names_or_texts)
         wanted = {r.enforcement.action for r in self.rulebook.rules if r.enforcement.action}
-        missing = sorted((wanted | {SAFE_FALLBACK, DISCLOSURE}) - known)
+        missing = sorted((wanted | {SAFE_FALLBACK, DISCLOSURE, ANSWER_ALSO}) - known)
         if missing:
             raise InvalidConfigException(
                 f"E204 compliance.yml names actions the domain lacks: {', '.join(missing)}"
@@ -137,8 +142,13 @@ class ComplianceGuardPolicy(Policy):
         if pending:
             return self._predict(domain, str(pending[0].enforcement.action), pending[0], in_form)
         guard_acted = any(a in self._actions_of(hits) for a in done)
-        if guard_acted and tracker.active_loop_name is None:
-            return self._predict(domain, ACTION_LISTEN_NAME, None)
+        if done and ANSWER_ALSO not in done and (
+            (guard_acted and not in_form) or message.parse_data.get(ADDITIONAL_INTENTS)
+        ):
+            # The rest of the message: its other requests, and the main one if a rule took over.
+            return self._predict(domain, ANSWER_ALSO, None, in_form)
+        if ANSWER_ALSO in done:
+            return self._predict(domain, ACTION_LISTEN_NAME, None, in_form)
         return self._abstain(domain)
 
     def _pending_rules(self, hits: list[Any], done: list[str], in_form: bool) -> list[Rule]:

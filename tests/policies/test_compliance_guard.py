@@ -81,9 +81,34 @@ def test_outranks_rule_policy(guard: ComplianceGuardPolicy) -> None:
     assert guard.priority > 6
 
 
-def test_ends_the_turn_after_enforcing(guard: ComplianceGuardPolicy, domain: Domain) -> None:
+def test_answers_the_rest_of_the_message_then_ends_the_turn(
+    guard: ComplianceGuardPolicy, domain: Domain
+) -> None:
     events = [user("worst bank ever", "complain"), ActionExecuted("action_record_complaint")]
+    assert predict(guard, domain, events)[0] == "action_answer_also"
+    events.append(ActionExecuted("action_answer_also"))
     assert predict(guard, domain, events)[0] == "action_listen"
+
+
+def test_answers_the_other_requests_after_the_learned_policies_answered(
+    guard: ComplianceGuardPolicy, domain: Domain
+) -> None:
+    event = user("I lost my card and what's the ATM fee", "faq")
+    event.parse_data["additional_intents"] = [
+        {"intent": "faq", "response_key": "faq/fees_atm", "confidence": 0.9}]
+    assert predict(guard, domain, [event])[0] is None  # the main request first
+    answered = [event, ActionExecuted("utter_faq")]
+    assert predict(guard, domain, answered)[0] == "action_answer_also"
+    assert predict(guard, domain, [*answered, ActionExecuted("action_answer_also")])[0] == (
+        "action_listen")
+
+
+def test_a_single_request_is_left_to_the_learned_policies(
+    guard: ComplianceGuardPolicy, domain: Domain
+) -> None:
+    event = user("what's the ATM fee", "faq")
+    event.parse_data["additional_intents"] = []
+    assert predict(guard, domain, [event, ActionExecuted("utter_faq")])[0] is None
 
 
 def test_runs_every_fired_rule_most_severe_first(guard: ComplianceGuardPolicy, domain: Domain) -> None:

@@ -49,10 +49,14 @@ FALLBACK_INTENT = "nlu_fallback"
 ORIGIN = "minilm_clause"
 
 # Where one request ends and another may begin. Commas alone are too common inside one request.
+# "and now ...", "and it ...", "but ..." go on with the same request, so they are no boundary.
 _BOUNDARY = re.compile(
-    r"(?:[.?!;]+\s+|,?\s+(?:and also|and then|and|also|plus|as well as|but)\s+)",
+    r"(?:[.?!;]+\s+|,?\s+(?:and also|and(?!\s+(?:now|then|so|still|yet|it|it's|its|that|"
+    r"this|they|there)\b)|also|plus|as well as)\s+)",
     re.IGNORECASE,
 )
+# A clause that opens with a pronoun points back at the previous one: the same request.
+_CONTINUATION = re.compile(r"^(?:it|it's|its|that|this|they|them|there)\b", re.IGNORECASE)
 _LEADING_CUE = re.compile(r"^\s*(?:and|also|plus|but)\b[\s,]*", re.IGNORECASE)
 
 
@@ -65,7 +69,8 @@ def split_clauses(text: str, min_words: int = 3, max_clauses: int = 3) -> list[s
     pieces = [p for p in pieces if p]
     clauses: list[str] = []
     for piece in pieces:
-        if clauses and (len(piece.split()) < min_words or len(clauses[-1].split()) < min_words):
+        if clauses and (len(piece.split()) < min_words or len(clauses[-1].split()) < min_words
+                        or _CONTINUATION.match(piece)):
             clauses[-1] = f"{clauses[-1]} {piece}"
         else:
             clauses.append(piece)
@@ -122,7 +127,7 @@ class MultiIntentDetector(GraphComponent, IntentClassifier):
     def get_default_config() -> dict[str, Any]:
         """Clause labels below ``threshold`` or among ``ignore_intents`` are not reported."""
         return {
-            "threshold": 0.7,
+            "threshold": 0.8,
             "C": 1.0,
             "min_words": 3,
             "max_clauses": 3,

@@ -44,6 +44,11 @@ def training_data() -> TrainingData:
     ("what is the difference between SWIFT and SEPA transfers",
      ["what is the difference between SWIFT and SEPA transfers"]),
     ("fees and rates", ["fees and rates"]),
+    ("I want to transfer money and it keeps failing",
+     ["I want to transfer money and it keeps failing"]),
+    ("I need to log in but I forgot my password", ["I need to log in but I forgot my password"]),
+    ("I changed my phone and now the app won't let me sign in",
+     ["I changed my phone and now the app won't let me sign in"]),
     ("hi", ["hi"]),
 ])
 def test_splits_only_where_both_sides_are_requests(text: str, clauses: list[str]) -> None:

@@ -104,3 +104,16 @@ class Errors:
         "E408 Calibration needs at least {needed} conversations with both a predicted score "
         "and a survey answer; found {have}."
     )
+    E409 = (
+        "E409 CANDOR_CSAT_IDLE_MINUTES must be a positive number of minutes, not {value!r}."
+    )
+    E410 = (
+        "E410 Automatic CSAT scoring of conversation {conversation_id} failed ({cause}); its "
+        "transcript is stored as usual, and `candor csat score` scores it later."
+    )
+
+    # E6xx: survey answers (bot/web/survey.py documents the widget API's E601-E608).
+    E609 = (
+        "E609 The survey answer in conversation {sender!r} could not be stored ({cause}); the "
+        "customer was told, and the comment was not kept anywhere else."
+    )

@@ -44,8 +44,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p = sub.add_parser("score", help="score conversations (batch, idempotent)")
     _source(p)
     p.add_argument("--out", type=Path, help="with --input: write the scores JSON here")
-    p.add_argument("--idle-minutes", type=float, default=30.0,
-                   help="score open conversations idle this long (default 30)")
+    p.add_argument("--idle-minutes", type=float,
+                   help="score open conversations idle this long "
+                        "(default CANDOR_CSAT_IDLE_MINUTES, else 30)")
     p.set_defaults(func=score)
 
     p = sub.add_parser("explain", help="show a conversation's score and its top factors")
@@ -140,12 +141,14 @@ def score(args: argparse.Namespace) -> int:
     import time
 
     from bot.scoring import adapter
+    from bot.scoring.auto import idle_seconds_from_env
     from bot.scoring.batch import due, score_row
     from bot.scoring.model import load_model
 
     model = load_model(args.model)
     now = time.time()
-    todo = [d for d in (due(c, now, args.idle_minutes * 60) for c, _ in _conversations(args)) if d]
+    idle = args.idle_minutes * 60 if args.idle_minutes is not None else idle_seconds_from_env()
+    todo = [d for d in (due(c, now, idle) for c, _ in _conversations(args)) if d]
     rows = [score_row(c, model) for c in _bar("scoring", "conversation")(todo)]
     if args.input:
         out = args.out or args.input.with_suffix(".scores.json")

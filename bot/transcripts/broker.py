@@ -39,11 +39,16 @@ class TranscriptEventBroker(RedactingEventBroker):
 
     A failed write is logged (E302, with no content) and does not fail the customer's turn:
     the redacted event is already in the tracker store, and ``candor transcripts replay``
-    re-applies tracker-store events idempotently.
+    re-applies tracker-store events idempotently. Conversations that end (or idle) are
+    CSAT-scored on a background thread (:class:`bot.scoring.auto.ScoringThread`).
     """
 
     def __init__(self, url: str | None = None) -> None:
-        self.writer = TranscriptWriter(database(url))
+        from bot.scoring.auto import AutoScorer, ScoringThread
+
+        db = database(url)
+        self.scoring = ScoringThread(AutoScorer(db))
+        self.writer = TranscriptWriter(db, on_end=self.scoring.notify)
         self.failures = 0
 
     @classmethod
@@ -64,6 +69,10 @@ class TranscriptEventBroker(RedactingEventBroker):
 
     def is_ready(self) -> bool:
         return True
+
+    async def close(self) -> None:
+        """Stop the scoring thread (Rasa calls this on shutdown)."""
+        self.scoring.stop()
 
 
 class RedactingPikaEventBroker(RedactingEventBroker, PikaEventBroker):

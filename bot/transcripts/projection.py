@@ -20,7 +20,10 @@ from typing import Any, TypedDict
 
 HANDOFF_SLOT = "handoff"
 COMPLAINT_SLOT = "complaint_category"
+SURVEY_SLOT = "csat_survey"
 RESOLVING_INTENTS = frozenset({"goodbye"})
+#: The bot closing the conversation (also when the customer said there is nothing else).
+RESOLVING_RESPONSES = frozenset({"utter_goodbye"})
 _NAMESPACE = uuid.UUID("6f1c1f5e-2f59-4f43-9a55-6b1f8a0c2a11")
 
 
@@ -75,6 +78,7 @@ class Projection:
     complaint: str | None = None
     new_session: bool = False
     ended: bool = False
+    survey: bool = False
     channel: str | None = None
     model_version: str | None = None
     rulebook_version: str | None = None
@@ -116,14 +120,17 @@ def _bot(event: dict[str, Any], state: ConversationState, ts: float) -> Projecti
     meta = _meta(event)
     rules = tuple(dict.fromkeys(str(r) for r in meta.get("compliance_rules") or ()))
     latency = (ts - state.last_user_at) * 1000.0 if state.last_user_at is not None else None
+    response = meta.get("utter_action") or meta.get("response")
     turn = TurnRow(
         actor="bot", text=event.get("text"), sent_at=ts, action=state.last_action,
-        response=meta.get("utter_action") or meta.get("response"),
+        response=response,
         variant=meta.get("variant") or meta.get("response_variant"),
         ai_label=bool(meta.get("ai_generated", True)),
         latency_ms=round(latency, 3) if latency is not None else None,
     )
-    return Projection(replace(state, has_turns=True), turn=turn, rule_ids=rules)
+    resolves = response in RESOLVING_RESPONSES and state.outcome == "open"
+    new_state = replace(state, has_turns=True, outcome="resolved" if resolves else state.outcome)
+    return Projection(new_state, turn=turn, rule_ids=rules, ended=resolves)
 
 
 def _slot(event: dict[str, Any], state: ConversationState) -> Projection:
@@ -132,6 +139,8 @@ def _slot(event: dict[str, Any], state: ConversationState) -> Projection:
         return Projection(replace(state, outcome="handed_off"), handoff=str(value), ended=True)
     if name == COMPLAINT_SLOT and value:
         return Projection(state, complaint=str(value))
+    if name == SURVEY_SLOT and value:
+        return Projection(state, survey=True)
     return Projection(state)
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
@@ -193,13 +193,15 @@ def upsert_csat_scores(rows: Sequence[Mapping[str, Any]], db: Database | None = 
                 "predicted_class": row.get("predicted_class"),
                 "turn_scores": list(row.get("turn_scores") or []),
                 "explanation": dict(row.get("explanation") or {}),
+                # When it was (re)scored: the idle sweep compares it with the last event.
+                "created_at": datetime.now(timezone.utc),
             }
             insert = postgresql.insert if db.dialect == "postgresql" else sqlite.insert
             stmt = insert(m.CsatScore).values(values)
             stmt = stmt.on_conflict_do_update(
                 index_elements=["conversation_pk", "model_version"],
                 set_={k: stmt.excluded[k] for k in
-                      ("value", "predicted_class", "turn_scores", "explanation")},
+                      ("value", "predicted_class", "turn_scores", "explanation", "created_at")},
             )
             written += s.execute(stmt).rowcount
     return written
@@ -221,8 +223,37 @@ def csat_score(conversation_id: str, model_version: str | None = None,
                 "turn_scores": row.turn_scores, "explanation": row.explanation}
 
 
+def idle_unscored(idle_before: datetime, model_version: str,
+                  db: Database | None = None) -> list[str]:
+    """Open conversations silent since ``idle_before`` and not scored since their last event.
+
+    What the automatic scorer's idle sweep scores: a conversation scored while idle is not
+    scored again until something new happens in it.
+    """
+    c, sc = m.Conversation, m.CsatScore
+    fresh = exists().where(sc.conversation_pk == c.id, sc.model_version == model_version,
+                           sc.created_at >= c.last_event_at)
+    query = (select(c.conversation_id)
+             .where(c.outcome == "open", c.last_event_at < idle_before, ~fresh)
+             .order_by(c.id))
+    with (db or database()).begin() as s:
+        return [str(key) for key in s.execute(query).scalars()]
+
+
+def has_survey(sender_id: str, db: Database | None = None) -> bool:
+    """Whether the conversation (or the sender's latest one) already has a survey answer."""
+    with (db or database()).begin() as s:
+        try:
+            pk = _conversation_pk(s, sender_id)
+        except UnknownConversation:
+            return False
+        return s.execute(select(m.Survey.id).where(m.Survey.conversation_pk == pk)).first() \
+            is not None
+
+
 def record_survey(sender_id: str, rating: int, comment: str | None = None, *,
-                  source: str = "widget", url: str | None = None) -> int:
+                  source: str = "widget", url: str | None = None,
+                  db: Database | None = None) -> int:
     """Store a survey answer for a conversation id (or the sender's latest conversation).
 
     The comment is redacted here too, whatever the caller did. Raises
@@ -234,7 +265,7 @@ def record_survey(sender_id: str, rating: int, comment: str | None = None, *,
         raise ValueError(f"rating must be 1-5, got {rating}")
     clean = redact(comment).text if comment else None
     try:
-        with database(url).begin() as s:
+        with (db or database(url)).begin() as s:
             survey = m.Survey(conversation_pk=_conversation_pk(s, sender_id), rating=int(rating),
                               comment=clean, source=source)
             s.add(survey)
@@ -242,3 +273,24 @@ def record_survey(sender_id: str, rating: int, comment: str | None = None, *,
             return int(survey.id)
     except IntegrityError as err:
         raise DuplicateSurvey(sender_id) from err
+
+
+def add_survey_comment(sender_id: str, comment: str, db: Database | None = None) -> bool:
+    """Attach a (redacted) comment to an answer given without one; False if there is none.
+
+    The bot asks for the rating first and the comment after it, so the rating is already
+    stored (through :func:`record_survey`) when the comment arrives; a comment never
+    replaces one already given.
+    """
+    from bot.compliance.redaction import redact
+
+    clean = redact(comment).text
+    with (db or database()).begin() as s:
+        try:
+            pk = _conversation_pk(s, sender_id)
+        except UnknownConversation:
+            return False
+        stmt = (update(m.Survey)
+                .where(m.Survey.conversation_pk == pk, m.Survey.comment.is_(None))
+                .values(comment=clean))
+        return bool(s.execute(stmt).rowcount)

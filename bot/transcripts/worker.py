@@ -7,7 +7,9 @@ crash before the ack means RabbitMQ redelivers; the writer's event identity turn
 redelivery into a no-op. Hence at-least-once delivery with exactly-once records.
 
 Run one worker per queue: events of one conversation are then applied in the order the
-replicas published them (turn ids follow that order).
+replicas published them (turn ids follow that order). The worker also CSAT-scores the
+conversations that end or go idle (:mod:`bot.scoring.auto`), after the events are
+committed and acknowledged, at most once a second (a turn's events are scored together).
 """
 
 from __future__ import annotations
@@ -16,15 +18,18 @@ import asyncio
 import json
 import logging
 import signal
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from bot.errors import CandorError, Errors
+from bot.scoring.auto import AutoScorer
 from bot.transcripts.db import Database
 from bot.transcripts.writer import TranscriptWriter
 
 logger = logging.getLogger(__name__)
 RETRY_SECONDS = 2.0
+SCORE_EVERY_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -63,11 +68,12 @@ def decode(body: bytes) -> dict[str, Any] | None:
 
 
 async def consume(config: QueueConfig, db: Database, prefetch: int = 20,
-                  stop: asyncio.Event | None = None) -> int:
+                  stop: asyncio.Event | None = None, scorer: AutoScorer | None = None) -> int:
     """Apply messages until ``stop`` is set; return how many events were newly stored."""
     import aio_pika
 
-    writer = TranscriptWriter(db)
+    scorer = scorer or AutoScorer(db)
+    writer = TranscriptWriter(db, on_end=scorer.notify)
     stop = stop or asyncio.Event()
     try:
         connection = await aio_pika.connect_robust(config.url)
@@ -86,12 +92,16 @@ async def consume(config: QueueConfig, db: Database, prefetch: int = 20,
         # consumer. Unacknowledged deliveries go back to RabbitMQ if the process dies.
         inbox: asyncio.Queue[Any] = asyncio.Queue()
         tag = await queue.consume(inbox.put, no_ack=False)
+        scored_at = time.monotonic()
         while not stop.is_set():
             try:
-                message = await asyncio.wait_for(inbox.get(), timeout=1.0)
+                message = await asyncio.wait_for(inbox.get(), timeout=SCORE_EVERY_SECONDS)
+                stored += await _handle(writer, message)
             except asyncio.TimeoutError:
-                continue
-            stored += await _handle(writer, message)
+                pass
+            if time.monotonic() - scored_at >= SCORE_EVERY_SECONDS:
+                await asyncio.to_thread(scorer.run_due)  # never raises (E410 logged)
+                scored_at = time.monotonic()
         await queue.cancel(tag)
     return stored
 

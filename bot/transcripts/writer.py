@@ -11,6 +11,7 @@ identity taken and changes nothing, so at-least-once delivery gives exactly-once
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
@@ -19,6 +20,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.errors import Errors
 from bot.transcripts import models as m
 from bot.transcripts.db import Database
 from bot.transcripts.projection import (
@@ -105,10 +107,17 @@ def _has_user_turns(session: Session, conv: m.Conversation | None) -> bool:
 
 
 class TranscriptWriter:
-    """Writes redacted events into one database."""
+    """Writes redacted events into one database.
 
-    def __init__(self, db: Database) -> None:
+    ``on_end`` (the automatic CSAT scorer's ``notify``) hears, after each commit, of every
+    conversation the event ended, or changed once ended (the survey comes after the goodbye).
+    It runs outside the event's transaction and its failures are only logged (E410), so
+    scoring can never lose or hold back a transcript event.
+    """
+
+    def __init__(self, db: Database, on_end: Callable[[str], None] | None = None) -> None:
         self.db = db
+        self.on_end = on_end
 
     def write(self, event: dict[str, Any]) -> bool:
         """Apply one broker event; True if stored, False if already stored or not storable."""
@@ -121,23 +130,39 @@ class TranscriptWriter:
         with self.db.begin() as session:
             if not _claim(session, key, now):
                 return False
-            self._apply(session, str(sender), key, redacted)
+            ended = self._apply(session, str(sender), key, redacted)
+        self._notify(ended)
         return True
 
-    def _apply(self, session: Session, sender: str, key: str, event: dict[str, Any]) -> None:
+    def _notify(self, conversation_ids: list[str]) -> None:
+        for conversation_id in conversation_ids if self.on_end else ():
+            try:
+                self.on_end(conversation_id)  # type: ignore[misc]
+            except Exception as err:  # noqa: BLE001 - the event is committed; scoring is extra
+                logger.error(Errors.E410.format(conversation_id=conversation_id,
+                                                cause=type(err).__name__))
+
+    def _apply(self, session: Session, sender: str, key: str,
+               event: dict[str, Any]) -> list[str]:
+        """Store the event; return the ids of conversations it ended or changed once ended."""
         ts = float(event.get("timestamp") or datetime.now(timezone.utc).timestamp())
         conv = _latest(session, sender)
         has_turns = _has_user_turns(session, conv)
         result = project(event, _state(conv, has_turns))
+        ended: list[str] = []
         if conv is not None and result.new_session and has_turns:
             if conv.outcome == "open":
                 conv.outcome, conv.ended_at = "abandoned", conv.last_event_at
+                ended.append(conv.conversation_id)
             conv = None
         if conv is None:
             conv = self._open(session, sender, key, ts)
             if result.new_session:
                 result = project(event, ConversationState())
         self._store(session, conv, result, ts)
+        if result.ended or (conv.outcome != "open" and (result.turn or result.survey)):
+            ended.append(conv.conversation_id)
+        return ended
 
     def _open(self, session: Session, sender: str, key: str, ts: float) -> m.Conversation:
         conv = m.Conversation(

@@ -29,7 +29,7 @@ def test_disclosure_is_given_once_per_session(product: Ports) -> None:
 # fmt: off
 FAQS = [
     ("the new card you posted me - how do I get it activated?", "utter_faq/card_activate"),
-    ("help, I think someone took my card from my bag", "utter_faq/card_lost_stolen"),
+    ("what am I meant to do if somebody steals my card?", "utter_faq/card_lost_stolen"),
     ("how can i send money to my sister's account in germany", "utter_faq/payment_international"),
 ]
 # fmt: on
@@ -42,7 +42,7 @@ def test_faq_gets_the_right_answer(product: Ports, text: str, expected: str) -> 
 
 
 def test_answers_are_filled_from_bank_facts(product: Ports) -> None:
-    replies = Chat(product) >> "someone stole my debit card"
+    replies = Chat(product) >> "who do I ring if my debit card ever gets stolen?"
     answer = replies[-1]["text"]
     assert "{" not in answer
     assert "+1 800 555 0111" in answer  # bank.yml: card_emergency_phone
@@ -57,7 +57,9 @@ def test_answers_are_filled_from_bank_facts(product: Ports) -> None:
     ],
 )
 def test_core_intents(product: Ports, text: str, expected: str) -> None:
-    assert responses(Chat(product) >> text)[-1] == expected
+    # A handoff ends the conversation: the survey's rating question follows (test_survey.py).
+    answers = [r for r in responses(Chat(product) >> text) if r != "utter_ask_csat_rating"]
+    assert answers[-1] == expected
 
 
 def test_oversize_message_is_refused_with_a_clear_error(product: Ports) -> None:

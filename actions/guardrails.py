@@ -15,6 +15,8 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.survey import ask_for_rating
+
 #: Complaint categories, first match wins; keywords are whole-word, case-insensitive.
 COMPLAINT_CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("fraud_security", ("fraud", "scam", "stolen", "hacked", "phishing", "unauthori[sz]ed")),
@@ -52,7 +54,9 @@ class ActionHandoff(Action):
                   domain: DomainDict) -> list[dict[str, Any]]:
         dispatcher.utter_message(response="utter_handoff")
         status = "priority" if tracker.get_slot("handoff") == "priority" else "requested"
-        return [*leave_form(tracker), SlotSet("handoff", status)]
+        # The end-of-conversation survey, except for a customer in distress (priority).
+        survey = await ask_for_rating(dispatcher, tracker) if status == "requested" else []
+        return [*leave_form(tracker), SlotSet("handoff", status), *survey]
 
 
 class ActionRecordComplaint(Action):

@@ -22,8 +22,12 @@ from actions.fallback import topic_title
 PARSE_KEY = "additional_intents"  # bot.nlu.multi_intent.PARSE_KEY; the action server skips Rasa
 FAQ_ACTION = "utter_faq"
 
-# Intents whose answer is a flow rather than a response: the action that starts it.
-FLOW_STARTERS: dict[str, str] = {}
+# Intents whose answer is a flow rather than a response: the action that starts it (as in
+# data/rules.yml).
+FLOW_STARTERS: dict[str, str] = {
+    "report_lost_card": "lost_card_form",
+    "open_account": "account_opening_form",
+}
 
 
 def main_request(parse_data: dict[str, Any]) -> dict[str, Any]:

@@ -13,15 +13,20 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.survey import SESSION_SCOPED_SLOTS
+
 DISCLOSURE_RESPONSE = "utter_ai_disclosure"
 
 
 def carried_over_slots(tracker: Tracker) -> list[EventType]:
-    """Slots from the previous session, re-set after ``SessionStarted`` (Rasa's default)."""
+    """Slots from the previous session, re-set after ``SessionStarted`` (Rasa's default).
+
+    Per-conversation slots (the survey's) stay behind: a new session is a new conversation.
+    """
     return [
         SlotSet(event["name"], event.get("value"))
         for event in tracker.events
-        if event.get("event") == "slot"
+        if event.get("event") == "slot" and event.get("name") not in SESSION_SCOPED_SLOTS
     ]
 
 

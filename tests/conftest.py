@@ -65,6 +65,8 @@ def product(product_home: CandorHome, trained_model: Path) -> Iterator[Ports]:
     """Action server, Rasa server and console running on free ports."""
     ports = free_ports()
     supervisor = product_supervisor(product_home, ports)
+    # Conversations silent for 3 s are CSAT-scored, so tests/e2e/test_survey.py sees it happen.
+    supervisor.env["CANDOR_CSAT_IDLE_MINUTES"] = "0.05"
     try:
         for spec in product_services(product_home, ports, trained_model):
             supervisor.start(spec)

@@ -3,11 +3,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import multi_intent
-from actions.multi_intent import ActionAnswerAlso, open_requests
+from bot.paths import PROJECT_ROOT
+from actions.multi_intent import FLOW_STARTERS, ActionAnswerAlso, open_requests
 
 DOMAIN = {"responses": {"utter_faq/fees_atm": [{"text": "ATM fees ..."}],
                         "utter_faq/card_pin": [{"text": "PIN ..."}],
@@ -63,8 +64,7 @@ def test_inside_a_form_repeats_the_form_question_last() -> None:
                                    "utter_back_to_question", "utter_ask_dispute_when"]
 
 
-def test_starts_a_flow_request_last(monkeypatch: Any) -> None:
-    monkeypatch.setitem(multi_intent.FLOW_STARTERS, "report_lost_card", "lost_card_form")
+def test_starts_a_flow_request_last() -> None:
     messages, events = run(parse("faq", "faq/card_pin", "report_lost_card"), ["utter_faq"])
     assert messages == []
     assert events == [{"event": "followup", "name": "lost_card_form", "timestamp": None}]
@@ -74,3 +74,9 @@ def test_unknown_topics_are_skipped() -> None:
     data = parse("faq", "faq/card_pin", "faq/no_such_topic")
     assert open_requests(data, ["utter_faq"]) == data["additional_intents"]
     assert run(data, ["utter_faq"])[0] == []
+
+
+def test_every_flow_starter_is_a_form_of_the_domain() -> None:
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
+    assert set(FLOW_STARTERS.values()) <= set(domain["forms"])
+    assert set(FLOW_STARTERS) <= set(domain["intents"])

@@ -293,6 +293,23 @@ def test_survey_on_close_is_stored_and_never_asked_twice(
     assert page.locator(".panel").is_hidden() and survey.count() == 0
 
 
+def test_no_widget_survey_once_the_bot_asked_for_the_rating(
+    page: Any, widget_console: WidgetConsole
+) -> None:
+    rating = {"title": "5 (very good)", "payload": '/rate_chat{"csat_rating": "5"}'}
+    asked = bot_reply("How would you rate this chat?", buttons=[rating],
+                      metadata={"ai_generated": True, "compliance_rules": [],
+                                "response": "utter_ask_csat_rating"})
+    answer_with(page, widget_console.webhook, [bot_reply("Thanks, bye!"), asked])
+    load_demo(page, widget_console)
+    open_with_keyboard(page)
+    send(page, "bye")
+    wait_for_bot_messages(page, 2)
+    assert stored_state(page)["surveyAsked"] is True
+    page.get_by_role("button", name="Close chat").click()  # the bot asked: no second survey
+    assert page.locator(".panel").is_hidden() and page.locator(".survey").count() == 0
+
+
 def test_320px_layout_fits_without_horizontal_scrolling(
     browser: Any, widget_console: WidgetConsole, artifacts: Any
 ) -> None:

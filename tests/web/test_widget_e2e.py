@@ -135,25 +135,26 @@ def test_reload_continues_the_same_conversation(page: Any, product: Ports) -> No
     assert "utter_ai_disclosure" not in added  # same Rasa conversation: no second disclosure
 
 
-def test_goodbye_asks_for_a_rating_once_and_it_is_stored(
+def test_goodbye_the_bot_asks_for_the_rating_and_the_widget_does_not(
     page: Any, product: Ports, product_home: CandorHome
 ) -> None:
     open_demo(page, product)
     say(page, "hi")
-    assert "utter_goodbye" in say(page, "ok bye, thanks")
-    page.locator(".survey").wait_for(state="visible")
-    page.get_by_label("5 (very good)").check()
-    page.get_by_label("Anything you'd like to add? (optional)").fill(
-        "Helpful. Call me on (212) 555-0199"
-    )
-    page.get_by_role("button", name="Send rating").click()
-    page.locator(".survey").wait_for(state="detached", timeout=90_000)
-    assert "Thank you for your feedback" in page.locator(".note").inner_text()
+    added = say(page, "ok bye, thanks")
+    assert added[-2:] == ["utter_goodbye", "utter_ask_csat_rating"]
+    assert page.locator(".survey").count() == 0  # the bot asked: no second survey
+    before = page.locator(BOT).count()
+    page.locator(".quick-reply:visible", has_text="5 (very good)").click()
+    wait_for_bot_messages(page, before + 1)
+    assert bot_responses(page)[-1] == "utter_ask_csat_comment"
+    assert say(page, "Helpful. Call me on (212) 555-0199")[-1] == "utter_csat_thanks"
+    assert not any("555-0199" in t for t in page.locator(f"{BOT} .bubble").all_inner_texts())
     sender = stored_state(page)["sessionId"]
     url = database_url(runtime_env(product_home))  # the product's transcript database
     [(rating, comment, source)] = stored_surveys(url, sender)
-    assert (rating, source) == (5, "widget")
+    assert (rating, source) == (5, "bot")
     assert comment is not None and comment.startswith("Helpful.") and "555-0199" not in comment
+    assert_all_labelled(page)
     page.get_by_role("button", name="Close chat").click()  # already asked: closes at once
     assert page.locator(".panel").is_hidden()
 

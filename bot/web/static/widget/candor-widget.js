@@ -30,7 +30,9 @@
   var REQUEST_TIMEOUT_MS = 60000; // a busy server may take a while, but not forever
   var BACKOFF_MS = [1000, 2000, 4000, 8000, 16000, 30000];
   var HUMAN_PAYLOAD = "/request_human";
-  var GOODBYE_RESPONSES = ["utter_goodbye"];
+  // The bot asks for the rating itself when a conversation ends (goodbye, resolution, handoff):
+  // once it has, the widget never shows its own survey, so nobody is asked twice.
+  var BOT_SURVEY_RESPONSES = ["utter_ask_csat_rating"];
   var DISCLOSURE_RULE = "ai-disclosure";
 
   var STRINGS = {
@@ -336,7 +338,7 @@
     this.sending = false;
     this.retryTimer = null;
     this.attempt = 0;
-    this.surveyReason = null; // "goodbye" | "close" while the survey is shown
+    this.surveyReason = null; // "close" while the survey is shown (closing the panel)
   }
 
   /** Build the shadow DOM, restore the conversation, resume unsent messages. */
@@ -677,8 +679,9 @@
     this.renderEntry(entry);
     this.updateQuickReplies();
     this.scrollToEnd();
-    if (GOODBYE_RESPONSES.indexOf(entry.response) >= 0 && !this.state.surveyAsked) {
-      this.showSurvey("goodbye");
+    if (BOT_SURVEY_RESPONSES.indexOf(entry.response) >= 0 && !this.state.surveyAsked) {
+      this.state.surveyAsked = true;
+      saveState(this.state);
     }
   };
 

@@ -9,17 +9,19 @@ import pytest
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.form_answers import (
+    parse_adult,
+    parse_card_type,
+    parse_loss,
+    parse_product,
+    parse_yes_no,
+)
 from actions.forms import (
     ActionSubmitAccountOpening,
     ActionSubmitLostCard,
     ValidateAccountOpeningForm,
     ValidateLostCardForm,
     ineligibility,
-    parse_adult,
-    parse_card_type,
-    parse_loss,
-    parse_product,
-    parse_yes_no,
 )
 
 DOMAIN: dict[str, Any] = {

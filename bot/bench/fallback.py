@@ -1,4 +1,4 @@
-"""``candor bench fallback``: does the bot decline what it should and answer what it can?
+"""``candor bench fallback``: declining what the bot should, answering what it can.
 
 A bank bot must not answer a weather question with a card-PIN answer, nor send a customer's
 real banking question to "please rephrase". The `FallbackClassifier` threshold trades one

@@ -80,7 +80,8 @@ class TrigramModel:
             return 0.0
         k = self.smoothing
         total = sum(
-            math.log((self.trigrams[s[i - 2 : i + 1]] + k) / (self.contexts[s[i - 2 : i]] + k * ALPHABET_SIZE))
+            math.log((self.trigrams[s[i - 2 : i + 1]] + k)
+                     / (self.contexts[s[i - 2 : i]] + k * ALPHABET_SIZE))
             for i in range(2, len(s))
         )
         return -total / (len(s) - 2)

@@ -7,8 +7,8 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.paths import PROJECT_ROOT
 from actions.multi_intent import FLOW_STARTERS, ActionAnswerAlso, open_requests
+from bot.paths import PROJECT_ROOT
 
 DOMAIN = {"responses": {"utter_faq/fees_atm": [{"text": "ATM fees ..."}],
                         "utter_faq/card_pin": [{"text": "PIN ..."}],

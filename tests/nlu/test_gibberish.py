@@ -5,10 +5,10 @@ from __future__ import annotations
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from tests.nlu.nlu_contract import NLUComponentContract, message
 
 from bot.bench.fallback import gibberish
 from bot.nlu.gibberish import GibberishFilter, TrigramModel, is_gibberish, normalise
+from tests.nlu.nlu_contract import NLUComponentContract, message
 
 # Written for this test: ordinary customer wording, typos included.
 TEXTS = [

@@ -7,9 +7,9 @@ from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from tests.nlu.nlu_contract import NLUComponentContract, message
 
 from bot.nlu.multi_intent import PARSE_KEY, MultiIntentDetector, additional_labels, split_clauses
+from tests.nlu.nlu_contract import NLUComponentContract, message
 
 # fmt: off
 EXAMPLES = {

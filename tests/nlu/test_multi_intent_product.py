@@ -42,7 +42,7 @@ def test_both_requests_of_two_part_messages_are_recognised(parsed: dict[str, lis
     hits = [all(any(alt in parsed[c["text"]] for alt in r.split("|")) for r in c["requests"])
             for c in CASES["multi"]]
     recall = sum(hits) / len(hits)
-    missed = [(c["text"], parsed[c["text"]]) for c, hit in zip(CASES["multi"], hits) if not hit]
+    missed = [(c["text"], parsed[c["text"]]) for c, hit in zip(CASES["multi"], hits, strict=True) if not hit]
     print(f"two-part messages with both requests recognised: {recall:.2f}; missed: {missed}")
     assert recall >= 0.6
 

@@ -10,7 +10,8 @@ includes featurization and ``parse_ms_*`` is the per-message latency a user woul
 fallback as wrong and ``fallback_rate`` says how often it fires.
 
 ``candor bench nlu split`` carves a deterministic stratified validation split out of a CSV (for
-BANKING77, whose official test split is kept for evaluation elsewhere).
+BANKING77, whose official test split is kept for evaluation elsewhere); ``candor bench nlu cv``
+cross-validates the product's own data (bot/bench/nlu_cv.py).
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     split.add_argument("--seed", type=int, default=13)
     split.add_argument("--out-dir", type=Path, help="default: $CANDOR_HOME/cache/bench/<name>")
     split.set_defaults(func=split_command)
+    from bot.bench.nlu_cv import add_parser as add_cv_parser
+
+    add_cv_parser(actions)
 
 
 def split_command(args: argparse.Namespace) -> int:

@@ -70,3 +70,65 @@ def markdown_report(result: dict[str, Any], plot: Path | None = None) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def cv_markdown_report(result: dict[str, Any]) -> str:
+    """Product cross-validation: command, intent and FAQ-topic accuracy, confusions."""
+    lines = [
+        "# Product NLU: cross-validation on data/nlu",
+        "",
+        f"{result['n_examples']} examples, {result['n_intents']} intents "
+        f"({result['n_faq_topics']} FAQ topics under `faq`), {result['folds']} stratified "
+        f"folds (seed {result['seed']}), config `{Path(result['config']).name}`; "
+        f"{result['seconds']:.0f} s in all.",
+        "",
+        "```",
+        result["command"],
+        "```",
+        "",
+        "| | accuracy (pooled held-out) | per fold | macro-F1 | train-fold accuracy |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for key, title in (("intent", "intent"), ("faq_topic", "FAQ topic (`faq/<topic>`)")):
+        s = result[key]
+        folds = ", ".join(f"{a:.2%}" for a in s["fold_accuracy"])
+        train = ", ".join(f"{a:.2%}" for a in s["fold_train_accuracy"])
+        lines.append(f"| {title} | **{s['accuracy']:.2%}** (n={s['n']}) | {folds} "
+                     f"| {s['macro_f1']:.4f} | {train} |")
+    lines += [
+        "",
+        "Intent accuracy scores the classifier's top intent even where the FallbackClassifier "
+        "answered `nlu_fallback` (Rasa's evaluation undoes the fallback). FAQ-topic accuracy is "
+        "Rasa's response-selection score: the topic picked under the gold intent `faq`.",
+        "",
+    ]
+    for key, title in (("intent", "Intent"), ("faq_topic", "FAQ topic")):
+        s = result[key]
+        lines += [
+            f"## {title}: most frequent confusions",
+            "",
+            "| gold | predicted | count |",
+            "| --- | --- | --- |",
+            *[f"| {c['gold']} | {c['predicted']} | {c['count']} |" for c in s["top_confusions"][:10]],
+            "",
+            f"## {title}: worst classes (F1)",
+            "",
+            "| class | precision | recall | F1 | support |",
+            "| --- | --- | --- | --- | --- |",
+            *[
+                f"| {name} | {c['precision']:.2f} | {c['recall']:.2f} | {c['f1']:.2f} "
+                f"| {c['support']} |"
+                for name, c in worst_classes(s["per_class"], 8)
+            ],
+            "",
+        ]
+    lines += ["## Pipeline", "", *[f"1. {_component(e)}" for e in result["pipeline"]], ""]
+    machine = result["machine"]
+    lines += [
+        "## Machine",
+        "",
+        f"{machine['cpu']}, {machine['cpu_count']} cores (shared; load average at the end "
+        f"{machine['load_average_1_5_15']}), Python {machine['python']}, Rasa {machine['rasa']}.",
+        "",
+    ]
+    return "\n".join(lines)

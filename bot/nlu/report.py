@@ -109,7 +109,10 @@ def cv_markdown_report(result: dict[str, Any]) -> str:
             "",
             "| gold | predicted | count |",
             "| --- | --- | --- |",
-            *[f"| {c['gold']} | {c['predicted']} | {c['count']} |" for c in s["top_confusions"][:10]],
+            *[
+                f"| {c['gold']} | {c['predicted']} | {c['count']} |"
+                for c in s["top_confusions"][:10]
+            ],
             "",
             f"## {title}: worst classes (F1)",
             "",

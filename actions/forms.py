@@ -5,7 +5,7 @@ yes/no questions) and the validators here reduce each answer to one of a few kno
 nothing the customer typed, such as a card number, is kept or repeated. A message that answers
 nothing and is another request (a question, "stop", another form) ends the form with a manual
 rejection, so the policies answer that request as if no form had been active. The dispute form
-lives with its rule in :mod:`actions.guardrails`.
+(submitted by :mod:`actions.guardrails`) keeps free-text answers, so only "stop" leaves it.
 """
 
 from __future__ import annotations
@@ -119,6 +119,25 @@ class ValidateLostCardForm(IntakeFormValidation):
     def validate_lost_card_unrecognised(self, value: Any, dispatcher: CollectingDispatcher,
                                         tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return self.check("lost_card_unrecognised", value, dispatcher)
+
+
+class ValidateDisputeForm(IntakeFormValidation):
+    """``dispute_form``: what, when, how much, in the customer's words (redacted at rest).
+
+    Any text can be a merchant's name or a date, so a question is taken as the answer; only a
+    clear "stop" or "cancel" leaves the form.
+    """
+
+    parsers = {"dispute_what": str, "dispute_when": str, "dispute_amount": str}
+
+    def name(self) -> str:
+        return "validate_dispute_form"
+
+    def leaves_form(self, tracker: Tracker, slot: str) -> bool:
+        """Only the ``stop`` intent, and never on a message carrying personal data."""
+        message = tracker.latest_message or {}
+        intent = message.get("intent") or {}
+        return intent.get("name") == "stop" and not has_personal_data(message)
 
 
 def prefill(tracker: Tracker, slot: str, parser: Parser) -> dict[str, Any]:

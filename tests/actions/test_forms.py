@@ -20,6 +20,7 @@ from actions.forms import (
     ActionSubmitAccountOpening,
     ActionSubmitLostCard,
     ValidateAccountOpeningForm,
+    ValidateDisputeForm,
     ValidateLostCardForm,
     ineligibility,
 )
@@ -28,6 +29,7 @@ DOMAIN: dict[str, Any] = {
     "forms": {
         "lost_card_form": {"required_slots": list(ValidateLostCardForm.parsers)},
         "account_opening_form": {"required_slots": list(ValidateAccountOpeningForm.parsers)},
+        "dispute_form": {"required_slots": list(ValidateDisputeForm.parsers)},
     },
 }
 CARD_NUMBER = "4111 1111 1111 1111"
@@ -196,3 +198,19 @@ def test_lost_card_advice(kind: str, unrecognised: bool, expected: list[str]) ->
     responses, events = run(ActionSubmitLostCard(), tracker("no", "deny", slots))
     assert responses == expected
     assert slot_events(events) == dict.fromkeys(ValidateLostCardForm.parsers)
+
+
+def test_stop_leaves_the_dispute_form() -> None:
+    t = tracker("stop", "stop", slots={"dispute_what": "a coffee shop"},
+                requested="dispute_when", candidate=("dispute_when", "stop"))
+    _, events = run(ValidateDisputeForm(), t)
+    assert events[-1] == {"event": "action_execution_rejected", "name": "dispute_form",
+                          "policy": None, "confidence": None, "timestamp": None}
+    assert slot_events(events)["dispute_what"] is None
+
+
+def test_any_other_dispute_answer_is_kept_even_if_it_reads_as_a_question() -> None:
+    text = "the corner shop, is that enough?"
+    t = tracker(text, "faq", requested="dispute_what", candidate=("dispute_what", text))
+    _, events = run(ValidateDisputeForm(), t)
+    assert slot_events(events) == {"dispute_what": text}

@@ -152,3 +152,10 @@ def test_the_advice_guardrail_fires_in_and_out_of_the_form(product: Ports) -> No
     assert "no-personal-advice" in replies[-1]["metadata"]["compliance_rules"]
     replies = started(product) >> "which of your accounts should I open to invest my inheritance?"
     assert "no-personal-advice" in {r for m in replies for r in m["metadata"]["compliance_rules"]}
+
+
+def test_stop_leaves_the_dispute_form_without_recording_a_dispute(product: Ports) -> None:
+    chat = started(product)
+    assert last(chat >> "the shop charged me twice for one coffee") == "utter_ask_dispute_what"
+    assert last(chat >> "stop") == "utter_form_stopped"
+    assert "utter_ask_dispute" not in str(responses(chat >> "what are your opening hours?"))

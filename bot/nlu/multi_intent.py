@@ -8,9 +8,10 @@ on its own and lists the confident clause labels that differ from the message's 
 after the main answer, so both questions get answered in one turn.
 
 Each clause is classified by a linear model over frozen MiniLM sentence embeddings, trained here
-on the same examples as the intent classifier. It is not the pipeline's classifier (that one
-needs the whole featurizer chain, which runs once per message), but embeddings alone classify
-short clauses well, and a clause label only counts above ``threshold``.
+on the same examples as the intent classifier (on the vectors ``MiniLMFeaturizer`` put on
+them). It is not the pipeline's classifier (that one needs the whole featurizer chain, which
+runs once per message), but embeddings alone classify short clauses well, and a clause label
+only counts above ``threshold``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from rasa.nlu.constants import (
     RESPONSE_SELECTOR_PROPERTY_NAME,
     RESPONSE_SELECTOR_UTTER_ACTION_KEY,
 )
+from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -41,6 +43,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.linear_model import BlockSpec, LinearModel, transform_block
+from bot.nlu.minilm_featurizer import MiniLMFeaturizer
 
 logger = logging.getLogger(__name__)
 
@@ -123,11 +126,17 @@ def _set_main(message: Message, label: str, confidence: float) -> None:
 class MultiIntentDetector(GraphComponent, IntentClassifier):
     """Lists the other requests in a multi-part message; see the module docstring."""
 
+    @classmethod
+    def required_components(cls) -> list[type]:
+        """Trains on the MiniLM sentence vectors of the training examples."""
+        return [MiniLMFeaturizer]
+
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """Clause labels below ``threshold`` or among ``ignore_intents`` are not reported."""
         return {
             "threshold": 0.8,
+            "featurizer": "minilm",  # alias of the MiniLMFeaturizer whose vectors train it
             "C": 1.0,
             "min_words": 3,
             "max_clauses": 3,
@@ -158,7 +167,7 @@ class MultiIntentDetector(GraphComponent, IntentClassifier):
         if len(set(labels)) < 2:
             logger.debug("MultiIntentDetector: fewer than two labels, nothing to learn.")
             return self._resource
-        x = self._features([str(e.get(TEXT)) for e in examples], progress=True)
+        x = self._training_features(examples)
         spec = BlockSpec(ORIGIN, int(x.shape[1]), sparse=False)
         self._model = LinearModel.fit(
             transform_block(x, spec), labels, [spec], c=float(self._config["C"]),
@@ -168,12 +177,29 @@ class MultiIntentDetector(GraphComponent, IntentClassifier):
             self._model.save(folder)
         return self._resource
 
+    def _training_features(self, examples: list[Message]) -> np.ndarray:
+        """The MiniLM sentence vectors the featurizer already put on each example.
+
+        They are what :meth:`_features` computes for a clause, so training need not encode every
+        example a second time.
+        """
+        origin = str(self._config["featurizer"])
+        rows = []
+        for example in examples:
+            _, sentence = example.get_dense_features(TEXT, [origin])
+            if sentence is None:
+                raise InvalidConfigException(
+                    f"MultiIntentDetector needs the MiniLMFeaturizer aliased '{origin}' earlier "
+                    "in the pipeline (config key 'featurizer')."
+                )
+            rows.append(np.asarray(sentence.features).reshape(-1))
+        return np.stack(rows)
+
     @staticmethod
-    def _features(texts: list[str], progress: bool = False) -> np.ndarray:
+    def _features(texts: list[str]) -> np.ndarray:
         from bot.nlu.minilm import load_encoder
 
-        encodings = load_encoder().encode(texts, progress=progress)
-        return np.stack([e.sentence for e in encodings])
+        return np.stack([e.sentence for e in load_encoder().encode(texts)])
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Set ``additional_intents`` (possibly empty) on every message with text."""

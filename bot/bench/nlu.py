@@ -11,7 +11,8 @@ fallback as wrong and ``fallback_rate`` says how often it fires.
 
 ``candor bench nlu split`` carves a deterministic stratified validation split out of a CSV (for
 BANKING77, whose official test split is kept for evaluation elsewhere); ``candor bench nlu cv``
-cross-validates the product's own data (bot/bench/nlu_cv.py).
+cross-validates the product's own data (bot/bench/nlu_cv.py); ``candor bench nlu encoders``
+chooses the sentence encoders by cross-validation on the training rows (bot/bench/encoder_cv.py).
 """
 
 from __future__ import annotations
@@ -50,9 +51,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     split.add_argument("--seed", type=int, default=13)
     split.add_argument("--out-dir", type=Path, help="default: $CANDOR_HOME/cache/bench/<name>")
     split.set_defaults(func=split_command)
+    from bot.bench.encoder_cv import add_parser as add_encoders_parser
     from bot.bench.nlu_cv import add_parser as add_cv_parser
 
     add_cv_parser(actions)
+    add_encoders_parser(actions)
 
 
 def split_command(args: argparse.Namespace) -> int:

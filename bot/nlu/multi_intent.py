@@ -7,9 +7,10 @@ on its own and lists the confident clause labels that differ from the message's 
 ``additional_intents`` in the parse data. The guard policy then runs ``action_answer_also``
 after the main answer, so both questions get answered in one turn.
 
-Each clause is classified by a linear model over frozen MiniLM sentence embeddings, trained here
-on the same examples as the intent classifier (on the vectors ``MiniLMFeaturizer`` put on
-them). It is not the pipeline's classifier (that one needs the whole featurizer chain, which
+Each clause is classified by a linear model over frozen sentence embeddings (the small MiniLM
+encoder by default: a clause costs one more forward pass), trained here on the same examples as
+the intent classifier (on the vectors the ``EncoderFeaturizer`` aliased ``featurizer`` put on
+them, which must come from the same ``encoder``). It is not the pipeline's classifier (that one needs the whole featurizer chain, which
 runs once per message), but embeddings alone classify short clauses well, and a clause label
 only counts above ``threshold``.
 """
@@ -43,13 +44,14 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.linear_model import BlockSpec, LinearModel, transform_block
-from bot.nlu.minilm_featurizer import MiniLMFeaturizer
+from bot.nlu.encoder_featurizer import EncoderFeaturizer
+from bot.nlu.encoders import encoder_spec, load_encoder
 
 logger = logging.getLogger(__name__)
 
 PARSE_KEY = "additional_intents"
 FALLBACK_INTENT = "nlu_fallback"
-ORIGIN = "minilm_clause"
+ORIGIN = "clause_embedding"
 
 # Where one request ends and another may begin. Commas alone are too common inside one request.
 # "and now ...", "and it ...", "but ..." go on with the same request, so they are no boundary.
@@ -128,15 +130,16 @@ class MultiIntentDetector(GraphComponent, IntentClassifier):
 
     @classmethod
     def required_components(cls) -> list[type]:
-        """Trains on the MiniLM sentence vectors of the training examples."""
-        return [MiniLMFeaturizer]
+        """Trains on an encoder's sentence vectors of the training examples."""
+        return [EncoderFeaturizer]
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """Clause labels below ``threshold`` or among ``ignore_intents`` are not reported."""
         return {
             "threshold": 0.8,
-            "featurizer": "minilm",  # alias of the MiniLMFeaturizer whose vectors train it
+            "featurizer": "minilm",  # alias of the EncoderFeaturizer whose vectors train it
+            "encoder": "minilm",  # that featurizer's encoder, which encodes clauses here
             "C": 1.0,
             "min_words": 3,
             "max_clauses": 3,
@@ -178,28 +181,28 @@ class MultiIntentDetector(GraphComponent, IntentClassifier):
         return self._resource
 
     def _training_features(self, examples: list[Message]) -> np.ndarray:
-        """The MiniLM sentence vectors the featurizer already put on each example.
+        """The sentence vectors the featurizer already put on each example.
 
         They are what :meth:`_features` computes for a clause, so training need not encode every
         example a second time.
         """
         origin = str(self._config["featurizer"])
+        dim = encoder_spec(str(self._config["encoder"])).dim
         rows = []
         for example in examples:
             _, sentence = example.get_dense_features(TEXT, [origin])
-            if sentence is None:
+            if sentence is None or sentence.features.shape[-1] != dim:
                 raise InvalidConfigException(
-                    f"MultiIntentDetector needs the MiniLMFeaturizer aliased '{origin}' earlier "
-                    "in the pipeline (config key 'featurizer')."
+                    f"MultiIntentDetector needs the EncoderFeaturizer aliased '{origin}' with "
+                    f"encoder '{self._config['encoder']}' earlier in the pipeline "
+                    "(config keys 'featurizer' and 'encoder')."
                 )
             rows.append(np.asarray(sentence.features).reshape(-1))
         return np.stack(rows)
 
-    @staticmethod
-    def _features(texts: list[str]) -> np.ndarray:
-        from bot.nlu.minilm import load_encoder
-
-        return np.stack([e.sentence for e in load_encoder().encode(texts)])
+    def _features(self, texts: list[str]) -> np.ndarray:
+        encoder = load_encoder(str(self._config["encoder"]))
+        return np.stack([e.sentence for e in encoder.encode(texts)])
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Set ``additional_intents`` (possibly empty) on every message with text."""

@@ -1,4 +1,4 @@
-"""MultiIntentDetector: clause splitting (pure) and the component on real MiniLM embeddings."""
+"""MultiIntentDetector: clause splitting (pure) and the component on real encoder embeddings."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.minilm_featurizer import MiniLMFeaturizer
+from bot.nlu.encoder_featurizer import EncoderFeaturizer
 from bot.nlu.multi_intent import PARSE_KEY, MultiIntentDetector, additional_labels, split_clauses
 from tests.nlu.nlu_contract import NLUComponentContract, message
 
@@ -80,9 +80,9 @@ class TestMultiIntentDetector(NLUComponentContract):
         return training_data()
 
     def prepare(self, messages: list[Message]) -> list[Message]:
-        """The MiniLM vectors the pipeline's featurizer (alias ``minilm``) adds."""
-        config = {**MiniLMFeaturizer.get_default_config(), "alias": "minilm"}
-        return MiniLMFeaturizer(config, "minilm").process(messages)
+        """The vectors the pipeline's MiniLM featurizer (alias ``minilm``) adds."""
+        config = {**EncoderFeaturizer.get_default_config(), "alias": "minilm"}
+        return EncoderFeaturizer(config, "minilm").process(messages)
 
     def check_processed(self, processed: Message) -> None:
         assert isinstance(processed.get(PARSE_KEY), list)
@@ -114,10 +114,23 @@ class TestMultiIntentDetector(NLUComponentContract):
         assert [r["response_key"] for r in processed.get(PARSE_KEY)] == ["faq/fees_atm"]
 
 
-def test_training_without_minilm_vectors_is_a_clear_config_error(tmp_path: Path) -> None:
+def test_training_without_encoder_vectors_is_a_clear_config_error(tmp_path: Path) -> None:
     storage = LocalModelStorage(tmp_path)
     context = ExecutionContext(GraphSchema({}), "multi")
     detector = MultiIntentDetector.create(MultiIntentDetector.get_default_config(), storage,
                                           Resource("multi"), context)
-    with pytest.raises(InvalidConfigException, match="MiniLMFeaturizer"):
+    with pytest.raises(InvalidConfigException, match="EncoderFeaturizer"):
         detector.train(training_data())
+
+
+def test_vectors_from_another_encoder_are_a_clear_config_error(tmp_path: Path) -> None:
+    """Clauses are encoded with ``encoder``; training vectors of another width would not fit."""
+    data = training_data()
+    config = {**EncoderFeaturizer.get_default_config(), "alias": "minilm", "encoder": "mpnet"}
+    EncoderFeaturizer(config, "minilm").process(data.training_examples)
+    detector = MultiIntentDetector.create(
+        MultiIntentDetector.get_default_config(), LocalModelStorage(tmp_path),
+        Resource("multi"), ExecutionContext(GraphSchema({}), "multi"),
+    )
+    with pytest.raises(InvalidConfigException, match="encoder 'minilm'"):
+        detector.train(data)

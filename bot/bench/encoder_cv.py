@@ -117,6 +117,8 @@ def cross_validate(
 
 def markdown(result: dict[str, Any]) -> str:
     """A short report: one row per feature set, best first, and what each encoder costs."""
+    from bot.nlu.report import machine_line
+
     lines = [
         "# Sentence encoders, k-fold cross-validation on the training rows",
         "",
@@ -139,13 +141,7 @@ def markdown(result: dict[str, Any]) -> str:
               "| --- | --- | --- |"]
     for name, cost in result["encoders"].items():
         lines.append(f"| {name} | {cost['encode_seconds']} | {cost['single_ms_p50']} |")
-    machine = result["machine"]
-    lines += [
-        "",
-        f"Machine: {machine['cpu']}, {machine['cpu_count']} cores (load average at the end "
-        f"{machine['load_average_1_5_15']}), TensorFlow {machine['tensorflow']}.",
-        "",
-    ]
+    lines += ["", f"Machine: {machine_line(result['machine'])}", ""]
     return "\n".join(lines)
 
 

@@ -61,9 +61,7 @@ def markdown_report(result: dict[str, Any], plot: Path | None = None) -> str:
     lines += [
         "## Machine",
         "",
-        f"{machine['cpu']}, {machine['cpu_count']} cores (shared; load average at the end "
-        f"{machine['load_average_1_5_15']}), Python {machine['python']}, Rasa {machine['rasa']}, "
-        f"TensorFlow {machine['tensorflow']}.",
+        machine_line(machine),
         "",
         f"Inputs: train `{data['train']}` (sha256 `{data['train_sha256'][:12]}`), "
         f"test `{data['test']}` (sha256 `{data['test_sha256'][:12]}`).",
@@ -130,8 +128,16 @@ def cv_markdown_report(result: dict[str, Any]) -> str:
     lines += [
         "## Machine",
         "",
-        f"{machine['cpu']}, {machine['cpu_count']} cores (shared; load average at the end "
-        f"{machine['load_average_1_5_15']}), Python {machine['python']}, Rasa {machine['rasa']}.",
+        machine_line(machine),
         "",
     ]
     return "\n".join(lines)
+
+
+def machine_line(machine: dict[str, Any]) -> str:
+    """CPU, cores, load and versions in one sentence: enough to compare two runs."""
+    return (
+        f"{machine['cpu']}, {machine['cpu_count']} cores (shared; load average at the end "
+        f"{machine['load_average_1_5_15']}), Python {machine['python']}, Rasa {machine['rasa']}, "
+        f"TensorFlow {machine['tensorflow']}."
+    )

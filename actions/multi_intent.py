@@ -18,8 +18,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.fallback import topic_title
+from bot.compliance.contract import ADDITIONAL_INTENTS_KEY
 
-PARSE_KEY = "additional_intents"  # bot.nlu.multi_intent.PARSE_KEY; the action server skips Rasa
 FAQ_ACTION = "utter_faq"
 
 # Intents whose answer is a flow rather than a response: the action that starts it (as in
@@ -44,7 +44,7 @@ def open_requests(parse_data: dict[str, Any], actions_this_turn: list[str]) -> l
     answered = FAQ_ACTION in actions_this_turn or FLOW_STARTERS.get(str(main["intent"])) in (
         actions_this_turn
     )
-    others = [r for r in parse_data.get(PARSE_KEY) or [] if isinstance(r, dict)]
+    others = [r for r in parse_data.get(ADDITIONAL_INTENTS_KEY) or [] if isinstance(r, dict)]
     return others if answered else [main, *others]
 
 

@@ -12,6 +12,9 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from bot.errors import CandorError, Errors
+from bot.settings import validate_environment
+
 COMMAND_MODULES: tuple[str, ...] = (
     "bot.commands.train",
     "bot.commands.run",
@@ -35,8 +38,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``candor`` console script; returns the process exit code."""
+    """Entry point of the ``candor`` console script; returns the process exit code.
+
+    Python and every ``CANDOR_*`` setting are checked before any command runs, so a bad value
+    stops a process at start-up with a code (E001, E012) instead of failing mid-conversation.
+    """
     args = build_parser().parse_args(argv)
+    try:
+        if sys.version_info[:2] != (3, 10):
+            raise CandorError(Errors.E001.format(version=sys.version.split()[0]))
+        validate_environment()
+    except CandorError as err:
+        print(err, file=sys.stderr)
+        return 2
     return int(args.func(args) or 0)
 
 

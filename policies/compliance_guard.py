@@ -34,9 +34,10 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import InvalidConfigException
 
-from bot.compliance.evaluation import PARSE_KEY, rule_hits, takeover_rule
+from bot.compliance.contract import ADDITIONAL_INTENTS_KEY, AI_DISCLOSURE, COMPLIANCE_KEY
+from bot.compliance.evaluation import rule_hits, takeover_rule
 from bot.compliance.rulebook import Rule, Rulebook, RulebookError, load_rulebook
-from bot.nlu.multi_intent import PARSE_KEY as ADDITIONAL_INTENTS
+from bot.errors import Errors
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def disclosure_missing(tracker: DialogueStateTracker) -> bool:
 def detectors_missing_or_failed(parse_data: dict[str, Any]) -> bool:
     """True when a free-text message was not checked (``/intent`` payloads need no check)."""
     text = parse_data.get("text") or ""
-    section = parse_data.get(PARSE_KEY)
+    section = parse_data.get(COMPLIANCE_KEY)
     if section is None:
         return bool(text) and not text.startswith("/")
     return bool(section.get("error"))
@@ -118,9 +119,7 @@ class ComplianceGuardPolicy(Policy):
         wanted = {r.enforcement.action for r in self.rulebook.rules if r.enforcement.action}
         missing = sorted((wanted | {SAFE_FALLBACK, DISCLOSURE, ANSWER_ALSO}) - known)
         if missing:
-            raise InvalidConfigException(
-                f"E204 compliance.yml names actions the domain lacks: {', '.join(missing)}"
-            )
+            raise InvalidConfigException(Errors.E204.format(actions=", ".join(missing)))
         return self._resource
 
     def predict_action_probabilities(
@@ -132,7 +131,7 @@ class ComplianceGuardPolicy(Policy):
         if message is None or not isinstance(message, UserUttered) or message.text is None:
             return self._abstain(domain)
         if disclosure_missing(tracker):
-            return self._predict(domain, DISCLOSURE, self.rulebook.rule("ai-disclosure"))
+            return self._predict(domain, DISCLOSURE, self.rulebook.rule(AI_DISCLOSURE))
         done = [action for action in actions_this_turn(tracker) if action != DISCLOSURE]
         if detectors_missing_or_failed(message.parse_data):
             return self._predict(domain, SAFE_FALLBACK if not done else ACTION_LISTEN_NAME, None)
@@ -143,7 +142,7 @@ class ComplianceGuardPolicy(Policy):
             return self._predict(domain, str(pending[0].enforcement.action), pending[0], in_form)
         guard_acted = any(a in self._actions_of(hits) for a in done)
         if done and ANSWER_ALSO not in done and (
-            (guard_acted and not in_form) or message.parse_data.get(ADDITIONAL_INTENTS)
+            (guard_acted and not in_form) or message.parse_data.get(ADDITIONAL_INTENTS_KEY)
         ):
             # The rest of the message: its other requests, and the main one if a rule took over.
             return self._predict(domain, ANSWER_ALSO, None, in_form)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.paths import PROJECT_ROOT, CandorHome
-from bot.services import Ports, product_services, product_supervisor
+from bot.runtime.services import Ports, product_services, product_supervisor
 
 IN_CI = bool(os.environ.get("CI"))
 
@@ -46,7 +46,7 @@ def trained_model(test_home: CandorHome) -> Path:
     ``CANDOR_TEST_MODEL`` points at an existing model instead (for quick local iteration; never
     set in CI, where the model always matches the project).
     """
-    from bot.training import ensure_model
+    from bot.runtime.training import ensure_model
 
     override = os.environ.get("CANDOR_TEST_MODEL")
     if override and not IN_CI:

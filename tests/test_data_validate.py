@@ -14,7 +14,8 @@ import sys
 import pytest
 
 from bot.compliance.rulebook import load_rulebook
-from bot.paths import PROJECT_ROOT, CandorHome, runtime_env
+from bot.paths import PROJECT_ROOT, CandorHome
+from bot.settings import runtime_env
 
 UNUSED = re.compile(r"The utterance '([^']+)' is not used in any story or rule\.")
 # Rasa warns when retrieval-intent responses live beside their examples in data/ (by design).

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.paths import PROJECT_ROOT, candor_home, runtime_env
+from bot.paths import PROJECT_ROOT
+from bot.settings import candor_home, runtime_env
 
 
 def test_default_home_is_var_in_the_project() -> None:

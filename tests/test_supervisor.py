@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import CandorError
-from bot.supervisor import ServiceSpec, Supervisor
+from bot.runtime.supervisor import ServiceSpec, Supervisor
 from tests.conftest import free_port
 
 

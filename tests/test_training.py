@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.paths import PROJECT_ROOT, CandorHome
-from bot.training import fingerprint, model_path
+from bot.runtime.training import fingerprint, model_path
 
 
 @pytest.fixture

@@ -117,7 +117,7 @@ def cross_validate(
 
 def markdown(result: dict[str, Any]) -> str:
     """A short report: one row per feature set, best first, and what each encoder costs."""
-    from bot.nlu.report import machine_line
+    from bot.bench.nlu_report import machine_line
 
     lines = [
         "# Sentence encoders, k-fold cross-validation on the training rows",
@@ -147,9 +147,9 @@ def markdown(result: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Encode the rows once per encoder, cross-validate every feature set, report."""
-    from bot.bench.nlu import _machine
+    from bot.bench import harness
+    from bot.bench.nlu_metrics import file_sha256, read_csv
     from bot.nlu.encoders import ENCODERS, load_encoder
-    from bot.nlu.evaluation import file_sha256, read_csv
 
     rows = read_csv(args.train)
     texts, labels = [t for t, _ in rows], [c for _, c in rows]
@@ -184,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
         "scores": scores,
         "mean_accuracy": {k: round(float(np.mean(v)), 4) for k, v in scores.items()},
         "encoders": costs,
-        "machine": _machine(),
+        "machine": harness.machine(),
         "command": shlex.join(["candor", *sys.argv[1:]]),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -91,8 +91,8 @@ def run(args: argparse.Namespace) -> int:
     from rasa.core.agent import Agent
     from tqdm import tqdm
 
-    from bot.paths import candor_home
-    from bot.training import model_path
+    from bot.runtime.training import model_path
+    from bot.settings import candor_home
 
     sets = {
         "out_of_scope": clinc_texts(args.clinc, ("oos.csv",), {"train", "val"}),

@@ -3,7 +3,7 @@
 Data: Presidio's synthetic PII evaluation set (microsoft/presidio-research, MIT licence), the
 dev split in ``../shared/data/pii/`` (read only; no sentence is copied into Candor). Each
 sample goes through :func:`bot.compliance.redaction.redact`, exactly as in production, and
-the resulting redaction spans are scored by :mod:`bot.compliance.pii_scoring` (overlap
+the resulting redaction spans are scored by :mod:`bot.bench.pii_scoring` (overlap
 matching per entity type; labels mapped by ``LABEL_MAP``). Cost is the wall time of
 ``redact`` per message after warm-up. Results: ``bench/results/guardrails_pii.{json,md,png}``.
 """
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     """Score every sample, write JSON + markdown + chart, print the table."""
     from tqdm import tqdm
 
-    from bot.compliance.pii_scoring import Scores, Span, gold_spans, score_sample
+    from bot.bench.pii_scoring import Scores, Span, gold_spans, score_sample
     from bot.compliance.redaction import redact, warm_up
 
     samples = json.loads(Path(args.data).read_text(encoding="utf-8"))
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
 
 def build_report(scores: Any, timings: list[float], data: Path) -> dict[str, Any]:
     """The JSON document: per-type and pooled metrics, latency, provenance."""
-    from bot.compliance.pii_scoring import LABEL_MAP, TOLERATED
+    from bot.bench.pii_scoring import LABEL_MAP, TOLERATED
 
     per_type = {t: c.as_dict() for t, c in scores.per_type.items()}
     ordered = sorted(timings)

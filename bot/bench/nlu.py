@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import shlex
 import sys
 import tempfile
@@ -28,7 +26,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.paths import PROJECT_ROOT, candor_home
+from bot.bench import harness
+from bot.paths import PROJECT_ROOT
+from bot.settings import candor_home
 
 FALLBACK_INTENT = "nlu_fallback"
 
@@ -60,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 def split_command(args: argparse.Namespace) -> int:
     """Write ``train.csv``, ``val.csv`` and ``split.json`` (what was split, how)."""
-    from bot.nlu.evaluation import file_sha256, read_csv, stratified_split, write_csv
+    from bot.bench.nlu_metrics import file_sha256, read_csv, stratified_split, write_csv
 
     rows = read_csv(args.source)
     train, val = stratified_split(rows, args.val_fraction, args.seed)
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     if not (args.train and args.test and args.out):
         print("candor bench nlu: --train, --test and --out are required", file=sys.stderr)
         return 2
-    from bot.nlu.evaluation import (
+    from bot.bench.nlu_metrics import (
         classification_metrics,
         file_sha256,
         percentile_ms,
@@ -99,10 +99,10 @@ def run(args: argparse.Namespace) -> int:
     train_rows, test_rows = read_csv(args.train), read_csv(args.test)
     with tempfile.TemporaryDirectory(prefix="candor-bench-nlu-") as tmp:
         work = Path(tmp)
-        _isolate_environment(work)
-        config, pipeline = _bench_config(args.config, work)
-        nlu_file = _write_nlu_yaml(train_rows, work / "nlu.yml")
-        model_path, train_seconds = _train(config, nlu_file, work / "models")
+        harness.isolate_environment(work)
+        config, pipeline = harness.bench_config(args.config, work)
+        nlu_file = harness.write_nlu_yaml(train_rows, work / "nlu.yml")
+        model_path, train_seconds = harness.train(config, nlu_file, work / "models")
         gold = [category for _, category in test_rows]
         predicted, fallbacks, latencies = _parse_all(model_path, [t for t, _ in test_rows])
     metrics = classification_metrics(gold, predicted)
@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
             "test": str(args.test),
             "test_sha256": file_sha256(args.test),
         },
-        "machine": _machine(),
+        "machine": harness.machine(),
         "command": shlex.join(["candor", *sys.argv[1:]]),
         "per_class": metrics["per_class"],
         "top_confusions": metrics["top_confusions"],
@@ -139,68 +139,11 @@ def run(args: argparse.Namespace) -> int:
     if args.plot:
         plot_per_class_f1(metrics["per_class"], args.plot)
     if args.markdown:
-        from bot.nlu.report import markdown_report
+        from bot.bench.nlu_report import markdown_report
 
         args.markdown.write_text(markdown_report(result, args.plot), "utf-8")
     print(summary_table(result))
     return 0
-
-
-def _isolate_environment(work: Path) -> None:
-    """Fresh Rasa cache (no cached featurization flattering train time), offline, no telemetry."""
-    os.environ["RASA_CACHE_DIRECTORY"] = str(work / "cache")
-    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import logging
-
-    from rasa.utils.common import configure_logging_and_warnings
-    from rasa.utils.log_utils import configure_structlog
-
-    # INFO, not Rasa's DEBUG default: the parse loop would log every test sentence.
-    configure_logging_and_warnings(logging.INFO)
-    configure_structlog(logging.INFO)
-
-
-def _bench_config(path: Path, work: Path) -> tuple[Path, list[dict[str, Any]]]:
-    """Copy the config's recipe, language and pipeline, without policies (NLU-only)."""
-    from rasa.shared.utils.io import read_yaml_file, write_yaml
-
-    source = read_yaml_file(str(path))
-    keys = ("recipe", "language", "assistant_id", "pipeline")
-    config = {k: source[k] for k in keys if k in source}
-    target = work / "config.yml"
-    write_yaml(config, target)
-    return target, list(config.get("pipeline") or [])
-
-
-def _write_nlu_yaml(rows: list[tuple[str, str]], path: Path) -> Path:
-    """Rasa NLU YAML for the rows; fails if anything was lost in the round trip."""
-    from rasa.shared.nlu.training_data.formats.rasa_yaml import (
-        RasaYAMLReader,
-        RasaYAMLWriter,
-    )
-    from rasa.shared.nlu.training_data.message import Message
-    from rasa.shared.nlu.training_data.training_data import TrainingData
-
-    data = TrainingData([Message.build(text=t, intent=c) for t, c in rows])
-    path.write_text(RasaYAMLWriter().dumps(data), "utf-8")
-    back = RasaYAMLReader().read(path)
-    if len(back.intent_examples) != len({(t, c) for t, c in rows}):
-        raise ValueError(f"{len(rows)} rows became {len(back.intent_examples)} examples")
-    return path
-
-
-def _train(config: Path, nlu_file: Path, out: Path) -> tuple[str, float]:
-    from rasa.model_training import train_nlu
-
-    started = time.perf_counter()
-    model = train_nlu(str(config), str(nlu_file), str(out), fixed_model_name="bench")
-    seconds = time.perf_counter() - started
-    if not model:
-        raise RuntimeError("rasa train nlu produced no model; see the log above")
-    return str(model), seconds
 
 
 def _parse_all(model_path: str, texts: list[str]) -> tuple[list[str], list[bool], list[float]]:
@@ -228,24 +171,3 @@ def _parse_all(model_path: str, texts: list[str]) -> tuple[list[str], list[bool]
     return asyncio.run(parse_all())
 
 
-def _machine() -> dict[str, Any]:
-    """Enough to compare runs: CPU, cores, load, versions."""
-    import rasa
-    import tensorflow as tf
-
-    cpu = ""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return {
-        "cpu": cpu,
-        "cpu_count": os.cpu_count(),
-        "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "rasa": rasa.__version__,
-        "tensorflow": tf.__version__,
-    }

@@ -49,14 +49,14 @@ def run_cv(args: argparse.Namespace) -> int:
     from rasa.nlu.test import cross_validate
     from rasa.shared.nlu.training_data.loading import load_data
 
-    from bot.bench.nlu import _bench_config, _isolate_environment, _machine
-    from bot.nlu.evaluation import classification_metrics
+    from bot.bench import harness
+    from bot.bench.nlu_metrics import classification_metrics
 
     data = load_data(str(args.data))
     with tempfile.TemporaryDirectory(prefix="candor-bench-nlu-cv-") as tmp:
         work = Path(tmp)
-        _isolate_environment(work)
-        config, pipeline = _bench_config(args.config, work)
+        harness.isolate_environment(work)
+        config, pipeline = harness.bench_config(args.config, work)
         np.random.seed(args.seed)  # Rasa's folds come from NumPy's global generator
         started = time.perf_counter()
         intents, _, responses = asyncio.run(
@@ -79,13 +79,13 @@ def run_cv(args: argparse.Namespace) -> int:
         "pipeline": pipeline,
         "config": str(args.config),
         "data": str(args.data),
-        "machine": _machine(),
+        "machine": harness.machine(),
         "command": shlex.join(["candor", *sys.argv[1:]]),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
     if args.markdown:
-        from bot.nlu.report import cv_markdown_report
+        from bot.bench.nlu_report import cv_markdown_report
 
         args.markdown.write_text(cv_markdown_report(result), "utf-8")
     for key in ("intent", "faq_topic"):

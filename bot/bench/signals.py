@@ -48,10 +48,11 @@ def run(args: argparse.Namespace) -> int:
     """Parse every labelled message, score the three modes, write JSON and markdown."""
     from rasa.core.agent import Agent
 
-    from bot.compliance.evaluation import PARSE_KEY, fired_rule_ids, rule_hits
+    from bot.compliance.contract import COMPLIANCE_KEY
+    from bot.compliance.evaluation import fired_rule_ids, rule_hits
     from bot.compliance.rulebook import load_rulebook
-    from bot.paths import candor_home
-    from bot.training import model_path
+    from bot.runtime.training import model_path
+    from bot.settings import candor_home
 
     book = load_rulebook()
     samples = yaml.safe_load(args.data.read_text(encoding="utf-8"))
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     parsed = [asyncio.run(agent.parse_message(s["text"])) for s in samples]
     views = {
         "patterns": [{**p, "intent": {}} for p in parsed],
-        "nlu": [{**p, PARSE_KEY: {"hits": []}} for p in parsed],
+        "nlu": [{**p, COMPLIANCE_KEY: {"hits": []}} for p in parsed],
         "combined": parsed,
     }
     gold = [set(s["rules"]) for s in samples]

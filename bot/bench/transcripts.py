@@ -1,7 +1,7 @@
 """``candor bench transcripts``: the console's queries at volume, on SQLite and PostgreSQL.
 
 Loads synthetic transcripts (default 100,000 conversations, 1,000,000 turns; see
-:mod:`bot.transcripts.bulk`) into a fresh, migrated database of each dialect, then times each
+:mod:`bot.bench.bulk_load`) into a fresh, migrated database of each dialect, then times each
 repository query the console runs (median of 5 after a warm-up). The target from the issue:
 a filtered, paginated conversation list under 200 ms on PostgreSQL. The PostgreSQL database
 is created for the run and dropped afterwards.
@@ -21,7 +21,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from bot.paths import PROJECT_ROOT, candor_home
+from bot.paths import PROJECT_ROOT
+from bot.settings import candor_home
 
 DEFAULT_OUT = PROJECT_ROOT / "bench" / "results"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -98,7 +99,7 @@ def load(db: Any, conversations: int, turns: int, label: str) -> float:
     """Bulk-load the data set with a progress bar; return seconds."""
     from tqdm import tqdm
 
-    from bot.transcripts.bulk import batches, finish, loader
+    from bot.bench.bulk_load import batches, finish, loader
 
     load_batch = loader(db)
     start = time.perf_counter()

@@ -10,16 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
+from bot.compliance.contract import BotMessageMetadata
+
 #: Parts of a Rasa bot message that are passed on to the client as they are.
 CONTENT_KEYS = ("text", "buttons", "quick_replies", "image", "attachment", "custom", "elements")
-
-
-class MessageMetadata(TypedDict):
-    """``metadata`` of every outgoing bot message."""
-
-    ai_generated: bool
-    compliance_rules: list[str]
-    response: str | None
 
 
 class OutgoingMessage(TypedDict, total=False):
@@ -31,14 +25,14 @@ class OutgoingMessage(TypedDict, total=False):
     image: str
     attachment: Any
     custom: dict[str, Any]
-    metadata: MessageMetadata
+    metadata: BotMessageMetadata
 
 
 def labelled(recipient_id: str, message: Mapping[str, Any]) -> OutgoingMessage:
     """Build the client-facing message from a Rasa bot message (``BotUttered.message()``)."""
     out: dict[str, Any] = {"recipient_id": recipient_id}
     out.update({key: message[key] for key in CONTENT_KEYS if message.get(key) is not None})
-    out["metadata"] = MessageMetadata(
+    out["metadata"] = BotMessageMetadata(
         ai_generated=True,
         compliance_rules=list(message.get("compliance_rules") or []),
         response=message.get("utter_action"),

@@ -20,13 +20,14 @@ from sanic.response import HTTPResponse
 
 from bot.channels.labels import labelled
 from bot.channels.validation import InvalidMessage, validate_message
+from bot.errors import Errors, HttpError
 
 logger = logging.getLogger(__name__)
 
 
-def _unavailable(code: str, reason: str) -> HTTPResponse:
+def _unavailable(template: str) -> HTTPResponse:
     """503: the message was not processed, so the client keeps it and may resend it."""
-    return response.json(InvalidMessage(code, reason, 503).as_json(), status=503)
+    return response.json(HttpError.of(template, 503).as_json(), status=503)
 
 
 class LabellingCollector(CollectingOutputChannel):
@@ -59,7 +60,7 @@ class CandorRestInput(RestInput):
                 body = None
             try:
                 if not isinstance(body, dict):
-                    raise InvalidMessage("E023", "The body must be a JSON object.")
+                    raise InvalidMessage.of(Errors.E023)
                 sender, text = validate_message(body.get("sender"), body.get("message"))
             except InvalidMessage as err:
                 return response.json(err.as_json(), status=err.status)
@@ -71,13 +72,13 @@ class CandorRestInput(RestInput):
                 )
             except CancelledError:
                 logger.error("E024 Reply to sender %s timed out.", sender)
-                return _unavailable("E024", "The assistant took too long to answer; resend.")
+                return _unavailable(Errors.E024)
             except Exception as err:  # report the kind of failure, never the customer's text
                 logger.error("E025 Handling a message from %s failed: %r", sender, type(err))
-                return _unavailable("E025", "The assistant could not answer; resend.")
+                return _unavailable(Errors.E025)
             if not collector.messages:  # e.g. the action server is down: say so, don't go silent
                 logger.error("E026 No reply was produced for sender %s.", sender)
-                return _unavailable("E026", "The assistant could not answer right now; resend.")
+                return _unavailable(Errors.E026)
             return response.json(collector.messages)
 
         return webhook

@@ -6,42 +6,31 @@ error before it reaches Rasa; the error never quotes the message (it may hold pe
 
 from __future__ import annotations
 
-import os
 import re
-from dataclasses import dataclass
 from typing import Any
+
+from bot.errors import Errors, HttpError
+from bot.settings import load_settings
 
 SENDER_ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,128}$")
 
 
 def max_message_chars() -> int:
     """``CANDOR_MAX_MESSAGE_CHARS`` (default 2000): the longest customer message accepted."""
-    return int(os.environ.get("CANDOR_MAX_MESSAGE_CHARS", "2000"))
+    return load_settings().max_message_chars
 
 
-@dataclass(frozen=True)
-class InvalidMessage(Exception):
-    """A refused client message: an error code, a short explanation and an HTTP status."""
-
-    code: str
-    reason: str
-    status: int = 400
-
-    def as_json(self) -> dict[str, dict[str, str]]:
-        return {"error": {"code": self.code, "message": self.reason}}
+class InvalidMessage(HttpError):
+    """A refused client message (E020-E023), in the one HTTP error shape."""
 
 
 def validate_message(sender: Any, text: Any) -> tuple[str, str]:
     """Return ``(sender, text)`` or raise :class:`InvalidMessage`."""
     if not isinstance(sender, str) or not SENDER_ID.match(sender):
-        raise InvalidMessage(
-            "E020", "`sender` must be 1-128 characters of letters, digits, '_', '.', ':' or '-'."
-        )
+        raise InvalidMessage.of(Errors.E020)
     if not isinstance(text, str) or not text.strip():
-        raise InvalidMessage("E021", "`message` must be a non-empty string.")
+        raise InvalidMessage.of(Errors.E021)
     limit = max_message_chars()
     if len(text) > limit:
-        raise InvalidMessage(
-            "E022", f"`message` is {len(text)} characters; the limit is {limit}.", status=413
-        )
+        raise InvalidMessage.of(Errors.E022, 413, length=len(text), limit=limit)
     return sender, text

@@ -77,15 +77,16 @@ def _write_json(path: Path, data: Any) -> None:
 
 
 def _read_uss(path: Path) -> Any:
-    from bot.scoring.uss import parse_uss
+    from bot.bench.csat.uss import parse_uss
 
     return parse_uss(path.read_text(encoding="utf-8"), str(path))
 
 
 def train(args: argparse.Namespace) -> int:
+    """``candor csat train``: fit the shipped model on the synthetic set (or a USS file)."""
+    from bot.bench.csat.synthetic import synthetic_dialogues
+    from bot.bench.csat.training import labelled_from_uss, train_model
     from bot.scoring.model import DEFAULT_MODEL_PATH, save_model
-    from bot.scoring.training.build import labelled_from_uss, train_model
-    from bot.scoring.training.synthetic import synthetic_dialogues
 
     if args.uss:
         labelled = labelled_from_uss(_read_uss(args.uss))
@@ -95,10 +96,10 @@ def train(args: argparse.Namespace) -> int:
         source = {"source": "surveys", "conversations": len(labelled)}
     else:
         labelled = synthetic_dialogues()
-        source = {"source": "synthetic", "generator": "bot.scoring.training.synthetic",
+        source = {"source": "synthetic", "generator": "bot.bench.csat.synthetic",
                   "dialogues": len(labelled)}
     if not args.out and (args.uss or args.input or args.surveys):
-        from bot.paths import candor_home
+        from bot.settings import candor_home
 
         args.out = candor_home().models / f"{args.version}.json"
     model = train_model(labelled, args.version, source, context=args.context,
@@ -110,7 +111,8 @@ def train(args: argparse.Namespace) -> int:
 
 
 def evaluate(args: argparse.Namespace) -> int:
-    from bot.scoring.evaluate import cross_validate, evaluate_model
+    """``candor csat evaluate``: Spearman and the paper's CV protocol on a USS file."""
+    from bot.bench.csat.evaluate import cross_validate, evaluate_model
     from bot.scoring.model import load_model
 
     dialogues = _read_uss(args.uss)
@@ -129,7 +131,7 @@ def evaluate(args: argparse.Namespace) -> int:
 
 def _conversations(args: argparse.Namespace) -> list[Any]:
     """(conversation, survey answer or None) pairs from --input or the transcript DB."""
-    from bot.scoring import adapter
+    from bot.runtime import csat_records as adapter
 
     if args.input:
         return [(adapter.conversation_from_record(r), r.get("survey"))
@@ -138,10 +140,11 @@ def _conversations(args: argparse.Namespace) -> list[Any]:
 
 
 def score(args: argparse.Namespace) -> int:
+    """``candor csat score``: score stored (or exported) conversations, idempotently."""
     import time
 
-    from bot.scoring import adapter
-    from bot.scoring.auto import idle_seconds_from_env
+    from bot.runtime import csat_records as adapter
+    from bot.runtime.autoscore import idle_seconds_from_env
     from bot.scoring.batch import due, score_row
     from bot.scoring.model import load_model
 
@@ -161,8 +164,9 @@ def score(args: argparse.Namespace) -> int:
 
 
 def explain(args: argparse.Namespace) -> int:
+    """``candor csat explain``: one conversation's score and the features that moved it."""
     from bot.errors import CandorError, Errors
-    from bot.scoring import adapter
+    from bot.runtime import csat_records as adapter
     from bot.scoring.batch import score_row
     from bot.scoring.model import load_model
 
@@ -191,12 +195,13 @@ def explain(args: argparse.Namespace) -> int:
 
 
 def calibrate(args: argparse.Namespace) -> int:
+    """``candor csat calibrate``: fit calibration on survey answers; report ECE before/after."""
     from dataclasses import asdict
 
-    from bot.paths import candor_home
     from bot.scoring.calibration import calibration_report
     from bot.scoring.model import load_model
     from bot.scoring.scorer import score_conversation
+    from bot.settings import candor_home
 
     model = load_model(args.model)
     pairs = [(c, s) for c, s in _conversations(args) if s is not None]

@@ -8,6 +8,7 @@ from typing import Any
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    """Add ``candor rules``."""
     parser = subparsers.add_parser("rules", help="inspect the compliance rulebook")
     which = parser.add_subparsers(dest="rules_command", metavar="COMMAND", required=True)
     report = which.add_parser("report", help="rules, regulations, test coverage, hits")
@@ -15,7 +16,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def report_rules(args: argparse.Namespace) -> int:
-    from bot.compliance.coverage import test_references
+    """Print every rule with its regulation and how many tests name it."""
+    from bot.bench.rule_coverage import test_references
     from bot.compliance.rulebook import load_rulebook, rulebook_path
     from bot.paths import PROJECT_ROOT
 

@@ -11,6 +11,7 @@ from bot.errors import CandorError
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    """Add ``candor run``."""
     parser = subparsers.add_parser("run", help="train if needed and start everything")
     parser.set_defaults(func=run)
 
@@ -20,9 +21,10 @@ def _raise_interrupt(signum: int, frame: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.paths import candor_home
-    from bot.services import Ports, product_services, product_supervisor
-    from bot.training import ensure_model
+    """Train if needed, start every process, print the URLs; returns when one stops."""
+    from bot.runtime.services import Ports, product_services, product_supervisor
+    from bot.runtime.training import ensure_model
+    from bot.settings import candor_home
 
     home = candor_home().ensure()
     ports = Ports.from_env()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import Any
 
+from bot.settings import DEFAULT_ACTIONS_PORT, DEFAULT_CONSOLE_PORT, DEFAULT_RASA_PORT
+
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    """Add ``candor serve rasa|actions|console``."""
     parser = subparsers.add_parser("serve", help="run one process (used by `candor run`)")
     which = parser.add_subparsers(dest="process", metavar="PROCESS", required=True)
 
@@ -26,33 +28,44 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     console = which.add_parser("console", help="the console web app")
     console.set_defaults(func=serve_console)
 
-    for sub, default_port in ((rasa, 5005), (actions, 5055), (console, 8000)):
+    ports = ((rasa, DEFAULT_RASA_PORT), (actions, DEFAULT_ACTIONS_PORT),
+             (console, DEFAULT_CONSOLE_PORT))
+    for sub, default_port in ports:
         sub.add_argument("--host", default="127.0.0.1")
         sub.add_argument("--port", type=int, default=default_port)
 
 
 def serve_rasa(args: argparse.Namespace) -> int:
-    from bot.rasa_server import serve
+    """The Rasa server with the fail-closed checks (E002 when the model is missing)."""
+    from bot.errors import Errors
+    from bot.runtime.rasa_server import serve
+    from bot.settings import load_settings
 
+    if not args.model.exists():
+        print(Errors.E002.format(models=args.model))
+        return 2
     return serve(
         model=args.model, port=args.port, host=args.host, endpoints_file=args.endpoints,
         credentials_file=args.credentials, cors=args.cors, log_file=args.log_file,
-        auth_token=os.environ.get("CANDOR_RASA_TOKEN"),
+        auth_token=load_settings().rasa_token,
     )
 
 
 def serve_actions(args: argparse.Namespace) -> int:
+    """The Rasa SDK action server, logging through the redacting filter."""
     from rasa_sdk.endpoint import run
 
     from bot.compliance.log_redaction import install_log_redaction
+    from bot.settings import export
 
     install_log_redaction()
-    os.environ["SANIC_HOST"] = args.host  # rasa_sdk binds 0.0.0.0 unless told otherwise
+    export({"SANIC_HOST": args.host})  # rasa_sdk binds 0.0.0.0 unless told otherwise
     run("actions", port=args.port, cors_origins=None)
     return 0
 
 
 def serve_console(args: argparse.Namespace) -> int:
+    """The console (uvicorn), on its own port, never on the public bot endpoint."""
     import uvicorn
 
     from bot.web.app import create_app

@@ -117,7 +117,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 def cmd_erase(args: argparse.Namespace) -> int:
     """Erase one customer from the transcripts and the tracker store; writes an audit entry."""
-    from bot.paths import candor_home
+    from bot.settings import candor_home
     from bot.transcripts.replay import default_tracker_url
     from bot.transcripts.retention import erase
 
@@ -132,7 +132,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     """Consume the scale-out queue until SIGTERM, with redacted logging."""
     from bot.compliance.log_redaction import install_log_redaction
-    from bot.transcripts.worker import QueueConfig, run
+    from bot.runtime.worker import QueueConfig, run
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     install_log_redaction()

@@ -11,10 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.compliance.contract import COMPLIANCE_KEY
 from bot.compliance.rulebook import SEVERITY_RANK, Rule, Rulebook
-
-#: Key of Candor's section in Rasa's parse data (set by bot.nlu.compliance_detector).
-PARSE_KEY = "compliance"
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,7 @@ def rule_hits(rulebook: Rulebook, parse_data: Mapping[str, Any] | None) -> list[
     """Every rule that fires on one parsed customer message, in rulebook order."""
     if not parse_data:
         return []
-    section = parse_data.get(PARSE_KEY) or {}
+    section = parse_data.get(COMPLIANCE_KEY) or {}
     detector_hits = section.get("hits") or []
     found: list[RuleHit] = []
     for rule in rulebook.rules:

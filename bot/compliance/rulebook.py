@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -21,24 +20,14 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from bot.compliance.contract import DEPOSIT_INSURANCE_DISCLAIMER, RATE_DISCLAIMER
+from bot.compliance.contract import REQUIRED_RULE_IDS as CODE_RULE_IDS
 from bot.errors import CandorError, Errors
-from bot.paths import PROJECT_ROOT
 from bot.registry import detectors
+from bot.settings import load_settings
 
-#: Rule ids that integrators and tests key on; a rulebook without them is refused.
-REQUIRED_RULE_IDS: tuple[str, ...] = (
-    "ai-disclosure",
-    "bot-identity-question",
-    "human-handoff",
-    "no-personal-advice",
-    "rate-disclaimer",
-    "deposit-insurance-disclaimer",
-    "pii-redaction",
-    "account-data-requires-auth",
-    "complaint",
-    "vulnerable-customer",
-    "dispute-intake",
-)
+#: Rule ids that code, integrators and tests key on; a rulebook without them is refused.
+REQUIRED_RULE_IDS: tuple[str, ...] = (*CODE_RULE_IDS, RATE_DISCLAIMER, DEPOSIT_INSURANCE_DISCLAIMER)
 SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
 
@@ -130,7 +119,12 @@ class Rulebook(_Strict):
         return rules
 
     def rule(self, rule_id: str) -> Rule:
-        return next(rule for rule in self.rules if rule.id == rule_id)
+        """The rule with this id; E205 (a :class:`CandorError`) names the known ones."""
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        available = ", ".join(r.id for r in self.rules)
+        raise CandorError(Errors.E205.format(rule_id=rule_id, available=available))
 
 
 def _line_of(data: Any, loc: tuple[Any, ...]) -> int:
@@ -193,7 +187,7 @@ def _plain(node: Any) -> Any:
 
 def rulebook_path() -> Path:
     """``$CANDOR_RULEBOOK`` or ``compliance.yml`` at the project root."""
-    return Path(os.environ.get("CANDOR_RULEBOOK") or PROJECT_ROOT / "compliance.yml")
+    return load_settings().rulebook
 
 
 @lru_cache(maxsize=8)

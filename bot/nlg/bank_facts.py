@@ -6,7 +6,6 @@ Nested keys are joined with ``_`` (``fees: {wire: $15}`` -> ``{bank_fees_wire}``
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 import yaml
 
 from bot.errors import CandorError, Errors
-from bot.paths import PROJECT_ROOT
+from bot.settings import load_settings
 
 PREFIX = "bank"
 
@@ -36,7 +35,7 @@ def flatten(facts: Mapping[str, Any], prefix: str = PREFIX) -> dict[str, str]:
 
 def bank_file() -> Path:
     """``$CANDOR_BANK_FILE`` or ``bank.yml`` at the project root."""
-    return Path(os.environ.get("CANDOR_BANK_FILE") or PROJECT_ROOT / "bank.yml")
+    return load_settings().bank_file
 
 
 @lru_cache(maxsize=4)

@@ -22,7 +22,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.compliance.evaluation import PARSE_KEY
+from bot.compliance.contract import COMPLIANCE_KEY, ComplianceSection
 from bot.errors import Errors
 
 logger = logging.getLogger(__name__)
@@ -68,10 +68,10 @@ class ComplianceDetector(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         """Add the ``compliance`` section to every message."""
         for message in messages:
-            message.set(PARSE_KEY, self.section(message.get(TEXT) or ""), add_to_output=True)
+            message.set(COMPLIANCE_KEY, self.section(message.get(TEXT) or ""), add_to_output=True)
         return messages
 
-    def section(self, text: str) -> dict[str, Any]:
+    def section(self, text: str) -> ComplianceSection:
         """``{"hits": [...]}``, or ``{"hits": [], "error": "E203"}`` when a detector failed."""
         from bot.compliance.redaction import analyze
 

@@ -51,8 +51,10 @@ class EncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """``encoder``: a name in ``bot.nlu.encoders.ENCODERS``; ``batch_size``: sentences per
-        forward pass (32 fits 2 CPU cores well)."""
+        """The encoder (a name in ``bot.nlu.encoders.ENCODERS``) and its batch size.
+
+        ``batch_size``: sentences per forward pass (32 fits 2 CPU cores well).
+        """
         return {**DenseFeaturizer.get_default_config(), "encoder": "minilm", "batch_size": 32}
 
     @staticmethod

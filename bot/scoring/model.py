@@ -118,6 +118,7 @@ def from_json(text: str, source: str = "<string>") -> CsatModel:
 
 
 def save_model(model: CsatModel, path: Path) -> None:
+    """Write the artefact as stable, diff-friendly JSON."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(to_json(model), encoding="utf-8")
 

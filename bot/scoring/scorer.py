@@ -1,4 +1,4 @@
-"""``score(features, model) -> CsatScore``: the value, per-turn values and the explanation.
+"""``score(features, model) -> CsatPrediction``: the value, per-turn values and the explanation.
 
 Pure and deterministic: the same transcript and artefact always give the same score, so the
 batch command can rewrite scores idempotently and an explanation shown today matches the one
@@ -14,7 +14,7 @@ import numpy as np
 
 from bot.scoring.features import CsatFeatures, describe, features, short_name
 from bot.scoring.model import CsatModel
-from bot.scoring.transcript import Conversation
+from bot.scoring.transcript import Dialogue
 
 TOP_FACTORS = 3
 MIN_CONTRIBUTION = 0.005
@@ -32,7 +32,7 @@ class Factor:
 
 
 @dataclass(frozen=True)
-class CsatScore:
+class CsatPrediction:
     """Predicted satisfaction 1..5 with its reasons."""
 
     value: float
@@ -68,7 +68,7 @@ def score(
     model: CsatModel,
     turn_vectors: tuple[CsatFeatures, ...] = (),
     top: int = TOP_FACTORS,
-) -> CsatScore:
+) -> CsatPrediction:
     """Score one feature vector; ``turn_vectors`` (one per user turn) give the per-turn scores."""
     x = _matrix([vector], model)
     value = float(model.expected(x)[0])
@@ -82,7 +82,7 @@ def score(
     lowering = sorted((f for f in factors if f.contribution < -MIN_CONTRIBUTION),
                       key=lambda f: (f.contribution, f.feature))
     turns: Any = model.expected(_matrix(list(turn_vectors), model)) if turn_vectors else []
-    return CsatScore(
+    return CsatPrediction(
         value=round(value, 4),
         predicted_class=int(model.predict_class(x)[0]),
         turn_scores=tuple(round(float(t), 4) for t in turns),
@@ -92,7 +92,7 @@ def score(
     )
 
 
-def score_conversation(conversation: Conversation, model: CsatModel) -> CsatScore:
+def score_conversation(conversation: Dialogue, model: CsatModel) -> CsatPrediction:
     """Features of the whole conversation and of each user-turn prefix, then :func:`score`."""
     whole = features(conversation, model.features)
     per_turn = tuple(features(p, model.features) for p in conversation.turn_prefixes())

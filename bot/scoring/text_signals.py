@@ -100,7 +100,8 @@ def similarity(a: str, b: str) -> float:
     """How much ``b`` repeats ``a``: max of word-set Jaccard and character sequence ratio.
 
     Cached: per-turn scores recompute features on every prefix, so the same consecutive
-    pairs come back once per later turn. Jaccard catches reordered rephrasings ("card blocked why" / "why is my card blocked"), the
+    pairs come back once per later turn. Jaccard catches reordered rephrasings ("card blocked
+    why" / "why is my card blocked"), the
     character ratio catches near-verbatim repeats with typos. Both are deterministic stdlib.
     """
     wa, wb = set(words(a)), set(words(b))

@@ -15,7 +15,7 @@ Role = Literal["user", "bot"]
 
 
 @dataclass(frozen=True)
-class Turn:
+class DialogueTurn:
     """One message; ``text`` is already redacted (nothing raw reaches the scorer)."""
 
     role: Role
@@ -29,11 +29,11 @@ class Turn:
 
     def __post_init__(self) -> None:
         if self.role not in ("user", "bot"):
-            raise ValueError(f"Turn.role must be 'user' or 'bot', not {self.role!r}")
+            raise ValueError(f"DialogueTurn.role must be 'user' or 'bot', not {self.role!r}")
 
 
 @dataclass(frozen=True)
-class Conversation:
+class Dialogue:
     """A conversation, or a prefix of one (per-turn scores score prefixes).
 
     ``ended`` says whether the conversation is over (closed or idle): abandonment is only
@@ -41,26 +41,26 @@ class Conversation:
     """
 
     conversation_id: str
-    turns: tuple[Turn, ...] = field(default_factory=tuple)
+    turns: tuple[DialogueTurn, ...] = field(default_factory=tuple)
     ended: bool = True
 
     @property
-    def user_turns(self) -> tuple[Turn, ...]:
+    def user_turns(self) -> tuple[DialogueTurn, ...]:
         return tuple(t for t in self.turns if t.role == "user")
 
     @property
-    def bot_turns(self) -> tuple[Turn, ...]:
+    def bot_turns(self) -> tuple[DialogueTurn, ...]:
         return tuple(t for t in self.turns if t.role == "bot")
 
     def user_turn_positions(self) -> tuple[int, ...]:
         """Indexes into ``turns`` of every user turn, in order."""
         return tuple(i for i, t in enumerate(self.turns) if t.role == "user")
 
-    def prefix(self, end: int) -> Conversation:
+    def prefix(self, end: int) -> Dialogue:
         """The first ``end`` turns, as a conversation still in progress."""
-        return Conversation(self.conversation_id, self.turns[:end], ended=False)
+        return Dialogue(self.conversation_id, self.turns[:end], ended=False)
 
-    def turn_prefixes(self, include_user_turn: bool = True) -> tuple[Conversation, ...]:
+    def turn_prefixes(self, include_user_turn: bool = True) -> tuple[Dialogue, ...]:
         """One prefix per user turn, for per-turn scores.
 
         With ``include_user_turn`` the prefix ends with that user turn (Candor: the customer's

@@ -10,7 +10,6 @@ replicas from migrating at once.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -24,7 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import CandorError, Errors
-from bot.paths import candor_home
+from bot.settings import load_settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _lock = threading.Lock()
@@ -32,11 +31,10 @@ _lock = threading.Lock()
 
 def database_url(env: Mapping[str, str] | None = None) -> str:
     """``CANDOR_TRANSCRIPTS_URL`` or the SQLite file under ``CANDOR_HOME``."""
-    env = os.environ if env is None else env
-    url = env.get("CANDOR_TRANSCRIPTS_URL")
-    if url:
-        return url
-    return f"sqlite:///{candor_home(dict(env)).ensure().db / 'transcripts.sqlite'}"
+    settings = load_settings(env)
+    if not settings.transcripts_url:
+        settings.home.ensure()
+    return settings.transcripts_database_url
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import MetaData, Table, create_engine, inspect, select
 
-from bot.paths import candor_home
+from bot.settings import candor_home
 from bot.transcripts.db import Database
 from bot.transcripts.writer import TranscriptWriter
 

@@ -159,7 +159,7 @@ def rule_hit_counts(db: Database | None = None) -> dict[str, int]:
 
 
 def csat_records(db: Database | None = None) -> list[TranscriptRecord]:
-    """Every conversation as the scorer's ``ConversationRecord`` (a superset of its keys)."""
+    """Every conversation as the scorer's ``CsatConversationInput`` (a superset of its keys)."""
     with (db or database()).begin() as s:
         convs = s.execute(select(m.Conversation).order_by(m.Conversation.id)).scalars().all()
         return load_records(s, convs)

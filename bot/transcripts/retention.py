@@ -10,7 +10,6 @@ redelivery cannot resurrect an erased conversation.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -20,10 +19,9 @@ from sqlalchemy import MetaData, Table, create_engine, delete, func, inspect, se
 from sqlalchemy.orm import Session
 
 from bot.errors import CandorError, Errors
+from bot.settings import load_settings
 from bot.transcripts import models as m
 from bot.transcripts.db import Database, database
-
-DEFAULT_RETENTION_DAYS = 7 * 365  # banks commonly keep customer communications 5-7 years
 
 
 @dataclass(frozen=True)
@@ -37,9 +35,8 @@ class Removal:
 
 
 def retention_days(env: Mapping[str, str] | None = None) -> int:
-    """``CANDOR_RETENTION_DAYS`` or the default."""
-    env = os.environ if env is None else env
-    return int(env.get("CANDOR_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS)
+    """``CANDOR_RETENTION_DAYS`` or the default (E012 for anything but 1 day or more)."""
+    return load_settings(env).retention_days
 
 
 def subject_hash(sender_id: str) -> str:

@@ -18,7 +18,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.paths import candor_home
+from bot.settings import candor_home
 from bot.transcripts.redact_events import redact_event
 
 

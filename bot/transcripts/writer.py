@@ -1,6 +1,6 @@
 """The transcript writer: applies broker events to the database, idempotently.
 
-Both deliveries use it: :class:`bot.transcripts.broker.TranscriptEventBroker` inside the Rasa
+Both deliveries use it: :class:`bot.runtime.brokers.TranscriptEventBroker` inside the Rasa
 server (SQLite default) and ``candor transcripts worker`` consuming RabbitMQ (PostgreSQL). Each
 event is redacted with :func:`bot.transcripts.redact_events.redact_event` (the tracker store
 already did; this is the second lock on the same door), then applied in one transaction that
@@ -20,7 +20,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.errors import Errors
+from bot.compliance.rulebook import Rulebook, load_rulebook
+from bot.errors import CandorError, Errors
 from bot.transcripts import models as m
 from bot.transcripts.db import Database
 from bot.transcripts.projection import (
@@ -41,28 +42,32 @@ def utc(ts: float) -> datetime:
 
 
 @lru_cache(maxsize=1)
-def _rulebook() -> Any:
-    try:
-        from bot.compliance.rulebook import load_rulebook
+def _rulebook() -> Rulebook:
+    """The rulebook every stored rule hit is resolved against; E206 if it cannot be loaded.
 
+    Storing rule ids without their regulation would quietly degrade the audit trail, so a
+    writer without a rulebook refuses to start (the Rasa server's fail-closed check, or the
+    worker, then stops) instead of writing thinner records.
+    """
+    try:
         return load_rulebook()
-    except Exception:  # noqa: BLE001 - no rulebook: rule ids are stored without regulation
-        return None
+    except Exception as err:
+        raise CandorError(Errors.E206.format(cause=err)) from err
 
 
 def regulation_for(rule_id: str) -> str | None:
     """Return the regulation reference of a rule in ``compliance.yml`` (None if unknown)."""
-    book = _rulebook()
     try:
-        return str(book.rule(rule_id).regulation) if book is not None else None
-    except Exception:  # noqa: BLE001 - a rule id from an older rulebook
-        return None
+        return str(_rulebook().rule(rule_id).regulation)
+    except CandorError as err:
+        if err.code == "E205":  # a rule id from an older rulebook: stored, regulation unknown
+            return None
+        raise
 
 
-def rulebook_version() -> str | None:
+def rulebook_version() -> str:
     """Version of the rulebook this process loaded (conversations record it)."""
-    book = _rulebook()
-    return str(book.version) if book is not None else None
+    return str(_rulebook().version)
 
 
 def _claim(session: Session, key: str, now: datetime) -> bool:
@@ -116,6 +121,7 @@ class TranscriptWriter:
     """
 
     def __init__(self, db: Database, on_end: Callable[[str], None] | None = None) -> None:
+        _rulebook()  # fail closed at start-up, not on the first event (E206)
         self.db = db
         self.on_end = on_end
 

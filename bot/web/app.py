@@ -14,7 +14,6 @@ Every response carries strict security headers (:mod:`bot.web.security`): no inl
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -30,7 +29,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from bot.channels.validation import max_message_chars
+from bot.settings import load_settings
 from bot.transcripts.db import database_url
 from bot.web.security import SecurityHeadersMiddleware, origin_of
 from bot.web.survey import submit_survey
@@ -61,25 +60,14 @@ class ConsoleSettings:
     widget_origins: tuple[str, ...] = ()
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> ConsoleSettings:
-        """Read ``CANDOR_RASA_PUBLIC_URL``, ``CANDOR_WIDGET_ORIGINS`` (comma-separated) and
-        ``CANDOR_MAX_MESSAGE_CHARS`` and the transcript database (``CANDOR_TRANSCRIPTS_URL``,
-        else under ``CANDOR_HOME``).
-        """
-        url = env.get("CANDOR_RASA_PUBLIC_URL") or DEFAULT_RASA_PUBLIC_URL
-        if not origin_of(url):
-            raise ValueError(f"CANDOR_RASA_PUBLIC_URL must be an http(s) URL, not {url!r}.")
-        origins = [o.strip() for o in env.get("CANDOR_WIDGET_ORIGINS", "").split(",") if o.strip()]
-        bad = [o for o in origins if origin_of(o) != o.rstrip("/")]
-        if bad:
-            raise ValueError(
-                f"CANDOR_WIDGET_ORIGINS must list origins like https://www.bank.example: {bad!r}."
-            )
+    def from_env(cls, env: Mapping[str, str] | None = None) -> ConsoleSettings:
+        """The console's slice of :class:`bot.settings.Settings` (validated there: E012)."""
+        settings = load_settings(env)
         return cls(
-            rasa_public_url=url.rstrip("/"),
-            max_message_chars=max_message_chars(),
-            transcripts_url=database_url(dict(env)),
-            widget_origins=tuple(o.rstrip("/") for o in origins),
+            rasa_public_url=settings.rasa_public_url or DEFAULT_RASA_PUBLIC_URL,
+            max_message_chars=settings.max_message_chars,
+            transcripts_url=database_url(env),
+            widget_origins=settings.widget_origins,
         )
 
 

@@ -36,6 +36,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from bot.channels.validation import SENDER_ID
+from bot.errors import Errors, HttpError
 from bot.transcripts.repository import DuplicateSurvey, UnknownConversation, record_survey
 
 logger = logging.getLogger(__name__)
@@ -62,41 +63,31 @@ class SurveyAnswer:
     comment: str | None
 
 
-@dataclass(frozen=True)
-class SurveyError(Exception):
-    """A refused survey request: stable code, short explanation, HTTP status."""
-
-    code: str
-    reason: str
-    status: int = 400
+class SurveyError(HttpError):
+    """A refused survey request (E601-E608), in the one HTTP error shape."""
 
     def response(self) -> JSONResponse:
-        return JSONResponse({"error": {"code": self.code, "message": self.reason}}, self.status)
+        return JSONResponse(self.as_json(), self.status)
 
 
 def parse_survey(body: Any) -> SurveyAnswer:
     """Validate a decoded JSON body; raise :class:`SurveyError` on the first problem."""
     if not isinstance(body, dict):
-        raise SurveyError("E601", "The body must be a JSON object.")
+        raise SurveyError.of(Errors.E601)
     unknown = sorted(set(body) - FIELDS)
     if unknown:
-        raise SurveyError("E601", f"Unknown field(s): {', '.join(unknown)}. Allowed: "
-                                  "sender, rating, comment.")
+        raise SurveyError.of(Errors.E601)
     sender = body.get("sender")
     if not isinstance(sender, str) or not SENDER_ID.match(sender):
-        raise SurveyError(
-            "E602", "`sender` must be the chat's id: 1-128 letters, digits, '_', '.', ':' or '-'."
-        )
+        raise SurveyError.of(Errors.E602)
     rating = body.get("rating")
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise SurveyError("E603", "`rating` must be a whole number from 1 to 5.")
+        raise SurveyError.of(Errors.E603)
     comment = body.get("comment")
     if comment is not None and not isinstance(comment, str):
-        raise SurveyError("E604", "`comment` must be a string (or left out).")
+        raise SurveyError.of(Errors.E604, limit=MAX_COMMENT_CHARS)
     if comment is not None and len(comment) > MAX_COMMENT_CHARS:
-        raise SurveyError(
-            "E604", f"`comment` is {len(comment)} characters; the limit is {MAX_COMMENT_CHARS}."
-        )
+        raise SurveyError.of(Errors.E604, limit=MAX_COMMENT_CHARS)
     comment = (comment or "").strip() or None
     return SurveyAnswer(sender=sender, rating=rating, comment=comment)
 
@@ -105,14 +96,14 @@ async def read_json(request: Request) -> Any:
     """Decode the request body as JSON, refusing oversize bodies before decoding them."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise SurveyError("E606", f"The body is larger than {MAX_BODY_BYTES} bytes.", 413)
+        raise SurveyError.of(Errors.E606, 413, limit=MAX_BODY_BYTES)
     raw = await request.body()
     if len(raw) > MAX_BODY_BYTES:
-        raise SurveyError("E606", f"The body is larger than {MAX_BODY_BYTES} bytes.", 413)
+        raise SurveyError.of(Errors.E606, 413, limit=MAX_BODY_BYTES)
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise SurveyError("E601", "The body must be a JSON object.") from None
+        raise SurveyError.of(Errors.E601) from None
 
 
 def redacted(answer: SurveyAnswer) -> SurveyAnswer:
@@ -141,11 +132,10 @@ async def submit_survey(request: Request) -> JSONResponse:
             store_survey, clean, request.app.state.settings.transcripts_url
         )
     except DuplicateSurvey:
-        return SurveyError("E605", "This conversation has already been rated.", 409).response()
+        return SurveyError.of(Errors.E605, 409).response()
     except UnknownConversation:
-        unknown = "No conversation with this sender id is recorded."
-        return SurveyError("E608", unknown, 404).response()
+        return SurveyError.of(Errors.E608, 404).response()
     except Exception as err:  # the kind of failure only: the comment may hold personal data
         logger.error("E607 Storing a survey for %s failed: %r", answer.sender, type(err))
-        return SurveyError("E607", "The answer could not be stored; please resend.", 503).response()
+        return SurveyError.of(Errors.E607, 503).response()
     return JSONResponse({"id": survey_id, "sender": answer.sender, "rating": answer.rating}, 201)

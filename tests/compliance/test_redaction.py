@@ -10,7 +10,6 @@ from bot.compliance.redaction import (
     merge_hits,
     redact,
     redact_value,
-    warm_up,
 )
 from bot.errors import CandorError
 

@@ -2,8 +2,8 @@ import pytest
 
 from bot import registry
 from bot.compliance.detectors import PII_DETECTORS
-from bot.registry import Registry
 from bot.errors import CandorError
+from bot.registry import Registry
 
 
 def test_builtin_detectors_are_registered_lazily() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.compliance.rulebook import REQUIRED_RULE_IDS, RulebookError, load_rulebook, parse_rulebook
+from bot.errors import CandorError
 from bot.paths import PROJECT_ROOT
 
 BROKEN = Path(__file__).parent.parent / "data" / "compliance"
@@ -54,3 +55,9 @@ def test_every_problem_is_reported_at_once() -> None:
 def test_a_missing_file_is_an_error() -> None:
     with pytest.raises(RulebookError, match="E201"):
         load_rulebook(Path("/nonexistent/compliance.yml"))
+
+
+def test_an_unknown_rule_id_is_a_coded_error() -> None:
+    book = load_rulebook()
+    with pytest.raises(CandorError, match="E205 .*'no-such-rule'.*complaint"):
+        book.rule("no-such-rule")

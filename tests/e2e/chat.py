@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.services import Ports
+from bot.runtime.services import Ports
 
 
 def post_json(url: str, body: Any, timeout: float = 60) -> tuple[int, Any]:

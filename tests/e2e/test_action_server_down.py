@@ -1,5 +1,6 @@
 """When the action server goes away the customer still gets the AI disclosure and a clear
-error instead of silence, and the conversation recovers when it is back."""
+error instead of silence, and the conversation recovers when it is back.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.paths import CandorHome
-from bot.services import product_services, product_supervisor
+from bot.runtime.services import product_services, product_supervisor
 from tests.conftest import free_ports
 from tests.e2e.chat import Chat, post_json
 

@@ -1,5 +1,6 @@
 """Rasa silently falls back to an in-memory tracker store, or to no event broker, when a class
-cannot be loaded; Candor's Rasa server must refuse to serve instead."""
+cannot be loaded; Candor's Rasa server must refuse to serve instead.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import pytest
 
 from bot.errors import CandorError
 from bot.paths import PROJECT_ROOT, CandorHome
-from bot.services import product_supervisor
-from bot.supervisor import ServiceSpec, candor_argv
+from bot.runtime.services import product_supervisor
+from bot.runtime.supervisor import ServiceSpec, candor_argv
 from tests.conftest import free_ports
 
 pytestmark = pytest.mark.slow

@@ -12,7 +12,7 @@ import sqlite3
 import pytest
 
 from bot.paths import CandorHome
-from bot.services import Ports
+from bot.runtime.services import Ports
 from tests.e2e.chat import Chat, responses
 
 pytestmark = pytest.mark.slow

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services import Ports
+from bot.runtime.services import Ports
 from tests.e2e.chat import Chat, responses
 
 pytestmark = pytest.mark.slow

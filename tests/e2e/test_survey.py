@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.paths import CandorHome, runtime_env
-from bot.services import Ports
+from bot.paths import CandorHome
+from bot.runtime.services import Ports
+from bot.settings import runtime_env
 from bot.transcripts import models as m
 from bot.transcripts.db import Database, database_url, open_database
 from bot.transcripts.repository import conversations_of

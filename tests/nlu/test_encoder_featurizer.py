@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from tests.nlu.nlu_contract import NLUComponentContract, message
 from rasa.engine.graph import GraphComponent
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.exceptions import InvalidConfigException
@@ -17,14 +16,15 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.errors import CandorError
 from bot.nlu.encoder_featurizer import EncoderFeaturizer, align_to_tokens
+from bot.nlu.encoder_weights import unpack_split_zip
 from bot.nlu.encoders import (
     ENCODERS,
-    Encoding,
     EncoderSpec,
+    Encoding,
     encoder_spec,
     load_encoder,
-    unpack_split_zip,
 )
+from tests.nlu.nlu_contract import NLUComponentContract, message
 
 EMBEDDING_DIM = ENCODERS["minilm"].dim
 

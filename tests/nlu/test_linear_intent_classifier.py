@@ -11,7 +11,6 @@ import hashlib
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from tests.nlu.nlu_contract import NLUComponentContract, message
 from rasa.engine.graph import GraphComponent
 from rasa.shared.nlu.constants import (
     FEATURE_TYPE_SENTENCE,
@@ -26,6 +25,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.intent_classifier import LinearIntentClassifier
 from bot.nlu.linear_model import BlockSpec, fit_temperature, softmax, transform_block
+from tests.nlu.nlu_contract import NLUComponentContract, message
 
 DIM = 64
 PROJECTION = np.random.default_rng(0).normal(size=(DIM, 8))

@@ -14,8 +14,9 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.compliance.contract import ADDITIONAL_INTENTS_KEY as PARSE_KEY
 from bot.nlu.encoder_featurizer import EncoderFeaturizer
-from bot.nlu.multi_intent import PARSE_KEY, MultiIntentDetector, additional_labels, split_clauses
+from bot.nlu.multi_intent import MultiIntentDetector, additional_labels, split_clauses
 from tests.nlu.nlu_contract import NLUComponentContract, message
 
 # fmt: off

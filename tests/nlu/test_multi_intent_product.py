@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.nlu.multi_intent import PARSE_KEY
+from bot.compliance.contract import ADDITIONAL_INTENTS_KEY as PARSE_KEY
 
 pytestmark = pytest.mark.slow
 

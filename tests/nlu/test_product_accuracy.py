@@ -30,14 +30,15 @@ def product_rows() -> list[tuple[str, str]]:
 def test_intent_accuracy_on_held_back_product_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from rasa.core.agent import Agent
 
-    from bot.bench.nlu import _bench_config, _isolate_environment, _train, _write_nlu_yaml
-    from bot.nlu.evaluation import stratified_split
+    from bot.bench.harness import bench_config, isolate_environment, write_nlu_yaml
+    from bot.bench.harness import train as train_nlu
+    from bot.bench.nlu_metrics import stratified_split
 
     monkeypatch.setenv("HOME", str(tmp_path))
-    _isolate_environment(tmp_path)
+    isolate_environment(tmp_path)
     train, held_back = stratified_split(product_rows(), 0.2, 13)
-    config, _ = _bench_config(PROJECT_ROOT / "config.yml", tmp_path)
-    model, _ = _train(config, _write_nlu_yaml(train, tmp_path / "nlu.yml"), tmp_path / "models")
+    config, _ = bench_config(PROJECT_ROOT / "config.yml", tmp_path)
+    model, _ = train_nlu(config, write_nlu_yaml(train, tmp_path / "nlu.yml"), tmp_path / "models")
     agent = Agent.load(model)
 
     async def label(text: str) -> str:

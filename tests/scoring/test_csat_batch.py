@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from tests.scoring.csat_helpers import b, conv, u
 
 from bot.scoring.batch import due, score_row
 from bot.scoring.model import load_model
-from bot.scoring.transcript import Conversation, Turn
+from bot.scoring.transcript import Dialogue, DialogueTurn
+from tests.scoring.csat_helpers import b, conv, u
 
 
-def stamped(ended: bool, last: float | None) -> Conversation:
-    return Conversation("c", (u("hi"), replace(b(), timestamp=last)), ended=ended)
+def stamped(ended: bool, last: float | None) -> Dialogue:
+    return Dialogue("c", (u("hi"), replace(b(), timestamp=last)), ended=ended)
 
 
 # fmt: off
@@ -22,10 +22,10 @@ def stamped(ended: bool, last: float | None) -> Conversation:
     (stamped(False, 100.0), 100.0 + 1800, True, True),  # idle long enough: scored as ended
     (stamped(False, 100.0), 100.0 + 60, False, None),   # still live
     (stamped(False, None), 1e9, False, None),           # no timestamps: wait for the end
-    (Conversation("c", (Turn("bot", "Hi, I'm an AI."),)), 0.0, False, None),  # no customer
+    (Dialogue("c", (DialogueTurn("bot", "Hi, I'm an AI."),)), 0.0, False, None),  # no customer
 ])
 # fmt: on
-def test_due(c: Conversation, now: float, is_due: bool, ended: bool | None) -> None:
+def test_due(c: Dialogue, now: float, is_due: bool, ended: bool | None) -> None:
     result = due(c, now, idle_seconds=1800)
     assert (result is not None) is is_due
     if result is not None:

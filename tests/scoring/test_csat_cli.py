@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.scoring.csat_helpers import USS_FIXTURE
 
 from bot.cli import main
 from bot.errors import CandorError
 from bot.scoring.model import DEFAULT_MODEL_PATH
+from tests.scoring.csat_helpers import USS_FIXTURE
 
 
 def export(tmp_path: Path) -> Path:

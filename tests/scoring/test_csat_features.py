@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 
 import pytest
-from tests.scoring.csat_helpers import b, conv, u
 
 from bot import registry
 from bot.errors import CandorError
-from bot.scoring.features import FEATURE_SET_V1, describe, feature, features, short_name
-from bot.scoring.transcript import Conversation
+from bot.registry import csat_features
+from bot.scoring.features import FEATURE_SET_V1, describe, features, short_name
+from bot.scoring.transcript import Dialogue
+from tests.scoring.csat_helpers import b, conv, u
 
 FALLBACK = b("Sorry, I didn't understand.", "utter_default")
 HANDOFF = b("Connecting you to a colleague.", "utter_handoff", ("human-handoff",))
@@ -57,7 +58,7 @@ CASES = [
 
 
 @pytest.mark.parametrize("name, conversation, expected", CASES)
-def test_feature_table(name: str, conversation: Conversation, expected: float) -> None:
+def test_feature_table(name: str, conversation: Dialogue, expected: float) -> None:
     full = f"csat.{name}.v1"
     assert features(conversation, (full,)).values[0] == pytest.approx(expected, abs=1e-6)
 
@@ -76,7 +77,7 @@ def test_sentiment_features_follow_customer_words() -> None:
 
 
 def test_empty_conversation_is_neutral() -> None:
-    assert set(features(Conversation("empty", ())).values) == {0.0}
+    assert set(features(Dialogue("empty", ())).values) == {0.0}
 
 
 def test_features_are_deterministic() -> None:
@@ -86,11 +87,11 @@ def test_features_are_deterministic() -> None:
 
 def test_reregistering_a_feature_name_is_refused() -> None:
     with pytest.raises(CandorError, match="E102"):
-        feature("csat.fallback_rate.v1")(lambda c: 0.0)
+        csat_features.register("csat.fallback_rate.v1")(lambda c: 0.0)
 
 
 def test_a_v2_can_be_added_beside_v1() -> None:
-    feature("csat.fallback_rate.v2")(lambda c: 42.0)
+    csat_features.register("csat.fallback_rate.v2")(lambda c: 42.0)
     assert features(conv(u("a")), ("csat.fallback_rate.v2",)).values == (42.0,)
 
 

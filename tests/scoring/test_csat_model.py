@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.scoring.csat_helpers import b, conv, u
 
 from bot.errors import CandorError
 from bot.scoring.features import features
 from bot.scoring.fit import fit_ordinal
 from bot.scoring.model import DEFAULT_MODEL_PATH, CsatModel, from_json, load_model, to_json
 from bot.scoring.scorer import score, score_conversation
+from tests.scoring.csat_helpers import b, conv, u
 
 NAMES = ("good", "bad")
 

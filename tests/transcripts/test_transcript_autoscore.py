@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.paths import PROJECT_ROOT, CandorHome
-from bot.supervisor import candor_argv
+from bot.runtime.supervisor import candor_argv
 from bot.transcripts import models as m
 from bot.transcripts.db import Database, open_database
 from bot.transcripts.repository import conversations_of

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.fail_closed import violations
+from bot.runtime.fail_closed import violations
 
 
 def _broker(type_: str) -> Any:
@@ -32,7 +32,7 @@ def _broker_problems(agent: Any) -> list[str]:
 
 
 def test_a_misspelt_broker_class_is_a_violation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    broker = _broker("bot.transcripts.broker.TranscriptEventBrokr")
+    broker = _broker("bot.runtime.brokers.TranscriptEventBrokr")
     assert broker is None  # what Rasa 3.6 does: no broker, no error
     [problem] = _broker_problems(_agent(broker))
     assert problem.startswith("E003 Refusing to serve: the event broker Rasa created is NoneType")
@@ -46,6 +46,6 @@ def test_rasas_plain_brokers_are_violations_too(tmp_path: Path) -> None:
 
 def test_candors_brokers_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CANDOR_HOME", str(tmp_path))
-    broker = _broker("bot.transcripts.broker.TranscriptEventBroker")
+    broker = _broker("bot.runtime.brokers.TranscriptEventBroker")
     assert type(broker).__name__ == "TranscriptEventBroker"
     assert _broker_problems(_agent(broker)) == []

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import MetaData, create_engine, select
 
 from bot.cli import main
-from bot.paths import candor_home
+from bot.settings import candor_home
 
 SECRETS = {
     "card": "4111 1111 1111 1111",
@@ -46,7 +46,7 @@ async def _chat(sender: str) -> None:
         UserUttered,
     )
 
-    from bot.transcripts.broker import TranscriptEventBroker
+    from bot.runtime.brokers import TranscriptEventBroker
     from bot.transcripts.tracker_store import RedactingSQLTrackerStore
 
     domain = Domain.load("domain.yml")

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.paths import PROJECT_ROOT, CandorHome
-from bot.services import Ports, product_env
-from bot.supervisor import ServiceSpec, Supervisor, candor_argv
+from bot.runtime.services import Ports, product_env
+from bot.runtime.supervisor import ServiceSpec, Supervisor, candor_argv
 from bot.transcripts.db import open_database
 from bot.transcripts.repository import conversations_of
 from tests.conftest import free_port

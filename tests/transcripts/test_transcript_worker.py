@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.paths import PROJECT_ROOT, CandorHome, runtime_env
-from bot.supervisor import candor_argv
+from bot.paths import PROJECT_ROOT, CandorHome
+from bot.runtime.supervisor import candor_argv
+from bot.settings import runtime_env
 from bot.transcripts import models as m
 from bot.transcripts.db import Database, open_database
 from tests.transcripts import transcript_amqp as amqp

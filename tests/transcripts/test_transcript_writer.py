@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from sqlalchemy import func, select
 
+from bot.errors import CandorError
 from bot.transcripts import models as m
 from bot.transcripts.db import Database
 from bot.transcripts.repository import conversations_of
@@ -103,3 +107,25 @@ def test_the_disclosure_sent_before_session_started_stays_in_the_conversation(db
     [record] = conversations_of("ivy", db)
     assert [t["response"] or t["text"] for t in record["turns"]] == [
         "utter_ai_disclosure", "hello", "utter_faq"]
+
+
+def test_a_writer_without_its_rulebook_refuses_to_start(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rule hits without their regulation would degrade the audit trail silently: fail closed."""
+    from bot.compliance.rulebook import load_rulebook
+    from bot.transcripts import writer
+
+    broken = tmp_path / "compliance.yml"
+    broken.write_text("rules: [\n")
+    monkeypatch.setenv("CANDOR_RULEBOOK", str(broken))
+    writer._rulebook.cache_clear()
+    load_rulebook.cache_clear()
+    try:
+        with pytest.raises(CandorError, match="E206"):
+            TranscriptWriter(db)
+    finally:
+        monkeypatch.undo()
+        writer._rulebook.cache_clear()
+        load_rulebook.cache_clear()
+    assert TranscriptWriter(db)  # the real rulebook loads again

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from bot.services import Ports, product_env
+from bot.runtime.services import Ports, product_env
 from bot.web.app import STATIC, ConsoleSettings, create_app
 from bot.web.survey import MAX_COMMENT_CHARS, SurveyError, parse_survey
 from tests.web.surveys import seed_conversation, stored_surveys

@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from bot.paths import PROJECT_ROOT, CandorHome, runtime_env
-from bot.services import Ports
+from bot.paths import PROJECT_ROOT, CandorHome
+from bot.runtime.services import Ports
+from bot.settings import runtime_env
 from bot.transcripts.db import database_url
 from tests.web.conftest import MOBILE, PageWatch
 from tests.web.surveys import stored_surveys

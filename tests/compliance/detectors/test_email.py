@@ -22,7 +22,7 @@ def test_email_spans(text: str, expected: list[str], assert_spans) -> None:
 
 
 def test_email_validation_needs_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """tldextract must use its bundled suffix list: any socket use fails the test."""
+    """Tldextract must use its bundled suffix list: any socket use fails the test."""
     from bot.compliance import engines
 
     def no_network(*args: object, **kwargs: object) -> None:

@@ -13,17 +13,18 @@ from typing import Any
 
 import numpy as np
 
-from bot.scoring.evaluate import Context, Progress, _identity, build_samples
+from bot.bench.csat.evaluate import Context, Progress, _identity, build_samples
+from bot.bench.csat.uss import UssDialogue
 from bot.scoring.features import FEATURE_SET_V1, features
 from bot.scoring.fit import fit_ordinal
 from bot.scoring.model import CsatModel
-from bot.scoring.transcript import Conversation
-from bot.scoring.uss import UssDialogue
+from bot.scoring.transcript import Dialogue
 
-Labelled = tuple[Conversation, tuple[int, ...], int]
+Labelled = tuple[Dialogue, tuple[int, ...], int]
 
 
 def labelled_from_uss(dialogues: Sequence[UssDialogue]) -> list[Labelled]:
+    """USS dialogues as (conversation, turn labels, overall rating) training triples."""
     return [(d.conversation, d.turn_labels, d.overall) for d in dialogues]
 
 
@@ -45,6 +46,6 @@ def train_model(
     return fit_ordinal(s.x, s.y, names, version=version, trained_on=info)
 
 
-def feature_matrix(conversations: Sequence[Conversation], names: tuple[str, ...]) -> np.ndarray:
+def feature_matrix(conversations: Sequence[Dialogue], names: tuple[str, ...]) -> np.ndarray:
     """Whole-conversation features, one row each."""
     return np.array([features(c, names).values for c in conversations], dtype=float)

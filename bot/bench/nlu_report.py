@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bot.nlu.evaluation import summary_table, worst_classes
+from bot.bench.nlu_metrics import summary_table, worst_classes
 
 
 def _component(entry: dict[str, Any]) -> str:

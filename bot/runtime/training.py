@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from bot.errors import CandorError, Errors
-from bot.paths import PROJECT_ROOT, CandorHome, runtime_env
+from bot.paths import PROJECT_ROOT, CandorHome
+from bot.settings import runtime_env
 
 #: What training reads, relative to the project root (files, or folders searched recursively).
 TRAINING_INPUTS: tuple[str, ...] = (

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.nlu.evaluation import (
+from bot.bench.nlu_metrics import (
     classification_metrics,
     read_csv,
     stratified_split,
     summary_table,
     write_csv,
 )
-from bot.nlu.report import markdown_report
+from bot.bench.nlu_report import markdown_report
 
 ROWS = [(f"text {c} {i}", c) for c in ("a", "b", "c") for i in range(20)] + [("only", "d")]
 

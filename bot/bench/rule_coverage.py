@@ -16,7 +16,8 @@ from pathlib import Path
 def test_references(rule_ids: Iterable[str], tests_dir: Path) -> Counter[str]:
     """Number of quoted occurrences of each rule id across ``tests_dir/**/test_*.py``."""
     ids = list(rule_ids)
-    pattern = re.compile(r"""["'](%s)["']""" % "|".join(re.escape(i) for i in ids))
+    alternatives = "|".join(re.escape(i) for i in ids)
+    pattern = re.compile(rf"""["']({alternatives})["']""")
     counts: Counter[str] = Counter({rule_id: 0 for rule_id in ids})
     for path in sorted(tests_dir.rglob("test_*.py")):
         counts.update(pattern.findall(path.read_text(encoding="utf-8")))

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.errors import CandorError, Errors
-from bot.scoring.transcript import Conversation, Turn
+from bot.scoring.transcript import Dialogue, DialogueTurn
 
 OVERALL = "OVERALL"
 
@@ -26,7 +26,7 @@ OVERALL = "OVERALL"
 class UssDialogue:
     """One dialogue: the transcript (without the OVERALL line), its labels and where it starts."""
 
-    conversation: Conversation
+    conversation: Dialogue
     turn_labels: tuple[int, ...]
     overall: int
     line: int
@@ -58,7 +58,7 @@ def _dialogue(rows: list[tuple[int, list[str]]], path: str, index: int) -> UssDi
     if last[0].upper() != "USER" or last[1].strip() != OVERALL:
         raise CandorError(Errors.E401.format(
             path=path, line=last_line, problem="dialogue does not end with a USER OVERALL line"))
-    turns: list[Turn] = []
+    turns: list[DialogueTurn] = []
     labels: list[int] = []
     for line, (role, text, action, ratings) in rows[:-1]:
         if text.strip() == OVERALL and role.upper() == "USER":
@@ -66,11 +66,11 @@ def _dialogue(rows: list[tuple[int, list[str]]], path: str, index: int) -> UssDi
                 path=path, line=line, problem="OVERALL line before the end of the dialogue"))
         if role.upper() == "USER":
             labels.append(majority(_ratings(ratings, path, line)))
-            turns.append(Turn("user", text.strip(), intent=action.strip() or None))
+            turns.append(DialogueTurn("user", text.strip(), intent=action.strip() or None))
         else:
-            turns.append(Turn("bot", text.strip(), response=action.strip() or None))
+            turns.append(DialogueTurn("bot", text.strip(), response=action.strip() or None))
     overall = majority(_ratings(last[3], path, last_line))
-    conversation = Conversation(f"uss-{index}", tuple(turns), ended=True)
+    conversation = Dialogue(f"uss-{index}", tuple(turns), ended=True)
     return UssDialogue(conversation, tuple(labels), overall, rows[0][0])
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from bot.scoring.transcript import Conversation, Turn
+from bot.scoring.transcript import Dialogue, DialogueTurn
 
 TOPICS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("card_lost_stolen", ("I lost my debit card", "my card was stolen yesterday",
@@ -61,7 +61,7 @@ GIBBERISH = ("the thing with the stuff from before", "hmm that other option", "w
 @dataclass
 class _Builder:
     rng: random.Random
-    turns: list[Turn]
+    turns: list[DialogueTurn]
     labels: list[int]
 
     def user(self, text: str, label: int, intent: str = "", conf: float = 0.9,
@@ -69,13 +69,13 @@ class _Builder:
         jitter = self.rng.choice((-1, 0, 0, 0, 0, 0, 1))
         self.labels.append(max(1, min(5, label + jitter)))
         confidence = round(min(0.99, max(0.05, conf + self.rng.uniform(-0.08, 0.08))), 3)
-        self.turns.append(Turn("user", text, intent or None, confidence, None, rules))
+        self.turns.append(DialogueTurn("user", text, intent or None, confidence, None, rules))
 
     def bot(
         self, text: str, response: str, rules: tuple[str, ...] = (), slow: bool = False
     ) -> None:
         latency = self.rng.uniform(6000, 20000) if slow else self.rng.uniform(300, 1500)
-        self.turns.append(Turn("bot", text, None, None, response, rules, round(latency, 1)))
+        self.turns.append(DialogueTurn("bot", text, None, None, response, rules, round(latency, 1)))
 
     def pick(self, pool: tuple[str, ...]) -> str:
         return self.rng.choice(pool)
@@ -178,7 +178,7 @@ KINDS = ("resolved", "resolved", "plain", "slow", "abandoned", "correction", "ha
 
 def synthetic_dialogues(
     n: int = 420, seed: int = 20261123
-) -> list[tuple[Conversation, tuple[int, ...], int]]:
+) -> list[tuple[Dialogue, tuple[int, ...], int]]:
     """``n`` (conversation, per-user-turn labels, overall label) triples."""
     rng = random.Random(seed)
     out = []
@@ -187,5 +187,5 @@ def synthetic_dialogues(
         b.bot("Hi, I'm Candor, the bank's AI assistant. How can I help?", "utter_greet_disclosure")
         overall = _scenario(b, KINDS[i % len(KINDS)])
         overall = max(1, min(5, overall + rng.choice((-1, 0, 0, 0, 0, 1))))
-        out.append((Conversation(f"synthetic-{i}", tuple(b.turns)), tuple(b.labels), overall))
+        out.append((Dialogue(f"synthetic-{i}", tuple(b.turns)), tuple(b.labels), overall))
     return out

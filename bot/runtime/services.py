@@ -7,33 +7,36 @@ side by side.
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.paths import PROJECT_ROOT, CandorHome, runtime_env
-from bot.supervisor import ServiceSpec, Supervisor, candor_argv
+from bot.paths import PROJECT_ROOT, CandorHome
+from bot.runtime.supervisor import ServiceSpec, Supervisor, candor_argv
+from bot.settings import (
+    DEFAULT_ACTIONS_PORT,
+    DEFAULT_CONSOLE_PORT,
+    DEFAULT_HOST,
+    DEFAULT_RASA_PORT,
+    load_settings,
+    runtime_env,
+)
 
 
 @dataclass(frozen=True)
 class Ports:
     """Where each process listens."""
 
-    host: str = "127.0.0.1"
-    rasa: int = 5005
-    actions: int = 5055
-    console: int = 8000
+    host: str = DEFAULT_HOST
+    rasa: int = DEFAULT_RASA_PORT
+    actions: int = DEFAULT_ACTIONS_PORT
+    console: int = DEFAULT_CONSOLE_PORT
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> Ports:
-        return cls(
-            host=env.get("CANDOR_HOST", cls.host),
-            rasa=int(env.get("CANDOR_RASA_PORT", cls.rasa)),
-            actions=int(env.get("CANDOR_ACTIONS_PORT", cls.actions)),
-            console=int(env.get("CANDOR_CONSOLE_PORT", cls.console)),
-        )
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Ports:
+        settings = load_settings(env)
+        return cls(settings.host, settings.rasa_port, settings.actions_port, settings.console_port)
 
     def url(self, port: int, path: str = "") -> str:
         return f"http://{self.host}:{port}{path}"

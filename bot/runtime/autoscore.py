@@ -15,7 +15,6 @@ transcript is unaffected.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -24,10 +23,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import cast
 
-from bot.errors import CandorError, Errors
-from bot.scoring.adapter import ConversationRecord, conversation_from_record
+from bot.errors import Errors
+from bot.runtime.csat_records import CsatConversationInput, conversation_from_record
 from bot.scoring.batch import DEFAULT_IDLE_SECONDS, due, score_row
 from bot.scoring.model import CsatModel, load_model
+from bot.settings import load_settings
 from bot.transcripts import repository
 from bot.transcripts.db import Database
 
@@ -39,16 +39,7 @@ MAX_SWEEP_SECONDS = 60.0
 
 def idle_seconds_from_env(env: Mapping[str, str] | None = None) -> float:
     """``CANDOR_CSAT_IDLE_MINUTES`` in seconds (default 30 minutes); E409 when not positive."""
-    raw = (os.environ if env is None else env).get(IDLE_ENV)
-    if raw is None or not raw.strip():
-        return float(DEFAULT_IDLE_SECONDS)
-    try:
-        minutes = float(raw)
-    except ValueError:
-        minutes = -1.0
-    if not minutes > 0:
-        raise CandorError(Errors.E409.format(value=raw))
-    return minutes * 60.0
+    return load_settings(env).csat_idle_minutes * 60.0
 
 
 @dataclass(frozen=True)
@@ -117,7 +108,7 @@ class AutoScorer:
         if record is None:
             return 0
         # A transcript record has every key the scorer reads (and more).
-        scored = due(conversation_from_record(cast(ConversationRecord, record)), now,
+        scored = due(conversation_from_record(cast(CsatConversationInput, record)), now,
                      self.settings.idle_seconds)
         if scored is None:
             return 0

@@ -43,7 +43,7 @@ REQUIRED: tuple[Requirement, ...] = (
     Requirement(
         "event broker",
         lambda agent: getattr(_unwrap_tracker_store(agent), "event_broker", None),
-        "bot.transcripts.broker.RedactingEventBroker",
+        "bot.runtime.brokers.RedactingEventBroker",
     ),
     Requirement("NLG", lambda agent: agent.nlg, "bot.nlg.generator.CandorNLG"),
 )

@@ -1,4 +1,4 @@
-"""Automatic scoring (``bot.scoring.auto``): ended and idle conversations, once, never failing.
+"""Automatic scoring (``bot.runtime.autoscore``): ended and idle conversations, once, never failing.
 
 The database is filled with ORM rows (as in ``test_csat_db.py``); the writer's side of the
 hook is tested in ``tests/transcripts/test_transcript_autoscore.py``.
@@ -15,8 +15,13 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.errors import CandorError
-from bot.scoring import auto
-from bot.scoring.auto import AutoScorer, AutoScoreSettings, ScoringThread, idle_seconds_from_env
+from bot.runtime import autoscore as auto
+from bot.runtime.autoscore import (
+    AutoScorer,
+    AutoScoreSettings,
+    ScoringThread,
+    idle_seconds_from_env,
+)
 from bot.transcripts import models as m
 from bot.transcripts import repository
 from bot.transcripts.db import Database, open_database

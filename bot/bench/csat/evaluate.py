@@ -19,12 +19,12 @@ import numpy as np
 from scipy.stats import spearmanr
 from sklearn.metrics import cohen_kappa_score, f1_score, recall_score
 
+from bot.bench.csat.hybrid import HybridClassifier, context_texts
+from bot.bench.csat.uss import UssDialogue
 from bot.errors import CandorError, Errors
 from bot.scoring.features import FEATURE_SET_V1, features
 from bot.scoring.fit import fit_ordinal
-from bot.scoring.hybrid import HybridClassifier, context_texts
 from bot.scoring.model import CLASSES, CsatModel
-from bot.scoring.uss import UssDialogue
 
 Context = Literal["before", "through"]
 Learner = Literal["ordinal", "hybrid"]

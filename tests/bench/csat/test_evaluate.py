@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.scoring.csat_helpers import USS_FIXTURE
 
-from bot.errors import CandorError
-from bot.scoring.evaluate import (
+from bot.bench.csat.evaluate import (
     build_samples,
     classification_metrics,
     cross_validate,
     evaluate_model,
     spearman_paper,
 )
+from bot.bench.csat.uss import parse_uss
+from bot.errors import CandorError
 from bot.scoring.model import load_model
-from bot.scoring.uss import parse_uss
+from tests.scoring.csat_helpers import USS_FIXTURE
 
 DIALOGUES = parse_uss(USS_FIXTURE.read_text(encoding="utf-8"), str(USS_FIXTURE))
 

@@ -1,7 +1,7 @@
 """Start the Rasa server with Candor's start-up checks.
 
 Rasa's ``serve_application`` accepts extra Sanic listeners; Candor adds one that runs after the
-agent is loaded and stops the server (exit code 3) when :func:`bot.fail_closed.violations`
+agent is loaded and stops the server (exit code 3) when :func:`bot.runtime.fail_closed.violations`
 finds a component that is not Candor's. Logs (level ``LOG_LEVEL``, default INFO, as for Rasa's
 CLI) go through the redacting log filter.
 """
@@ -9,7 +9,6 @@ CLI) go through the redacting log filter.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +34,12 @@ def serve(
     from rasa.utils.log_utils import configure_structlog
 
     from bot.compliance.log_redaction import install_log_redaction
-    from bot.fail_closed import violations
+    from bot.runtime.fail_closed import violations
+    from bot.settings import load_settings
 
     # Rasa's CLI configures its loggers; without that, structlog prints every debug event
     # (with the customer's raw text) straight to stdout, past the redacting log filter.
-    level = logging.getLevelName(os.environ.get("LOG_LEVEL", "INFO").upper())
+    level = logging.getLevelName(load_settings().log_level)
     configure_logging_and_warnings(level)
     configure_structlog(level)
     install_log_redaction()

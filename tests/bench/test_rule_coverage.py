@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.compliance.coverage import test_references as count_references
+from bot.bench.rule_coverage import test_references as count_references
 
 
 def test_quoted_rule_ids_in_test_modules_are_counted(tmp_path: Path) -> None:

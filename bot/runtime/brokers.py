@@ -6,7 +6,7 @@
   RabbitMQ, redacting before publishing; ``candor transcripts worker`` consumes the queue with
   the same :class:`~bot.transcripts.writer.TranscriptWriter`.
 
-Both derive from :class:`RedactingEventBroker`, the class ``bot.fail_closed`` requires: Rasa
+Both derive from :class:`RedactingEventBroker`, the class ``bot.runtime.fail_closed`` requires: Rasa
 3.6 carries on with no broker when a configured one cannot be loaded, and then nothing would
 be recorded.
 """
@@ -40,11 +40,11 @@ class TranscriptEventBroker(RedactingEventBroker):
     A failed write is logged (E302, with no content) and does not fail the customer's turn:
     the redacted event is already in the tracker store, and ``candor transcripts replay``
     re-applies tracker-store events idempotently. Conversations that end (or idle) are
-    CSAT-scored on a background thread (:class:`bot.scoring.auto.ScoringThread`).
+    CSAT-scored on a background thread (:class:`bot.runtime.autoscore.ScoringThread`).
     """
 
     def __init__(self, url: str | None = None) -> None:
-        from bot.scoring.auto import AutoScorer, ScoringThread
+        from bot.runtime.autoscore import AutoScorer, ScoringThread
 
         db = database(url)
         self.scoring = ScoringThread(AutoScorer(db))

@@ -19,10 +19,10 @@ def test_events_are_redacted_before_they_are_published() -> None:
     from rasa.core.brokers.broker import EventBroker
     from rasa.utils.endpoints import EndpointConfig
 
-    from bot.transcripts.broker import RedactingEventBroker
+    from bot.runtime.brokers import RedactingEventBroker
 
     queue, exchange = unique_name("candor_events"), unique_name("candor_exchange")
-    config = EndpointConfig(url="127.0.0.1", type="bot.transcripts.broker.RedactingPikaEventBroker",
+    config = EndpointConfig(url="127.0.0.1", type="bot.runtime.brokers.RedactingPikaEventBroker",
                             username="guest", password="guest", port=5672, queues=[queue],
                             exchange_name=exchange)
     event = ev.user("pika-customer", "my card is 4111 1111 1111 1111")

@@ -8,7 +8,7 @@ redelivery into a no-op. Hence at-least-once delivery with exactly-once records.
 
 Run one worker per queue: events of one conversation are then applied in the order the
 replicas published them (turn ids follow that order). The worker also CSAT-scores the
-conversations that end or go idle (:mod:`bot.scoring.auto`), after the events are
+conversations that end or go idle (:mod:`bot.runtime.autoscore`), after the events are
 committed and acknowledged, at most once a second (a turn's events are scored together).
 """
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.errors import CandorError, Errors
-from bot.scoring.auto import AutoScorer
+from bot.runtime.autoscore import AutoScorer
 from bot.transcripts.db import Database
 from bot.transcripts.writer import TranscriptWriter
 

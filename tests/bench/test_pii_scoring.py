@@ -1,4 +1,4 @@
-from bot.compliance.pii_scoring import Scores, Span, gold_spans, score_sample
+from bot.bench.pii_scoring import Scores, Span, gold_spans, score_sample
 
 
 def _raw(label: str, start: int, end: int) -> dict:

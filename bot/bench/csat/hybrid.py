@@ -17,10 +17,10 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from bot.scoring.transcript import Conversation
+from bot.scoring.transcript import Dialogue
 
 
-def context_texts(prefix: Conversation) -> tuple[str, str, str]:
+def context_texts(prefix: Dialogue) -> tuple[str, str, str]:
     """(whole context, last system utterance, system acts) of a prefix."""
     whole = " ".join(t.text for t in prefix.turns)
     bots = prefix.bot_turns

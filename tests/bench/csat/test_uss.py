@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.scoring.csat_helpers import USS_FIXTURE
 
+from bot.bench.csat.uss import majority, parse_uss
 from bot.errors import CandorError
-from bot.scoring.uss import majority, parse_uss
+from tests.scoring.csat_helpers import USS_FIXTURE
 
 GOOD = (
     "USER\tmy card is lost\tINFORM_INTENT\t3,3,4\n"

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 from bot.errors import CandorError, Errors
-from bot.scoring.transcript import Conversation, Turn
+from bot.scoring.transcript import Dialogue, DialogueTurn
 
 
-class TurnRecord(TypedDict, total=False):
+class CsatTurnInput(TypedDict, total=False):
     """The keys the scorer reads; the transcript store's records are a superset."""
 
     role: str
@@ -31,18 +31,19 @@ class TurnRecord(TypedDict, total=False):
     timestamp: float | None
 
 
-class ConversationRecord(TypedDict, total=False):
+class CsatConversationInput(TypedDict, total=False):
     """One conversation; ``survey`` is the customer's answer when they gave one."""
 
     conversation_id: str
     ended: bool
-    turns: list[TurnRecord]
+    turns: list[CsatTurnInput]
     survey: int | None
 
 
-def turn_from_record(r: TurnRecord) -> Turn:
+def turn_from_record(r: CsatTurnInput) -> DialogueTurn:
+    """A stored or exported turn as the scorer's :class:`DialogueTurn`."""
     role = r.get("role", "")
-    return Turn(
+    return DialogueTurn(
         role="bot" if role in ("bot", "assistant", "system") else "user",
         text=r.get("text") or "",
         intent=r.get("intent"),
@@ -54,15 +55,16 @@ def turn_from_record(r: TurnRecord) -> Turn:
     )
 
 
-def conversation_from_record(r: ConversationRecord) -> Conversation:
-    return Conversation(
+def conversation_from_record(r: CsatConversationInput) -> Dialogue:
+    """A stored or exported conversation as the scorer's :class:`Dialogue`."""
+    return Dialogue(
         conversation_id=str(r["conversation_id"]),
         turns=tuple(turn_from_record(t) for t in r.get("turns", [])),
         ended=bool(r.get("ended", True)),
     )
 
 
-def load_records(path: Path) -> list[ConversationRecord]:
+def load_records(path: Path) -> list[CsatConversationInput]:
     """Read ``{"conversations": [...]}`` or a bare list from a JSON export."""
     data: Any = json.loads(path.read_text(encoding="utf-8"))
     records = data.get("conversations", []) if isinstance(data, dict) else data
@@ -78,13 +80,13 @@ def repository() -> Any:
     return repo
 
 
-def db_conversations() -> list[tuple[Conversation, int | None]]:
+def db_conversations() -> list[tuple[Dialogue, int | None]]:
     """Every stored conversation with its survey answer (None when not answered)."""
     repo = repository()
     return [(conversation_from_record(r), r.get("survey")) for r in repo.csat_records()]
 
 
-def db_conversation(conversation_id: str) -> list[Conversation]:
+def db_conversation(conversation_id: str) -> list[Dialogue]:
     """The one stored conversation (empty list when unknown)."""
     repo = repository()
     record = repo.csat_record(conversation_id)

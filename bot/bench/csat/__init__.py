@@ -1,0 +1,1 @@
+"""Offline CSAT work: USS evaluation, the hybrid learner, training the shipped model."""

@@ -1,0 +1,1 @@
+"""What wires Candor's parts into processes: brokers, worker, Rasa server entry, checks, supervisor."""

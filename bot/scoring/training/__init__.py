@@ -1,1 +1,0 @@
-"""Training data for the shipped CSAT model (synthetic, written by this project)."""

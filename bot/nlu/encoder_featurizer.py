@@ -51,11 +51,20 @@ class EncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """The encoder (a name in ``bot.nlu.encoders.ENCODERS``) and its batch size.
+        """The encoder, its batch size and which training attributes it featurizes.
 
-        ``batch_size``: sentences per forward pass (32 fits 2 CPU cores well).
+        ``encoder``: a name in ``bot.nlu.encoders.ENCODERS``. ``batch_size``: sentences per
+        forward pass (32 fits 2 CPU cores well). ``attributes``: what to featurize at training
+        time; ``response`` (the bot's answer texts) only matters to Rasa's ResponseSelector,
+        which Candor's pipeline does not run, and encoding its ~1,800 texts with MPNet took
+        five minutes of every training, so it is left out unless listed.
         """
-        return {**DenseFeaturizer.get_default_config(), "encoder": "minilm", "batch_size": 32}
+        return {
+            **DenseFeaturizer.get_default_config(),
+            "encoder": "minilm",
+            "batch_size": 32,
+            "attributes": [TEXT, ACTION_TEXT],
+        }
 
     @staticmethod
     def required_packages() -> list[str]:
@@ -66,6 +75,7 @@ class EncoderFeaturizer(DenseFeaturizer, GraphComponent):
         super().__init__(name, config)
         self._encoder = str(config["encoder"])
         self._batch_size = int(config["batch_size"])
+        self._attributes = tuple(config.get("attributes") or (TEXT, ACTION_TEXT))
 
     @classmethod
     def create(
@@ -91,6 +101,12 @@ class EncoderFeaturizer(DenseFeaturizer, GraphComponent):
             raise InvalidConfigException(
                 f"EncoderFeaturizer: batch_size must be >= 1, got {size!r}"
             )
+        unknown = set(config.get("attributes") or ()) - set(DENSE_FEATURIZABLE_ATTRIBUTES)
+        if unknown:
+            raise InvalidConfigException(
+                f"EncoderFeaturizer: attributes must be among {DENSE_FEATURIZABLE_ATTRIBUTES}, "
+                f"not {sorted(unknown)}"
+            )
         name = config.get("encoder", "minilm")
         if name not in ENCODERS:
             raise InvalidConfigException(
@@ -98,8 +114,8 @@ class EncoderFeaturizer(DenseFeaturizer, GraphComponent):
             )
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Featurize every training example (texts, responses, action texts) in batches."""
-        for attribute in DENSE_FEATURIZABLE_ATTRIBUTES:
+        """Featurize the configured attributes of every training example, in batches."""
+        for attribute in self._attributes:
             messages = [m for m in training_data.training_examples if m.get(attribute)]
             if messages:
                 logger.info(f"{self._encoder}: {len(messages)} '{attribute}' texts")

@@ -54,18 +54,34 @@ class TestEncoderFeaturizerContract(NLUComponentContract):
     def summary(self, processed: Message) -> list[float]:
         return [float(x) for x in processed.get_dense_features(TEXT)[1].features[0, :16]]
 
-    def test_training_data_features_texts_and_responses(self, trained: GraphComponent) -> None:
-        example = message("how do I activate my card", response="Open the app and tap Activate.")
+    def test_training_data_features_texts_and_responses_only_when_asked(
+        self, trained: GraphComponent
+    ) -> None:
         from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 
-        WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process_training_data(
-            TrainingData([example])
-        )
-        trained.process_training_data(TrainingData([example]))  # type: ignore[attr-defined]
+        def featurized(component: Any) -> Message:
+            example = message("how do I activate my card", response="Open the app and tap Activate.")
+            WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process_training_data(
+                TrainingData([example])
+            )
+            component.process_training_data(TrainingData([example]))
+            return example
+
+        default = featurized(trained)  # nothing in the pipeline reads response features
+        assert default.get_dense_features(TEXT)[1] is not None
+        assert default.get_dense_features(RESPONSE) == (None, None)
+        config = {**EncoderFeaturizer.get_default_config(), "batch_size": 2,
+                  "attributes": [TEXT, RESPONSE]}
+        example = featurized(EncoderFeaturizer(config, "with_responses"))
         for attribute in (TEXT, RESPONSE):
             sequence, sentence = example.get_dense_features(attribute)
             assert sentence is not None and sentence.features.shape == (1, EMBEDDING_DIM)
             assert sequence is not None and sequence.features.shape[1] == EMBEDDING_DIM
+
+
+def test_rejects_unknown_attributes() -> None:
+    with pytest.raises(InvalidConfigException, match="attributes"):
+        EncoderFeaturizer.validate_config({"attributes": ["text", "intent"]})
 
 
 @pytest.mark.parametrize("name", sorted(ENCODERS))

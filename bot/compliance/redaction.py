@@ -14,12 +14,13 @@ Offsets in :class:`Redaction` index the *original* text. The matched values are 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
 
 from bot import registry
+from bot.compliance.contract import PiiSpan
 from bot.compliance.detectors import PII_DETECTORS, Detector, DetectorHit
 from bot.compliance.engines import nlp_artifacts
 from bot.compliance.operators import Operator, Params, build_operator
@@ -125,14 +126,50 @@ def redact_text(text: str) -> str:
     return redact(text).text
 
 
-def redact_value(obj: T) -> T:
+def pii_spans(hits: Sequence[DetectorHit]) -> list[PiiSpan]:
+    """Pure: the merged personal-data spans among ``hits`` (signal hits are ignored).
+
+    This is what the NLU pipeline records once per customer message (``pii_spans`` in the
+    parse data), so later stages redact by offsets instead of running the detectors again.
+    """
+    pii = [h for h in hits if h.detector in PII_DETECTORS]
+    return [PiiSpan(start=s, end=e, entity_type=t) for s, e, t in merge_hits(pii)]
+
+
+def redact_spans(text: str, spans: Sequence[PiiSpan]) -> str:
+    """Apply spans found earlier on this very text (no detector runs); ValueError on a bad span."""
+    ordered = sorted((int(s["start"]), int(s["end"]), str(s["entity_type"])) for s in spans)
+    cursor = 0
+    for start, end, _ in ordered:
+        if not cursor <= start < end <= len(text):
+            raise ValueError(f"span [{start}, {end}) does not fit a {len(text)}-character text")
+        cursor = end
+    return apply_redactions(text, ordered, _operator(DEFAULT_OPERATOR, ())).text
+
+
+def pattern_detectors() -> tuple[Detector, ...]:
+    """The PII detectors that need no spaCy model: regexes, checksums, phone metadata."""
+    return tuple(d for d in build_detectors() if not d.needs_nlp)
+
+
+def redact_patterns(text: str) -> str:
+    """Redact with the pattern detectors only: for text that is not a customer's message.
+
+    Bot messages are rendered from approved templates whose placeholders are bank facts and
+    normalised slot values, and log lines are redacted by value (see ``log_redaction``); for
+    both, the NER model would cost milliseconds per line and find nothing a pattern misses.
+    """
+    return redact(text, detectors=pattern_detectors()).text if text else text
+
+
+def redact_value(obj: T, redactor: Callable[[str], str] = redact_text) -> T:
     """Recursively redact the ``str`` values in dicts, lists and tuples (keys are kept)."""
     if isinstance(obj, str):
-        return redact_text(obj)  # type: ignore[return-value]
+        return redactor(obj)  # type: ignore[return-value]
     if isinstance(obj, Mapping):
-        return type(obj)({k: redact_value(v) for k, v in obj.items()})  # type: ignore[call-arg]
+        return type(obj)({k: redact_value(v, redactor) for k, v in obj.items()})  # type: ignore[call-arg]
     if isinstance(obj, (list, tuple)):
-        return type(obj)(redact_value(v) for v in obj)
+        return type(obj)(redact_value(v, redactor) for v in obj)
     return obj
 
 

@@ -72,18 +72,27 @@ class ComplianceDetector(GraphComponent):
         return messages
 
     def section(self, text: str) -> ComplianceSection:
-        """``{"hits": [...]}``, or ``{"hits": [], "error": "E203"}`` when a detector failed."""
-        from bot.compliance.redaction import analyze
+        """The detector hits and merged PII spans, or ``error: E203`` when a detector failed.
+
+        This is the one place a customer message meets the NER model: the tracker store, the
+        transcript writer and the logs redact it from ``pii_spans`` (offsets and types only).
+        """
+        from bot.compliance.known_values import KNOWN
+        from bot.compliance.redaction import analyze, pii_spans
 
         try:
             hits = analyze(text, self.detectors)
+            spans = pii_spans(hits)
         except Exception as err:  # fail closed: never let an unchecked message through
             logger.error(Errors.E203.format(cause=type(err).__name__))
             return {"hits": [], "error": "E203"}
+        KNOWN.remember(text, spans)
         return {
             "hits": [
-                {"detector": h.detector, "entity_type": h.entity_type, "pattern_name": h.pattern_name,
-                 "start": h.start, "end": h.end, "score": round(h.score, 4)}
+                {"detector": h.detector, "entity_type": h.entity_type,
+                 "pattern_name": h.pattern_name, "start": h.start, "end": h.end,
+                 "score": round(h.score, 4)}
                 for h in hits
-            ]
+            ],
+            "pii_spans": spans,
         }

@@ -128,6 +128,11 @@ class Errors:
         "`candor transcripts replay`)."
     )
     E303 = "E303 The transcript worker cannot reach RabbitMQ at {url} ({cause})."
+    E307 = (
+        "E307 The transcript queue is full ({size} events); an event of conversation {sender!r} "
+        "was not queued. It is in the tracker store and is stored by the replay at the next "
+        "start (or `candor transcripts replay`)."
+    )
     E304 = "E304 {value!r} is not a date: use YYYY-MM-DD or an ISO 8601 timestamp."
     E305 = (
         "E305 Refusing to purge with a retention of {days} days: give --days 1 or more "

@@ -22,9 +22,11 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.core.brokers.pika import PikaEventBroker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.errors import Errors
+from bot.runtime.writer_thread import WriterThread
+from bot.settings import candor_home
 from bot.transcripts.db import database
 from bot.transcripts.redact_events import redact_event
+from bot.transcripts.replay import tracker_events
 from bot.transcripts.writer import TranscriptWriter
 
 logger = logging.getLogger(__name__)
@@ -35,21 +37,29 @@ class RedactingEventBroker(EventBroker):
 
 
 class TranscriptEventBroker(RedactingEventBroker):
-    """In-process broker: each event goes straight into the transcript database.
+    """In-process broker: events are queued for the transcript writer thread.
 
-    A failed write is logged (E302, with no content) and does not fail the customer's turn:
-    the redacted event is already in the tracker store, and ``candor transcripts replay``
-    re-applies tracker-store events idempotently. Conversations that end (or idle) are
-    CSAT-scored on a background thread (:class:`bot.runtime.autoscore.ScoringThread`).
+    ``publish`` only enqueues (Rasa calls it on its event loop); :class:`WriterThread` writes
+    in order on its own thread, after replaying whatever the tracker store holds that the
+    transcript database lacks (a crash, a full queue or a failed write loses nothing).
+    Conversations that end (or idle) are CSAT-scored on another background thread
+    (:class:`bot.runtime.autoscore.ScoringThread`).
     """
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, replay: bool = True) -> None:
         from bot.runtime.autoscore import AutoScorer, ScoringThread
 
         db = database(url)
+        home = candor_home()
+        tracker_db = home.tracker_db
         self.scoring = ScoringThread(AutoScorer(db))
         self.writer = TranscriptWriter(db, on_end=self.scoring.notify)
-        self.failures = 0
+        self.thread = WriterThread(
+            self.writer,
+            replay_events=(lambda: tracker_events(f"sqlite:///{tracker_db}"))
+            if replay and tracker_db.exists() else None,
+            stats_path=home.ensure().logs / "transcript-writer.json",
+        )
 
     @classmethod
     async def from_endpoint_config(
@@ -59,19 +69,19 @@ class TranscriptEventBroker(RedactingEventBroker):
         return cls(broker_config.url if broker_config else None)
 
     def publish(self, event: dict[str, Any]) -> None:
-        """Write one event (the writer redacts it again before anything is stored)."""
-        try:
-            self.writer.write(event)
-        except Exception as err:  # noqa: BLE001 - logged, recoverable by replay
-            self.failures += 1
-            cause = type(err).__name__
-            logger.error(Errors.E302.format(sender=event.get("sender_id"), cause=cause))
+        """Queue one event for the writer thread (never blocks the event loop)."""
+        self.thread.submit(event)
+
+    def flush(self, timeout: float = 30.0) -> bool:
+        """Wait until every event published so far is stored (tests, shutdown)."""
+        return self.thread.flush(timeout)
 
     def is_ready(self) -> bool:
         return True
 
     async def close(self) -> None:
-        """Stop the scoring thread (Rasa calls this on shutdown)."""
+        """Write what is queued, then stop both threads (Rasa calls this on shutdown)."""
+        self.thread.stop()
         self.scoring.stop()
 
 

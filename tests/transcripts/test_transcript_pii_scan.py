@@ -50,7 +50,8 @@ async def _chat(sender: str) -> None:
     from bot.transcripts.tracker_store import RedactingSQLTrackerStore
 
     domain = Domain.load("domain.yml")
-    store = RedactingSQLTrackerStore(domain, event_broker=TranscriptEventBroker())
+    broker = TranscriptEventBroker()
+    store = RedactingSQLTrackerStore(domain, event_broker=broker)
     tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
     tracker.update(ActionExecuted("action_session_start"))
     tracker.update(SessionStarted())
@@ -66,6 +67,7 @@ async def _chat(sender: str) -> None:
         tracker.update(BotUttered(f"I noted {text}", metadata={"utter_action": "utter_faq"}))
         await store.save(tracker)
         logging.getLogger("candor.test").info("customer said %s", text)
+    assert broker.flush()  # the writer thread stored every event
 
 
 def _hits(content: str) -> list[str]:

@@ -1,71 +1,172 @@
 """socket.io channel whose bot messages carry the AI label, for the website widget.
 
-Rasa's ``SocketIOInput`` builds its output channel inside the message handler, so this class
-keeps Rasa's blueprint (connect, session_request, disconnect) and replaces only the
-user-message handler: input is validated and replies go out through :func:`labelled`.
+Rasa's ``SocketIOInput`` builds its output channel inside its event handlers, so this class
+keeps Rasa's blueprint (server, health route, connect, disconnect) and replaces two handlers:
+
+* ``session_request``: Rasa 3.6 calls ``sio.enter_room(...)`` without awaiting it. With the
+  pinned python-socketio (5.x) that is a coroutine, so the socket never joins its session's room
+  and, with ``session_persistence: true``, every reply is emitted to a room nobody is in. Here
+  the join is awaited, the session id is validated like a REST ``sender``, and the confirmed id
+  is stored in the connection's socket.io session, so one connection speaks for one
+  conversation.
+* the user-message event: input is validated (:mod:`bot.channels.validation`), replies go out
+  through :func:`labelled`, and every refusal or failure reaches the sending connection only,
+  on the ``candor_error`` event, with the REST channel's codes (E020-E023, E025, E026) and
+  E027 for a message on a session the connection has not been confirmed for.
+
+A client that emits with an acknowledgement callback also gets, once the turn is over, either
+``{"replies": n}`` (all ``n`` replies of the turn were emitted before it) or the refusal
+``{"error": {"code": ..., "message": ...}}``: a definite end of turn, which socket.io's events
+alone do not give (the widget's "typing" indicator, tests). ``session_request`` acknowledges
+with ``{"session_id": ...}``.
+
+A session id is a bearer secret: whoever presents it receives that conversation's replies
+(that is what lets a customer reconnect). Generated ids are 128-bit random; clients must keep
+them as private as a session cookie.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
+from socketio import AsyncServer
 
 from bot.channels.labels import labelled
 from bot.channels.validation import InvalidMessage, validate_message
 
 logger = logging.getLogger(__name__)
 
+#: The event on which a connection is told that its message or request was refused.
+ERROR_EVENT = "candor_error"
+
+#: Key in the connection's socket.io session holding its confirmed conversation id.
+SESSION_KEY = "candor_session_id"
+
+#: What a handler returns to a client that asked for an acknowledgement (see the module doc).
+Ack = dict[str, Any]
+
+NOT_CONFIRMED = InvalidMessage(
+    "E027",
+    "`session_id` must be the id this connection was confirmed for: "
+    "send `session_request` first and use the id from `session_confirm`.",
+)
+FAILED = InvalidMessage("E025", "The assistant could not answer; resend.", 503)
+NO_REPLY = InvalidMessage("E026", "The assistant could not answer right now; resend.", 503)
+
 
 class LabellingSocketIOOutput(SocketIOOutput):
-    """Emits each bot message whole, in the labelled client format."""
+    """Emits each bot message whole, in the labelled client format, and counts them."""
+
+    def __init__(self, sio: AsyncServer, bot_message_evt: str) -> None:
+        super().__init__(sio, bot_message_evt)
+        self.sent = 0
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         await self._send_message(recipient_id, dict(labelled(recipient_id, message)))
+        self.sent += 1
+
+
+def _metadata(value: Any) -> dict[str, Any] | None:
+    """Message metadata as Rasa accepts it (an object or a JSON-encoded object), else none."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, dict) else None
+
+
+def _check_session_id(value: Any) -> None:
+    """A session id becomes the conversation's sender id: the REST `sender` rules apply (E020)."""
+    validate_message(value, "-")  # the text is a placeholder: only the sender is checked here
 
 
 class CandorSocketIOInput(SocketIOInput):
-    """Drop-in for Rasa's ``socketio`` channel with labelled replies and validated input."""
+    """Drop-in for Rasa's ``socketio`` channel with working sessions, labels and validation."""
 
     @classmethod
     def name(cls) -> str:
         return "socketio"
 
+    def get_output_channel(self) -> OutputChannel | None:
+        """Labelled output for messages Rasa sends outside a user turn (e.g. external events)."""
+        if self.sio is None:
+            return super().get_output_channel()  # Rasa's warning; returns None
+        return LabellingSocketIOOutput(self.sio, self.bot_message_evt)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Rasa's blueprint with the user-message handler replaced."""
+        """Rasa's blueprint with the ``session_request`` and user-message handlers replaced."""
         webhook = super().blueprint(on_new_message)
         sio = self.sio
+        assert sio is not None  # set by SocketIOInput.blueprint
+        namespace = self.namespace
 
-        async def handle_message(sid: str, data: Any) -> None:
-            output = LabellingSocketIOOutput(sio, self.bot_message_evt)
-            data = data if isinstance(data, dict) else {}
-            sender = data.get("session_id") if self.session_persistence else sid
+        async def refuse(sid: str, err: InvalidMessage) -> Ack:
+            await sio.emit(ERROR_EVENT, err.as_json(), room=sid, namespace=namespace)
+            return err.as_json()
+
+        async def confirmed_session(sid: str) -> str | None:
+            session = await sio.get_session(sid, namespace=namespace)
+            return session.get(SESSION_KEY)
+
+        async def session_request(sid: str, data: Any = None) -> Ack:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session_id = requested or uuid.uuid4().hex
+            try:
+                _check_session_id(session_id)
+            except InvalidMessage as err:
+                return await refuse(sid, err)
+            if self.session_persistence:
+                previous = await confirmed_session(sid)
+                if previous and previous != session_id:
+                    await sio.leave_room(sid, previous, namespace=namespace)
+                await sio.enter_room(sid, session_id, namespace=namespace)
+                async with sio.session(sid, namespace=namespace) as session:
+                    session[SESSION_KEY] = session_id
+            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+            logger.debug("Socket %s confirmed for a session.", sid)
+            return {"session_id": session_id}
+
+        async def handle_message(sid: str, data: Any = None) -> Ack:
+            if not isinstance(data, dict):
+                return await refuse(
+                    sid, InvalidMessage("E023", "The payload must be a JSON object.")
+                )
+            sender: Any = sid
+            if self.session_persistence:
+                sender = await confirmed_session(sid)
+                claimed = data.get("session_id")
+                if sender is None or (claimed is not None and claimed != sender):
+                    return await refuse(sid, NOT_CONFIRMED)
             try:
                 sender, text = validate_message(sender, data.get("message"))
             except InvalidMessage as err:
-                await sio.emit("candor_error", err.as_json(), room=sid)
-                return
-            metadata = data.get(self.metadata_key)
+                return await refuse(sid, err)
+            output = LabellingSocketIOOutput(sio, self.bot_message_evt)
             message = UserMessage(
                 text,
                 output,
                 sender,
                 input_channel=self.name(),
-                metadata=metadata if isinstance(metadata, dict) else None,
+                metadata=_metadata(data.get(self.metadata_key)),
             )
             try:
                 await on_new_message(message)
             except Exception as err:  # the kind of failure only, never the customer's text
                 logger.error("E025 Handling a message from %s failed: %r", sender, type(err))
-                await sio.emit(
-                    "candor_error",
-                    InvalidMessage("E025", "The assistant could not answer; resend.", 503).as_json(),
-                    room=sid,
-                )
+                return await refuse(sid, FAILED)
+            if not output.sent:  # e.g. the action server is down: say so, don't go silent
+                logger.error("E026 No reply was produced for sender %s.", sender)
+                return await refuse(sid, NO_REPLY)
+            return {"replies": output.sent}
 
-        sio.on(self.user_message_evt, handler=handle_message, namespace=self.namespace)
+        sio.on("session_request", handler=session_request, namespace=namespace)
+        sio.on(self.user_message_evt, handler=handle_message, namespace=namespace)
         return webhook

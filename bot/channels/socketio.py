@@ -20,6 +20,10 @@ A client that emits with an acknowledgement callback also gets, once the turn is
 alone do not give (the widget's "typing" indicator, tests). ``session_request`` acknowledges
 with ``{"session_id": ...}``.
 
+Several Sanic workers (``SANIC_WORKERS`` > 1) each hold their own socket.io state, so the
+channel then serves websockets only and can share emits through a message queue; see
+:meth:`CandorSocketIOInput.share_across_processes`.
+
 A session id is a bearer secret: whoever presents it receives that conversation's replies
 (that is what lets a customer reconnect). Generated ids are 128-bit random; clients must keep
 them as private as a session cookie.
@@ -29,14 +33,16 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.constants import DEFAULT_SANIC_WORKERS, ENV_SANIC_WORKERS
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
 from bot.channels.labels import labelled
 from bot.channels.validation import InvalidMessage, validate_message
@@ -83,6 +89,14 @@ def _metadata(value: Any) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
+def sanic_workers() -> int:
+    """How many worker processes Rasa forks (``SANIC_WORKERS``, read as Rasa reads it)."""
+    try:
+        return max(int(os.environ.get(ENV_SANIC_WORKERS, DEFAULT_SANIC_WORKERS)), 1)
+    except ValueError:  # Rasa logs the bad value and runs one worker
+        return DEFAULT_SANIC_WORKERS
+
+
 def _check_session_id(value: Any) -> None:
     """A session id becomes the conversation's sender id: the REST `sender` rules apply (E020)."""
     validate_message(value, "-")  # the text is a placeholder: only the sender is checked here
@@ -91,9 +105,56 @@ def _check_session_id(value: Any) -> None:
 class CandorSocketIOInput(SocketIOInput):
     """Drop-in for Rasa's ``socketio`` channel with working sessions, labels and validation."""
 
+    #: ``message_queue`` in credentials.yml: a ``redis://`` URL through which all workers and
+    #: replicas deliver each other's emits. Unset: emits reach this process's connections only.
+    message_queue: str | None = None
+
     @classmethod
     def name(cls) -> str:
         return "socketio"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        """Rasa's credentials plus ``message_queue``."""
+        channel = super().from_credentials(credentials)
+        assert isinstance(channel, CandorSocketIOInput)
+        channel.message_queue = (credentials or {}).get("message_queue") or None
+        return channel
+
+    def share_across_processes(self, sio: AsyncServer) -> None:
+        """Keep the channel correct when Rasa runs several Sanic worker processes.
+
+        Long-polling spreads one connection over several TCP connections, and the kernel hands
+        each to any worker: a worker that did not open the connection answers "Invalid session"
+        and the client drops. So with several workers only websockets (one TCP connection, one
+        worker) are served, and polling is refused at the handshake instead of failing at
+        random. A reply is emitted by the worker that received the message; another connection
+        of the same session (a second tab) on another worker gets it only through
+        ``message_queue``.
+        """
+        if self.message_queue:
+            manager = AsyncRedisManager(self.message_queue, channel="candor-socketio")
+            # Built before Sanic forks, its random host id would be every worker's, and each
+            # worker drops queue messages carrying its own id: a new id in every child.
+            os.register_at_fork(
+                after_in_child=lambda: setattr(manager, "host_id", uuid.uuid4().hex)
+            )
+            manager.set_server(sio)
+            sio.manager = manager
+        workers = sanic_workers()
+        if workers > 1:
+            sio.eio.transports = ["websocket"]
+            logger.warning(
+                "socket.io serves websockets only: %d Sanic workers cannot share long-polling "
+                "connections (clients must use transports: ['websocket']).",
+                workers,
+            )
+            if not self.message_queue:
+                logger.warning(
+                    "socket.io has no message_queue: with %d workers, a second connection to a "
+                    "session may be on another worker and miss its replies.",
+                    workers,
+                )
 
     def get_output_channel(self) -> OutputChannel | None:
         """Labelled output for messages Rasa sends outside a user turn (e.g. external events)."""
@@ -106,6 +167,7 @@ class CandorSocketIOInput(SocketIOInput):
         webhook = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None  # set by SocketIOInput.blueprint
+        self.share_across_processes(sio)
         namespace = self.namespace
 
         async def refuse(sid: str, err: InvalidMessage) -> Ack:

@@ -1,8 +1,9 @@
 """Candor's socket.io channel on a real Sanic server, with a stand-in for Rasa's agent.
 
-``python -m tests.channels.socketio_echo_server PORT [--no-persistence]``: the channel is
-mounted exactly as ``rasa run`` mounts it (``rasa.core.channels.channel.register``), so the
-unit tests drive the real server stack with a real socket.io client without a trained model.
+``python -m tests.channels.socketio_echo_server PORT [--no-persistence] [--message-queue URL]``:
+the channel is mounted exactly as ``rasa run`` mounts it (``rasa.core.channels.channel.register``,
+``SANIC_WORKERS`` worker processes), so the unit tests drive the real server stack with a real
+socket.io client without a trained model.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import argparse
 from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
 
-from bot.channels.socketio import CandorSocketIOInput
+from bot.channels.socketio import CandorSocketIOInput, sanic_workers
 
 
 class EchoAgent:
@@ -44,12 +45,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("port", type=int)
     parser.add_argument("--no-persistence", action="store_true")
+    parser.add_argument("--message-queue")
     args = parser.parse_args()
     app = Sanic("candor_socketio_test")
-    channel = CandorSocketIOInput.from_credentials({"session_persistence": not args.no_persistence})
+    credentials = {
+        "session_persistence": not args.no_persistence,
+        "message_queue": args.message_queue,
+    }
+    channel = CandorSocketIOInput.from_credentials(credentials)
     register([channel], app, route="/webhooks/")
     app.ctx.agent = EchoAgent()
-    app.run(host="127.0.0.1", port=args.port, access_log=False, motd=False)
+    app.run(host="127.0.0.1", port=args.port, workers=sanic_workers(), access_log=False, motd=False)
 
 
 if __name__ == "__main__":

@@ -6,9 +6,11 @@ model; tests/e2e/test_socketio.py repeats the essentials against the whole produ
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,17 +23,19 @@ from bot.channels.socketio import CandorSocketIOInput, LabellingSocketIOOutput
 from bot.paths import PROJECT_ROOT
 from tests.channels.socketio_client import Refused, SocketChat, wait_until
 from tests.conftest import free_port
+from tests.transcripts.transcript_services import need
 
 TRANSPORTS = ["polling", "websocket"]
 
 
-def start_server(log: Path, *args: str) -> Iterator[str]:
+def start_server(log: Path, *args: str, workers: int = 1) -> Iterator[str]:
     """Start the echo server; yield its base URL; stop it."""
     port = free_port()
     with log.open("wb") as out:
         process = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "tests.channels.socketio_echo_server", str(port), *args],
             cwd=PROJECT_ROOT,
+            env={**os.environ, "SANIC_WORKERS": str(workers)},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -65,6 +69,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def server_without_persistence(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from start_server(tmp_path_factory.mktemp("sio") / "server.log", "--no-persistence")
+
+
+@pytest.fixture(scope="module")
+def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Two Sanic worker processes sharing emits through Redis, as in the scale-out set-up."""
+    need("Redis", "127.0.0.1", 6379)
+    log = tmp_path_factory.mktemp("sio") / "server.log"
+    yield from start_server(log, "--message-queue", "redis://127.0.0.1:6379/0", workers=2)
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
@@ -227,3 +239,26 @@ def test_messages_sent_outside_a_turn_are_labelled_too() -> None:
     output = channel.get_output_channel()
     assert isinstance(output, LabellingSocketIOOutput)
     assert isinstance(channel.sio, socketio.AsyncServer)
+
+
+def test_with_several_workers_polling_is_refused_at_the_handshake(two_workers: str) -> None:
+    # Polling would fail at random ("Invalid session" from the other worker); refuse it cleanly.
+    url = f"{two_workers}/socket.io/?EIO=4&transport=polling"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(url, timeout=10)  # noqa: S310
+    assert refused.value.code == 400
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        SocketChat(two_workers, "polling").connect()
+
+
+def test_with_several_workers_every_tab_of_a_session_gets_the_replies(two_workers: str) -> None:
+    # Connections land on either worker; through the message queue each tab sees every reply.
+    for _ in range(6):
+        with (
+            SocketChat(two_workers) as tab1,
+            SocketChat(two_workers, session_id=tab1.session_id) as tab2,
+        ):
+            replies = tab1.say("hello")
+            wait_until(lambda: len(tab2.replies) == len(replies), 10)  # noqa: B023
+            assert tab2.replies == replies
+            assert tab2.say("from the other tab")[-1]["custom"]["sender"] == tab1.session_id

@@ -38,10 +38,9 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.constants import DEFAULT_SANIC_WORKERS, ENV_SANIC_WORKERS
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
-from sanic import Blueprint
+from sanic import Blueprint, Sanic
 from socketio import AsyncRedisManager, AsyncServer
 
 from bot.channels.labels import labelled
@@ -89,14 +88,6 @@ def _metadata(value: Any) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def sanic_workers() -> int:
-    """How many worker processes Rasa forks (``SANIC_WORKERS``, read as Rasa reads it)."""
-    try:
-        return max(int(os.environ.get(ENV_SANIC_WORKERS, DEFAULT_SANIC_WORKERS)), 1)
-    except ValueError:  # Rasa logs the bad value and runs one worker
-        return DEFAULT_SANIC_WORKERS
-
-
 def _check_session_id(value: Any) -> None:
     """A session id becomes the conversation's sender id: the REST `sender` rules apply (E020)."""
     validate_message(value, "-")  # the text is a placeholder: only the sender is checked here
@@ -121,7 +112,7 @@ class CandorSocketIOInput(SocketIOInput):
         channel.message_queue = (credentials or {}).get("message_queue") or None
         return channel
 
-    def share_across_processes(self, sio: AsyncServer) -> None:
+    def share_across_processes(self, sio: AsyncServer, webhook: Blueprint) -> None:
         """Keep the channel correct when Rasa runs several Sanic worker processes.
 
         Long-polling spreads one connection over several TCP connections, and the kernel hands
@@ -141,8 +132,12 @@ class CandorSocketIOInput(SocketIOInput):
             )
             manager.set_server(sio)
             sio.manager = manager
-        workers = sanic_workers()
-        if workers > 1:
+
+        @webhook.listener("main_process_start")
+        async def websockets_only_with_several_workers(app: Sanic, _: Any) -> None:
+            workers = app.state.workers  # what app.run() was given; the workers fork after this
+            if workers <= 1:
+                return
             sio.eio.transports = ["websocket"]
             logger.warning(
                 "socket.io serves websockets only: %d Sanic workers cannot share long-polling "
@@ -167,7 +162,7 @@ class CandorSocketIOInput(SocketIOInput):
         webhook = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None  # set by SocketIOInput.blueprint
-        self.share_across_processes(sio)
+        self.share_across_processes(sio, webhook)
         namespace = self.namespace
 
         async def refuse(sid: str, err: InvalidMessage) -> Ack:

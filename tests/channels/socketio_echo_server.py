@@ -1,8 +1,8 @@
 """Candor's socket.io channel on a real Sanic server, with a stand-in for Rasa's agent.
 
-``python -m tests.channels.socketio_echo_server PORT [--no-persistence] [--message-queue URL]``:
-the channel is mounted exactly as ``rasa run`` mounts it (``rasa.core.channels.channel.register``,
-``SANIC_WORKERS`` worker processes), so the unit tests drive the real server stack with a real
+``python -m tests.channels.socketio_echo_server PORT [--no-persistence] [--message-queue URL]
+[--workers N]``: the channel is mounted exactly as ``rasa run`` mounts it
+(``rasa.core.channels.channel.register``, then ``app.run(workers=N)``), so the unit tests drive the real server stack with a real
 socket.io client without a trained model.
 """
 
@@ -13,7 +13,7 @@ import argparse
 from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
 
-from bot.channels.socketio import CandorSocketIOInput, sanic_workers
+from bot.channels.socketio import CandorSocketIOInput
 
 
 class EchoAgent:
@@ -46,6 +46,7 @@ def main() -> None:
     parser.add_argument("port", type=int)
     parser.add_argument("--no-persistence", action="store_true")
     parser.add_argument("--message-queue")
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     app = Sanic("candor_socketio_test")
     credentials = {
@@ -55,7 +56,7 @@ def main() -> None:
     channel = CandorSocketIOInput.from_credentials(credentials)
     register([channel], app, route="/webhooks/")
     app.ctx.agent = EchoAgent()
-    app.run(host="127.0.0.1", port=args.port, workers=sanic_workers(), access_log=False, motd=False)
+    app.run(host="127.0.0.1", port=args.port, workers=args.workers, access_log=False, motd=False)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ model; tests/e2e/test_socketio.py repeats the essentials against the whole produ
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -31,11 +30,11 @@ TRANSPORTS = ["polling", "websocket"]
 def start_server(log: Path, *args: str, workers: int = 1) -> Iterator[str]:
     """Start the echo server; yield its base URL; stop it."""
     port = free_port()
+    argv = ["-m", "tests.channels.socketio_echo_server", str(port), "--workers", str(workers)]
     with log.open("wb") as out:
         process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "tests.channels.socketio_echo_server", str(port), *args],
+            [sys.executable, *argv, *args],
             cwd=PROJECT_ROOT,
-            env={**os.environ, "SANIC_WORKERS": str(workers)},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -247,6 +246,7 @@ def test_with_several_workers_polling_is_refused_at_the_handshake(two_workers: s
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(url, timeout=10)  # noqa: S310
     assert refused.value.code == 400
+    assert b"Invalid transport" in refused.value.read()  # tests/e2e/test_socketio.py relies on it
     with pytest.raises(socketio.exceptions.ConnectionError):
         SocketChat(two_workers, "polling").connect()
 

@@ -84,6 +84,10 @@ class Errors:
     E024 = "E024 The assistant took too long to answer; resend."
     E025 = "E025 The assistant could not answer; resend."
     E026 = "E026 The assistant could not answer right now; resend."
+    E027 = (
+        "E027 `session_id` must be the id this connection was confirmed for: send "
+        "`session_request` first and use the id from `session_confirm`."
+    )
     # E1xx: compliance detectors, redaction and registries (bot/compliance/, bot/registry.py).
     E101 = "E101 No {kind} named {name!r} is registered. Available: {available}."
     E102 = (

@@ -35,7 +35,7 @@ import json
 import logging
 import os
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -45,6 +45,7 @@ from socketio import AsyncRedisManager, AsyncServer
 
 from bot.channels.labels import labelled
 from bot.channels.validation import InvalidMessage, validate_message
+from bot.errors import Errors
 
 logger = logging.getLogger(__name__)
 
@@ -55,15 +56,12 @@ ERROR_EVENT = "candor_error"
 SESSION_KEY = "candor_session_id"
 
 #: What a handler returns to a client that asked for an acknowledgement (see the module doc).
-Ack = dict[str, Any]
+Ack = Mapping[str, Any]
 
-NOT_CONFIRMED = InvalidMessage(
-    "E027",
-    "`session_id` must be the id this connection was confirmed for: "
-    "send `session_request` first and use the id from `session_confirm`.",
-)
-FAILED = InvalidMessage("E025", "The assistant could not answer; resend.", 503)
-NO_REPLY = InvalidMessage("E026", "The assistant could not answer right now; resend.", 503)
+NOT_CONFIRMED = InvalidMessage.of(Errors.E027)
+NOT_AN_OBJECT = InvalidMessage.of(Errors.E023)
+FAILED = InvalidMessage.of(Errors.E025, 503)
+NO_REPLY = InvalidMessage.of(Errors.E026, 503)
 
 
 class LabellingSocketIOOutput(SocketIOOutput):
@@ -193,9 +191,7 @@ class CandorSocketIOInput(SocketIOInput):
 
         async def handle_message(sid: str, data: Any = None) -> Ack:
             if not isinstance(data, dict):
-                return await refuse(
-                    sid, InvalidMessage("E023", "The payload must be a JSON object.")
-                )
+                return await refuse(sid, NOT_AN_OBJECT)
             sender: Any = sid
             if self.session_persistence:
                 sender = await confirmed_session(sid)

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from bot.services import Ports
+from bot.runtime.services import Ports
 from tests.channels.socketio_client import Refused, SocketChat, wait_until
 from tests.e2e.chat import Chat, responses
 

@@ -20,9 +20,9 @@ A client that emits with an acknowledgement callback also gets, once the turn is
 alone do not give (the widget's "typing" indicator, tests). ``session_request`` acknowledges
 with ``{"session_id": ...}``.
 
-Several Sanic workers (``SANIC_WORKERS`` > 1) each hold their own socket.io state, so the
-channel then serves websockets only and can share emits through a message queue; see
-:meth:`CandorSocketIOInput.share_across_processes`.
+When Rasa runs several Sanic workers (``SANIC_WORKERS``), each holds its own socket.io state:
+the channel then serves websockets only and can share emits through a message queue (see
+:meth:`CandorSocketIOInput.share_across_processes`).
 
 A session id is a bearer secret: whoever presents it receives that conversation's replies
 (that is what lets a customer reconnect). Generated ids are 128-bit random; clients must keep

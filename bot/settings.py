@@ -32,6 +32,7 @@ DEFAULT_RASA_PORT = 5005
 DEFAULT_ACTIONS_PORT = 5055
 DEFAULT_CONSOLE_PORT = 8000
 DEFAULT_MAX_MESSAGE_CHARS = 2000
+DEFAULT_RASA_WORKERS = 2  # one per core of the reference machine; each holds a model copy
 DEFAULT_RETENTION_DAYS = 7 * 365  # banks commonly keep customer communications 5-7 years
 DEFAULT_CSAT_IDLE_MINUTES = 30.0
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -112,6 +113,8 @@ class Settings:
     rasa_port: int = DEFAULT_RASA_PORT
     actions_port: int = DEFAULT_ACTIONS_PORT
     console_port: int = DEFAULT_CONSOLE_PORT
+    #: ``CANDOR_RASA_WORKERS``: Sanic worker processes of the Rasa server (each loads the model).
+    rasa_workers: int = DEFAULT_RASA_WORKERS
     #: ``CANDOR_RASA_TOKEN``: the Rasa HTTP API token (``candor run`` generates one per run).
     rasa_token: str | None = None
     #: ``CANDOR_RASA_PUBLIC_URL``: where browsers reach the Rasa server (the widget's URL).
@@ -147,6 +150,7 @@ VARIABLES: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "rasa_port": ("CANDOR_RASA_PORT", _integer(1, 65535)),
     "actions_port": ("CANDOR_ACTIONS_PORT", _integer(1, 65535)),
     "console_port": ("CANDOR_CONSOLE_PORT", _integer(1, 65535)),
+    "rasa_workers": ("CANDOR_RASA_WORKERS", _integer(1, 64)),
     "rasa_token": ("CANDOR_RASA_TOKEN", _text),
     "rasa_public_url": ("CANDOR_RASA_PUBLIC_URL", _http_url),
     "widget_origins": ("CANDOR_WIDGET_ORIGINS", _origins),

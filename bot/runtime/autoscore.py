@@ -62,8 +62,10 @@ class AutoScorer:
     """Scores the conversations it is told about, plus idle ones; thread-safe ``notify``."""
 
     def __init__(self, db: Database, settings: AutoScoreSettings | None = None,
-                 model_path: Path | None = None) -> None:
+                 model_path: Path | None = None, sweeps: bool = True) -> None:
         self.db = db
+        #: Whether this process sweeps idle conversations (one process of a machine does).
+        self.sweeps = sweeps
         self.settings = settings or AutoScoreSettings.from_env()
         self._model_path = model_path
         self._pending: set[str] = set()
@@ -86,7 +88,7 @@ class AutoScorer:
         with self._lock:
             todo, self._pending = sorted(self._pending), set()
         written = self.score(todo, now)
-        if now - self._last_sweep >= self.settings.sweep_seconds:
+        if self.sweeps and now - self._last_sweep >= self.settings.sweep_seconds:
             self._last_sweep = now
             written += self.score(self._idle(now), now)
         return written

@@ -14,6 +14,7 @@ be recorded.
 from __future__ import annotations
 
 import logging
+import os
 from asyncio import AbstractEventLoop
 from typing import Any
 
@@ -22,6 +23,7 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.core.brokers.pika import PikaEventBroker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.runtime.leader import try_lead
 from bot.runtime.writer_thread import WriterThread
 from bot.settings import candor_home
 from bot.transcripts.db import database
@@ -50,15 +52,17 @@ class TranscriptEventBroker(RedactingEventBroker):
         from bot.runtime.autoscore import AutoScorer, ScoringThread
 
         db = database(url)
-        home = candor_home()
+        home = candor_home().ensure()
         tracker_db = home.tracker_db
-        self.scoring = ScoringThread(AutoScorer(db))
+        # Several Sanic workers each build a broker; one of them replays and sweeps.
+        leader = try_lead(home.db / "transcripts-leader.lock")
+        self.scoring = ScoringThread(AutoScorer(db, sweeps=leader))
         self.writer = TranscriptWriter(db, on_end=self.scoring.notify)
         self.thread = WriterThread(
             self.writer,
             replay_events=(lambda: tracker_events(f"sqlite:///{tracker_db}"))
-            if replay and tracker_db.exists() else None,
-            stats_path=home.ensure().logs / "transcript-writer.json",
+            if replay and leader and tracker_db.exists() else None,
+            stats_path=home.logs / f"transcript-writer-{os.getpid()}.json",
         )
 
     @classmethod

@@ -4,11 +4,21 @@ Rasa's ``serve_application`` accepts extra Sanic listeners; Candor adds one that
 agent is loaded and stops the server (exit code 3) when :func:`bot.runtime.fail_closed.violations`
 finds a component that is not Candor's. Logs (level ``LOG_LEVEL``, default INFO, as for Rasa's
 CLI) go through the redacting log filter.
+
+Both cores: with a lock store shared between processes (SQLite by default, Redis when scaled
+out) Sanic forks ``CANDOR_RASA_WORKERS`` workers. The transcript database is migrated once
+before the fork; a worker that finds an unsafe component stops them all (exit code 3), and a
+worker dies with its parent, so ``kill -9`` of the server leaves no orphan serving the port.
 """
 
 from __future__ import annotations
 
+import asyncio
+import ctypes
 import logging
+import multiprocessing
+import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +45,7 @@ def serve(
 
     from bot.compliance.log_redaction import install_log_redaction
     from bot.runtime.fail_closed import violations
-    from bot.settings import load_settings
+    from bot.settings import export, load_settings
 
     # Rasa's CLI configures its loggers; without that, structlog prints every debug event
     # (with the customer's raw text) straight to stdout, past the redacting log filter.
@@ -44,14 +54,29 @@ def serve(
     configure_structlog(level)
     install_log_redaction()
     endpoints = AvailableEndpoints.read_endpoints(str(endpoints_file))
-    problems: list[str] = []
+    workers = load_settings().rasa_workers
+    export({"SANIC_WORKERS": str(workers)})  # Rasa honours it only with a shared lock store
+    migrate_before_fork(endpoints)
+    unsafe = multiprocessing.get_context("fork").Value("i", 0)  # shared with forked workers
+
+    async def die_with_parent(app: Any, _loop: Any) -> None:
+        if os.getpid() != parent:  # a forked worker: never outlive a killed server
+            _parent_death_signal(signal.SIGTERM)
 
     async def check_agent(app: Any, _loop: Any) -> None:
-        problems.extend(violations(app.ctx.agent, str(endpoints_file)))
+        problems = violations(app.ctx.agent, str(endpoints_file))
         for problem in problems:
             logger.critical(problem)
         if problems:
-            app.stop()
+            unsafe.value = 1
+            if os.getpid() != parent:
+                # Sanic's main process stops every worker on SIGTERM; sent once this listener
+                # has returned, because a stop requested during a listener is lost.
+                asyncio.get_running_loop().call_later(0.1, os.kill, parent, signal.SIGTERM)
+            else:
+                app.stop()
+
+    parent = os.getpid()
 
     serve_application(
         model_path=str(model),
@@ -63,6 +88,25 @@ def serve(
         auth_token=auth_token,
         enable_api=True,
         log_file=str(log_file) if log_file else None,
-        server_listeners=[(check_agent, "after_server_start")],
+        server_listeners=[(die_with_parent, "before_server_start"),
+                          (check_agent, "after_server_start")],
     )
-    return EXIT_UNSAFE if problems else 0
+    return EXIT_UNSAFE if unsafe.value else 0
+
+
+def migrate_before_fork(endpoints: Any) -> None:
+    """Create or upgrade the transcript database once, before Sanic forks its workers."""
+    from bot.transcripts.db import database_url, open_database
+
+    broker = getattr(endpoints, "event_broker", None)
+    if broker is not None and str(broker.type).endswith(".TranscriptEventBroker"):
+        open_database(broker.url or database_url())
+
+
+def _parent_death_signal(sig: int) -> None:
+    """Linux ``prctl(PR_SET_PDEATHSIG)``: the kernel sends ``sig`` when the parent dies."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, sig, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        logger.warning("prctl is unavailable: a worker may outlive a killed Rasa server")

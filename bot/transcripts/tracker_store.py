@@ -17,9 +17,17 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import event
 
 from bot.settings import candor_home
 from bot.transcripts.redact_events import redact_event
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
@@ -36,6 +44,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         if db is None:
             db = str(candor_home().ensure().tracker_db) if dialect == "sqlite" else "rasa"
         super().__init__(domain=domain, dialect=dialect, db=db, event_broker=event_broker, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            # Several Sanic workers share the file: wait for each other instead of failing.
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.engine.dispose()
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Redact the events added since the last save, then store them."""

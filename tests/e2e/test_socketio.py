@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from bot.runtime.services import Ports
+from bot.paths import CandorHome
+from bot.runtime.services import Ports, product_services, product_supervisor
 from tests.channels.socketio_client import Refused, SocketChat, wait_until
+from tests.conftest import free_ports
 from tests.e2e.chat import Chat, responses
 
 pytestmark = pytest.mark.slow
@@ -32,25 +36,48 @@ def warm(product: Ports) -> None:
     Chat(product) >> "hello"
 
 
-def socket_url(ports: Ports, *transports: str) -> str:
-    """The server's URL; skips when it refuses long-polling by design (several Sanic workers).
+@pytest.fixture(scope="module")
+def one_worker(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[Ports]:
+    """The product with one Sanic worker, for long-polling.
 
-    Any other handshake failure fails the test.
+    Long-polling sends each request of a session separately; with several workers sharing the
+    port they land on different processes ("Invalid session"), so the channel refuses polling
+    there by design and a deployment that needs it runs one worker (or a sticky proxy).
     """
-    if "polling" in transports:
-        handshake = ports.url(ports.rasa, "/socket.io/?EIO=4&transport=polling")
-        try:
-            urllib.request.urlopen(handshake, timeout=30).close()  # noqa: S310
-        except urllib.error.HTTPError as err:
-            if err.code == 400 and b"Invalid transport" in err.read():
-                pytest.skip("several Sanic workers: socket.io serves websockets only")
-            raise
+    home = CandorHome(tmp_path_factory.mktemp("one-worker")).ensure()
+    ports = free_ports()
+    supervisor = product_supervisor(home, ports)
+    supervisor.env["CANDOR_RASA_WORKERS"] = "1"
+    try:
+        for spec in product_services(home, ports, trained_model):
+            supervisor.start(spec)
+        Chat(ports) >> "hello"  # warm, as `warm` does for the default product
+        yield ports
+    finally:
+        supervisor.stop()
+
+
+def server(request: pytest.FixtureRequest, *transports: str) -> str:
+    """The URL to test ``transports`` on: polling runs against the one-worker product."""
+    if "polling" not in transports:
+        product: Ports = request.getfixturevalue("product")
+        return product.url(product.rasa)
+    ports: Ports = request.getfixturevalue("one_worker")
+    handshake = ports.url(ports.rasa, "/socket.io/?EIO=4&transport=polling")
+    urllib.request.urlopen(handshake, timeout=30).close()  # noqa: S310 - loopback only
     return ports.url(ports.rasa)
 
 
+def test_the_default_product_refuses_polling_by_design(product: Ports) -> None:
+    handshake = product.url(product.rasa, "/socket.io/?EIO=4&transport=polling")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(handshake, timeout=30)  # noqa: S310 - loopback only
+    assert refused.value.code == 400 and b"Invalid transport" in refused.value.read()
+
+
 @pytest.mark.parametrize("transport", TRANSPORTS)
-def test_a_conversation_over_socketio(product: Ports, transport: str) -> None:
-    with SocketChat(socket_url(product, transport), transport) as chat:
+def test_a_conversation_over_socketio(request: pytest.FixtureRequest, transport: str) -> None:
+    with SocketChat(server(request, transport), transport) as chat:
         assert chat.client.transport() == transport
         replies = chat >> "hello there"  # every reply is checked for metadata.ai_generated
         assert responses(replies) == ["utter_ai_disclosure", "utter_greet"]
@@ -67,9 +94,9 @@ def test_a_conversation_over_socketio(product: Ports, transport: str) -> None:
     [("websocket", "websocket"), ("polling", "websocket"), ("websocket", "polling")],
 )
 def test_reconnecting_with_the_session_id_continues_the_conversation(
-    product: Ports, first: str, then: str
+    request: pytest.FixtureRequest, first: str, then: str
 ) -> None:
-    url = socket_url(product, first, then)
+    url = server(request, first, then)
     with SocketChat(url, first) as chat:
         assert responses(chat >> "hi")[0] == "utter_ai_disclosure"
         session_id = chat.session_id
@@ -92,7 +119,7 @@ def test_reconnecting_with_the_session_id_continues_the_conversation(
     ],
 )
 def test_bad_input_is_refused_on_candor_error(product: Ports, payload: object, code: str) -> None:
-    with SocketChat(socket_url(product), "websocket") as chat:
+    with SocketChat(product.url(product.rasa), "websocket") as chat:
         ack = chat.send(payload)
         assert ack["error"]["code"] == code
         wait_until(lambda: bool(chat.errors))
@@ -103,7 +130,7 @@ def test_bad_input_is_refused_on_candor_error(product: Ports, payload: object, c
 
 
 def test_a_message_before_session_request_is_refused(product: Ports) -> None:
-    chat = SocketChat(socket_url(product))
+    chat = SocketChat(product.url(product.rasa))
     chat.connect(request_session=False)
     try:
         with pytest.raises(Refused) as refused:

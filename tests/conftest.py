@@ -67,6 +67,9 @@ def product(product_home: CandorHome, trained_model: Path) -> Iterator[Ports]:
     supervisor = product_supervisor(product_home, ports)
     # Conversations silent for 3 s are CSAT-scored, so tests/e2e/test_survey.py sees it happen.
     supervisor.env["CANDOR_CSAT_IDLE_MINUTES"] = "0.05"
+    # The console refuses to start without its secrets (E701/E702).
+    supervisor.env.setdefault("CANDOR_CONSOLE_SECRET", "e2e-console-secret-" * 3)
+    supervisor.env.setdefault("CANDOR_AUDIT_KEY", "e2e-audit-key-" * 4)
     try:
         for spec in product_services(product_home, ports, trained_model):
             supervisor.start(spec)

@@ -20,11 +20,20 @@ def _raise_interrupt(signum: int, frame: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import os
+
     from bot.paths import candor_home
     from bot.services import Ports, product_services, product_supervisor
     from bot.training import ensure_model
+    from bot.web.config import local_secrets
 
     home = candor_home().ensure()
+    made = local_secrets(home.root / "secrets" / "console.env", os.environ)
+    if made:
+        os.environ.update(made)
+        print(f"note: {', '.join(sorted(made))} not set; using local ones kept in "
+              f"{home.root / 'secrets' / 'console.env'} (set them from a secret manager in "
+              "production)", flush=True)
     ports = Ports.from_env()
     model = ensure_model(home)
     supervisor = product_supervisor(home, ports)

@@ -1,0 +1,157 @@
+"""The console: accounts, the audit log's HMAC chain, list indexes, full-text search.
+
+Users, roles, sessions and login failures; the audit log's chain columns; the indexes the
+conversation list filters need; full-text search over redacted turns.
+
+Full-text search is dialect-specific and lives outside the models: an FTS5 table kept in step by
+triggers on SQLite (external content, so the text is stored once), and a GIN expression index on
+``to_tsvector('english', text)`` on PostgreSQL.
+
+Audit entries written before this revision have no MAC: they are numbered and marked with the
+key id ``legacy`` (``candor audit verify`` reports them; they were never protected).
+
+Revision ID: 0002_console
+Revises: 0001
+Create Date: 2026-11-29 14:30:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002_console"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+FTS_TRIGGERS = (
+    """CREATE TRIGGER turns_fts_ai AFTER INSERT ON turns BEGIN
+         INSERT INTO turns_fts(rowid, text) VALUES (new.id, new.text); END""",
+    """CREATE TRIGGER turns_fts_ad AFTER DELETE ON turns BEGIN
+         INSERT INTO turns_fts(turns_fts, rowid, text) VALUES ('delete', old.id, old.text); END""",
+    """CREATE TRIGGER turns_fts_au AFTER UPDATE OF text ON turns BEGIN
+         INSERT INTO turns_fts(turns_fts, rowid, text) VALUES ('delete', old.id, old.text);
+         INSERT INTO turns_fts(rowid, text) VALUES (new.id, new.text); END""",
+)
+
+
+def _accounts() -> None:
+    op.create_table(
+        "console_users",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("username", sa.String(length=64), nullable=False),
+        sa.Column("password_hash", sa.String(length=255), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("password_changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("disabled_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("username"),
+    )
+    op.create_table(
+        "console_user_roles",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("role", sa.String(length=16), nullable=False),
+        sa.CheckConstraint("role IN ('compliance', 'marketing', 'admin')",
+                           name="ck_console_user_roles_role"),
+        sa.ForeignKeyConstraint(["user_id"], ["console_users.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("user_id", "role"),
+    )
+    op.create_table(
+        "console_sessions",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("address", sa.String(length=64), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["console_users.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("console_sessions", schema=None) as batch_op:
+        batch_op.create_index("ix_console_sessions_user", ["user_id"], unique=False)
+    op.create_table(
+        "console_login_failures",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("username", sa.String(length=64), nullable=False),
+        sa.Column("address", sa.String(length=64), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("console_login_failures", schema=None) as batch_op:
+        batch_op.create_index("ix_console_login_failures_user", ["username", "at"], unique=False)
+        batch_op.create_index("ix_console_login_failures_addr", ["address", "at"], unique=False)
+
+
+def _audit_chain() -> None:
+    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("seq", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("subject", sa.String(length=80), nullable=True))
+        batch_op.add_column(sa.Column("key_id", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("prev_mac", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("mac", sa.String(length=64), nullable=True))
+    op.execute("UPDATE audit_log SET seq = id, key_id = 'legacy', prev_mac = '', mac = ''")
+    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.alter_column("seq", existing_type=sa.Integer(), nullable=False)
+        batch_op.alter_column("key_id", existing_type=sa.String(length=16), nullable=False)
+        batch_op.alter_column("prev_mac", existing_type=sa.String(length=64), nullable=False)
+        batch_op.alter_column("mac", existing_type=sa.String(length=64), nullable=False)
+        batch_op.create_unique_constraint("uq_audit_log_seq", ["seq"])
+        batch_op.create_index("ix_audit_log_action", ["action", "id"], unique=False)
+
+
+def _list_indexes() -> None:
+    with op.batch_alter_table("turns", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("detectors", sa.String(length=255), nullable=True))
+        batch_op.create_index("ix_turns_response", ["response", "conversation_pk"], unique=False)
+    with op.batch_alter_table("conversations", schema=None) as batch_op:
+        batch_op.create_index("ix_conversations_channel_started", ["channel", "started_at", "id"],
+                              unique=False)
+    with op.batch_alter_table("surveys", schema=None) as batch_op:
+        batch_op.create_index("ix_surveys_rating", ["rating", "conversation_pk"], unique=False)
+
+
+def _full_text() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("CREATE VIRTUAL TABLE turns_fts USING fts5(text, content='turns', "
+                   "content_rowid='id', tokenize='unicode61')")
+        for trigger in FTS_TRIGGERS:
+            op.execute(trigger)
+        op.execute("INSERT INTO turns_fts(turns_fts) VALUES ('rebuild')")
+    elif op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE INDEX ix_turns_fts ON turns USING gin "
+                   "(to_tsvector('english', coalesce(text, '')))")
+
+
+def upgrade() -> None:
+    """Add the console's tables, columns and indexes."""
+    _accounts()
+    _audit_chain()
+    _list_indexes()
+    _full_text()
+
+
+def downgrade() -> None:
+    """Remove everything :func:`upgrade` added."""
+    if op.get_bind().dialect.name == "sqlite":
+        for name in ("turns_fts_ai", "turns_fts_ad", "turns_fts_au"):
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+        op.execute("DROP TABLE IF EXISTS turns_fts")
+    else:
+        op.execute("DROP INDEX IF EXISTS ix_turns_fts")
+    with op.batch_alter_table("surveys", schema=None) as batch_op:
+        batch_op.drop_index("ix_surveys_rating")
+    with op.batch_alter_table("conversations", schema=None) as batch_op:
+        batch_op.drop_index("ix_conversations_channel_started")
+    with op.batch_alter_table("turns", schema=None) as batch_op:
+        batch_op.drop_index("ix_turns_response")
+        batch_op.drop_column("detectors")
+    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.drop_index("ix_audit_log_action")
+        batch_op.drop_constraint("uq_audit_log_seq", type_="unique")
+        for column in ("mac", "prev_mac", "key_id", "subject", "seq"):
+            batch_op.drop_column(column)
+    op.drop_table("console_login_failures")
+    op.drop_table("console_sessions")
+    op.drop_table("console_user_roles")
+    op.drop_table("console_users")

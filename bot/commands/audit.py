@@ -29,10 +29,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from bot.errors import CandorError, Errors
     from bot.transcripts.db import database
     from bot.web.audit_log import verify_log
-    from bot.web.config import ConsoleSecurity
+    from bot.web.config import AuditKeys
 
     try:
-        report = verify_log(database(), ConsoleSecurity.from_env().audit)
+        report = verify_log(database(), AuditKeys.from_env())
     except CandorError as err:
         print(err, file=sys.stderr)
         return 2

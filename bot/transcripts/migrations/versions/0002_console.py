@@ -5,7 +5,7 @@ conversation list filters need; full-text search over redacted turns.
 
 Full-text search is dialect-specific and lives outside the models: an FTS5 table kept in step by
 triggers on SQLite (external content, so the text is stored once), and a GIN expression index on
-``to_tsvector('english', text)`` on PostgreSQL.
+``to_tsvector('english', translate(text, '<>', '  '))`` on PostgreSQL.
 
 Audit entries written before this revision have no MAC: they are numbered and marked with the
 key id ``legacy`` (``candor audit verify`` reports them; they were never protected).
@@ -119,8 +119,10 @@ def _full_text() -> None:
             op.execute(trigger)
         op.execute("INSERT INTO turns_fts(turns_fts) VALUES ('rebuild')")
     elif op.get_bind().dialect.name == "postgresql":
+        # '<' and '>' become spaces: PostgreSQL's parser would take "<EMAIL_ADDRESS>" (a
+        # redaction tag) or "<script>" for markup and leave it out of the index.
         op.execute("CREATE INDEX ix_turns_fts ON turns USING gin "
-                   "(to_tsvector('english', coalesce(text, '')))")
+                   "(to_tsvector('english', translate(coalesce(text, ''), '<>', '  ')))")
 
 
 def upgrade() -> None:

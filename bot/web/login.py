@@ -8,6 +8,7 @@ a password typed into the name field is never recorded), ``login_throttled`` and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.transcripts.db import Database
 from bot.web import accounts, audit_log
@@ -16,6 +17,9 @@ from bot.web.config import ConsoleSecurity
 from bot.web.passwords import hash_password, needs_rehash, verify_password
 from bot.web.sessions import expiry, new_token, token_id
 from bot.web.throttle import login_verdict
+
+#: The idle clock is moved at most this often: a write per page view is wasted work.
+TOUCH_EVERY = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -68,10 +72,12 @@ def current_account(db: Database, sec: ConsoleSecurity, token: str) -> Account |
     live = accounts.load_session(db, token_id(token))
     if live is None or live.ended or live.account.disabled:
         return None
-    if expiry(live.created_at, live.last_seen_at, accounts.now_utc(), sec.idle, sec.absolute):
+    now = accounts.now_utc()
+    if expiry(live.created_at, live.last_seen_at, now, sec.idle, sec.absolute):
         accounts.end_session(db, live.token_hash)
         return None
-    accounts.touch_session(db, live.token_hash)
+    if now - live.last_seen_at >= TOUCH_EVERY:
+        accounts.touch_session(db, live.token_hash)
     return live.account
 
 

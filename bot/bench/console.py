@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import platform
 import statistics
 import time
@@ -84,7 +85,7 @@ def enrich(db: Any) -> None:
 def percentile(samples: list[float], q: float) -> float:
     """Nearest-rank percentile (no interpolation: a p95 that was really observed)."""
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, max(0, int(round(q * len(ordered) + 0.5)) - 1))]
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
 
 
 def measure(url: str, runs: int) -> dict[str, dict[str, float]]:

@@ -1,12 +1,19 @@
 """The console's conversation list: filters, keyset pages, capped counts, full-text search.
 
-Every filter is an indexed ``EXISTS``/``IN`` on one table, and pages are ordered by
-``(started_at, id)`` descending with a keyset cursor, so the first page of any filter reads
-``ix_conversations_started`` backwards and stops after one page of matches. Counts stop at
-:data:`COUNT_CAP` ("10,000+"): an exact count of a broad filter over millions of turns costs
-more than the page it labels. Text search uses the database's own full-text index over the
-redacted turns (SQLite FTS5 ``turns_fts``, PostgreSQL ``to_tsvector('english', text)``; both
-built by migration 0002_console).
+Pages are ordered by ``(started_at, id)`` descending with a keyset cursor, so the first page of
+a filter reads ``ix_conversations_started`` backwards and stops after one page of matches.
+Every filter on another table is ``conversations.id IN (SELECT conversation_pk ... )`` over
+an index of that table: both databases turn it into a set built once (a hashed sub-plan, an
+ephemeral index) probed per row, or, when the set is small, into a loop over it; a correlated
+``EXISTS`` would seek once per conversation, which is what made rare filters and their counts
+slow. Counts stop at :data:`COUNT_CAP` ("10,000+"): an exact count of a broad filter costs more
+than the page it labels.
+
+Text search uses the database's full-text index over the redacted turns (migration
+0002_console). SQLite: an FTS5 table with one document per conversation, so a conversation
+matches when it contains every word, in any turns. PostgreSQL: a GIN index on
+``to_tsvector('english', ...)`` of each turn (with stemming), so one turn must contain every
+word; the index answers rare words in milliseconds and common ones with a hashed semi-join.
 """
 
 from __future__ import annotations
@@ -16,8 +23,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, exists, func, literal_column, or_, select, text
+from sqlalchemy import and_, func, literal_column, or_, select, text, union
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -114,19 +122,22 @@ def fts_terms(query: str) -> list[str]:
     return re.findall(r"[^\W_]+", query)[:16]
 
 
-def _rule(rule_id: str) -> object:
-    return exists().where(m.RuleHit.conversation_pk == m.Conversation.id,
-                          m.RuleHit.rule_id == rule_id)
+def _having(model: Any, *where: Any) -> Any:
+    """``conversations.id IN (SELECT conversation_pk FROM model WHERE ...)``."""
+    return m.Conversation.id.in_(select(model.conversation_pk).where(*where))
+
+
+def _rule(rule_id: str) -> Any:
+    return _having(m.RuleHit, m.RuleHit.rule_id == rule_id)
 
 
 def _text_match(dialect: str, terms: list[str]) -> object:
     c = m.Conversation
     if dialect == "sqlite":
-        phrase = " ".join(f'"{t}"' for t in terms)
-        hits = select(m.Turn.conversation_pk).where(m.Turn.id.in_(
-            select(literal_column("rowid")).select_from(text("turns_fts"))
-            .where(text("turns_fts MATCH :fts_query").bindparams(fts_query=phrase))))
-        return c.id.in_(hits)
+        words = " ".join(f'"{t}"' for t in terms)
+        return c.id.in_(
+            select(literal_column("rowid")).select_from(text("conversations_fts"))
+            .where(text("conversations_fts MATCH :fts_query").bindparams(fts_query=words)))
     # The expression of ix_turns_fts (migration 0002_console), so the index is used.
     plain = func.translate(func.coalesce(m.Turn.text, literal_column("''")), literal_column("'<>'"),
                            literal_column("'  '"))
@@ -148,28 +159,27 @@ def filtered(f: ListFilter, dialect: str) -> Select:
     if f.outcome:
         where.append(c.outcome == f.outcome)
     if f.intent:
-        where.append(exists().where(m.Turn.conversation_pk == c.id, m.Turn.intent == f.intent))
+        where.append(_having(m.Turn, m.Turn.intent == f.intent))
     if f.topic:
         topic = f.topic if f.topic.startswith(FAQ_PREFIX) else FAQ_PREFIX + f.topic
-        where.append(exists().where(m.Turn.conversation_pk == c.id, m.Turn.response == topic))
+        where.append(_having(m.Turn, m.Turn.response == topic))
     if f.rule_id:
         where.append(_rule(f.rule_id))
     if f.complaint:
-        where.append(or_(exists().where(m.Complaint.conversation_pk == c.id),
-                         _rule(COMPLAINT_RULE)))
+        where.append(c.id.in_(union(
+            select(m.Complaint.conversation_pk),
+            select(m.RuleHit.conversation_pk).where(m.RuleHit.rule_id == COMPLAINT_RULE))))
     if f.dispute:
         where.append(_rule(DISPUTE_RULE))
     if f.vulnerable:
         where.append(_rule(VULNERABLE_RULE))
     if f.handoff:
-        where.append(exists().where(m.Handoff.conversation_pk == c.id))
+        where.append(_having(m.Handoff))
     if f.rating is not None:
-        where.append(exists().where(m.Survey.conversation_pk == c.id,
-                                    m.Survey.rating == f.rating))
+        where.append(_having(m.Survey, m.Survey.rating == f.rating))
     if f.csat_band:
         low, high = CSAT_BANDS[f.csat_band]
-        where.append(exists().where(m.CsatScore.conversation_pk == c.id,
-                                    m.CsatScore.value >= low, m.CsatScore.value < high))
+        where.append(_having(m.CsatScore, m.CsatScore.value >= low, m.CsatScore.value < high))
     terms = fts_terms(f.text or "")
     if terms:
         where.append(_text_match(dialect, terms))

@@ -11,7 +11,7 @@ from bot.transcripts.db import Database, migrate
 from bot.transcripts.models import Base
 
 #: Full-text search is dialect-specific SQL outside the models (migration 0002_console).
-FTS_OBJECTS = ("turns_fts", "ix_turns_fts")
+FTS_OBJECTS = ("conversations_fts", "ix_turns_fts")
 
 
 def _not_fts(obj: object, name: str | None, kind: str, reflected: bool, other: object) -> bool:

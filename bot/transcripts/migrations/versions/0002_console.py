@@ -3,8 +3,9 @@
 Users, roles, sessions and login failures; the audit log's chain columns; the indexes the
 conversation list filters need; full-text search over redacted turns.
 
-Full-text search is dialect-specific and lives outside the models: an FTS5 table kept in step by
-triggers on SQLite (external content, so the text is stored once), and a GIN expression index on
+Full-text search is dialect-specific and lives outside the models: on SQLite an FTS5 table
+with one document per conversation (its redacted turns), kept in step by triggers on
+``turns``; on PostgreSQL a GIN expression index on
 ``to_tsvector('english', translate(text, '<>', '  '))`` on PostgreSQL.
 
 Audit entries written before this revision have no MAC: they are numbered and marked with the
@@ -25,14 +26,19 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
+#: One FTS5 document per conversation (rowid = conversations.id): a search returns at most one
+#: row per conversation, which the newest-first list probes, instead of every matching turn.
+_REINDEX = """DELETE FROM conversations_fts WHERE rowid = {pk};
+         INSERT INTO conversations_fts(rowid, text)
+           SELECT {pk}, group_concat(text, ' ') FROM turns
+           WHERE conversation_pk = {pk} AND text IS NOT NULL GROUP BY conversation_pk;"""
 FTS_TRIGGERS = (
-    """CREATE TRIGGER turns_fts_ai AFTER INSERT ON turns BEGIN
-         INSERT INTO turns_fts(rowid, text) VALUES (new.id, new.text); END""",
-    """CREATE TRIGGER turns_fts_ad AFTER DELETE ON turns BEGIN
-         INSERT INTO turns_fts(turns_fts, rowid, text) VALUES ('delete', old.id, old.text); END""",
-    """CREATE TRIGGER turns_fts_au AFTER UPDATE OF text ON turns BEGIN
-         INSERT INTO turns_fts(turns_fts, rowid, text) VALUES ('delete', old.id, old.text);
-         INSERT INTO turns_fts(rowid, text) VALUES (new.id, new.text); END""",
+    "CREATE TRIGGER conversations_fts_ai AFTER INSERT ON turns BEGIN "
+    + _REINDEX.format(pk="new.conversation_pk") + " END",
+    "CREATE TRIGGER conversations_fts_ad AFTER DELETE ON turns BEGIN "
+    + _REINDEX.format(pk="old.conversation_pk") + " END",
+    "CREATE TRIGGER conversations_fts_au AFTER UPDATE OF text ON turns BEGIN "
+    + _REINDEX.format(pk="new.conversation_pk") + " END",
 )
 
 
@@ -113,16 +119,21 @@ def _list_indexes() -> None:
 
 def _full_text() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        op.execute("CREATE VIRTUAL TABLE turns_fts USING fts5(text, content='turns', "
-                   "content_rowid='id', tokenize='unicode61')")
+        op.execute("CREATE VIRTUAL TABLE conversations_fts USING fts5(text, "
+                   "tokenize='unicode61')")
         for trigger in FTS_TRIGGERS:
             op.execute(trigger)
-        op.execute("INSERT INTO turns_fts(turns_fts) VALUES ('rebuild')")
+        op.execute("INSERT INTO conversations_fts(rowid, text) SELECT conversation_pk, "
+                   "group_concat(text, ' ') FROM turns WHERE text IS NOT NULL "
+                   "GROUP BY conversation_pk")
     elif op.get_bind().dialect.name == "postgresql":
         # '<' and '>' become spaces: PostgreSQL's parser would take "<EMAIL_ADDRESS>" (a
         # redaction tag) or "<script>" for markup and leave it out of the index.
+        # fastupdate off: each insert updates the index itself, so a search never has to scan
+        # a pending list (which made searches after a bulk load ~50 times slower).
         op.execute("CREATE INDEX ix_turns_fts ON turns USING gin "
-                   "(to_tsvector('english', translate(coalesce(text, ''), '<>', '  ')))")
+                   "(to_tsvector('english', translate(coalesce(text, ''), '<>', '  '))) "
+                   "WITH (fastupdate = off)")
 
 
 def upgrade() -> None:
@@ -136,9 +147,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Remove everything :func:`upgrade` added."""
     if op.get_bind().dialect.name == "sqlite":
-        for name in ("turns_fts_ai", "turns_fts_ad", "turns_fts_au"):
+        for name in ("conversations_fts_ai", "conversations_fts_ad", "conversations_fts_au"):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
-        op.execute("DROP TABLE IF EXISTS turns_fts")
+        op.execute("DROP TABLE IF EXISTS conversations_fts")
     else:
         op.execute("DROP INDEX IF EXISTS ix_turns_fts")
     with op.batch_alter_table("surveys", schema=None) as batch_op:

@@ -107,7 +107,9 @@ PAGES = [("comp", "/conversations"), ("comp", "/conversations?complaint=1&text=f
          ("adm", "/"), ("mark", "/conversations/{vulnerable}")]
 
 
-def test_the_login_page_passes_axe(page: Any, live: LiveConsole) -> None:
+def test_the_public_pages_pass_axe(page: Any, live: LiveConsole) -> None:
+    page.goto(f"{live.url}/demo")  # the widget's demo page, served by the console too
+    assert axe_violations(page) == []
     page.goto(f"{live.url}/login")
     assert axe_violations(page) == []
     page.get_by_label("User name").fill("nobody")

@@ -38,6 +38,7 @@ install: $(STAMP)  ## Create .venv (Python 3.10) and install pinned dependencies
 
 install-test: $(TEST_STAMP)  ## Also install test tools and the system packages browser tests need
 	scripts/install-system-deps
+	scripts/install-test-js $(VENV)
 
 train: install  ## Train a model unless one matches config.yml, domain.yml and data/
 	$(CANDOR) train

@@ -23,6 +23,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.commands.csat",
     "bot.commands.rules",
     "bot.commands.transcripts",
+    "bot.commands.users",
+    "bot.commands.audit",
 )
 
 

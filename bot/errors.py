@@ -189,3 +189,32 @@ class Errors:
         "E609 The survey answer in conversation {sender!r} could not be stored ({cause}); the "
         "customer was told, and the comment was not kept anywhere else."
     )
+
+    # E7xx: the console's accounts, sessions and audit log (bot/web/, candor users|audit).
+    E701 = (
+        "E701 CANDOR_CONSOLE_SECRET is {problem}: set it to a random string of at least "
+        "{min_chars} characters (e.g. from "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+    )
+    E702 = (
+        "E702 CANDOR_AUDIT_KEY is {problem}: set it to a random string of at least {min_chars} "
+        "characters, kept outside the database (README: the audit log's key)."
+    )
+    E703 = "E703 A console password must have at least {min_chars} characters (it has {have})."
+    E704 = "E704 A console user named {username!r} already exists."
+    E705 = "E705 No console user named {username!r}."
+    E706 = "E706 Unknown role(s) {roles}: choose from {allowed}."
+    E707 = (
+        "E707 The audit log's chain is broken at entry {seq} (row id {row_id}): {problem}. "
+        "Entries from there on cannot be trusted; keep the database as it is and investigate."
+    )
+    E708 = "E708 No password given: {problem}."
+    E709 = (
+        "E709 {username!r} is not a valid user name: use 3-64 lowercase letters, digits, "
+        "'.', '_' or '-'."
+    )
+    E710 = (
+        "E710 Audit entry {seq} was written with key id {key_id!r}, which is neither "
+        "CANDOR_AUDIT_KEY nor one of CANDOR_AUDIT_RETIRED_KEYS; add the retired key to verify."
+    )
+    E711 = "E711 A console user must hold at least one role ({allowed})."

@@ -19,6 +19,9 @@ from bot.paths import PROJECT_ROOT, CandorHome
 from bot.runtime.services import Ports, product_services, product_supervisor
 
 IN_CI = bool(os.environ.get("CI"))
+#: The console's secrets in the end-to-end product (it refuses to start without them).
+E2E_CONSOLE_SECRET = "e2e-console-secret-" * 3
+E2E_AUDIT_KEY = "e2e-audit-key-" * 4
 
 
 def free_port() -> int:
@@ -67,6 +70,9 @@ def product(product_home: CandorHome, trained_model: Path) -> Iterator[Ports]:
     supervisor = product_supervisor(product_home, ports)
     # Conversations silent for 3 s are CSAT-scored, so tests/e2e/test_survey.py sees it happen.
     supervisor.env["CANDOR_CSAT_IDLE_MINUTES"] = "0.05"
+    # The console refuses to start without its secrets (E701/E702).
+    supervisor.env["CANDOR_CONSOLE_SECRET"] = E2E_CONSOLE_SECRET
+    supervisor.env["CANDOR_AUDIT_KEY"] = E2E_AUDIT_KEY
     try:
         for spec in product_services(product_home, ports, trained_model):
             supervisor.start(spec)

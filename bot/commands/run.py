@@ -24,9 +24,16 @@ def run(args: argparse.Namespace) -> int:
     """Train if needed, start every process, print the URLs; returns when one stops."""
     from bot.runtime.services import Ports, product_services, product_supervisor
     from bot.runtime.training import ensure_model
-    from bot.settings import candor_home
+    from bot.settings import candor_home, export, process_env
+    from bot.settings.console import local_secrets
 
     home = candor_home().ensure()
+    made = local_secrets(home.root / "secrets" / "console.env", process_env())
+    if made:
+        export(made)
+        print(f"note: {', '.join(sorted(made))} not set; using local ones kept in "
+              f"{home.root / 'secrets' / 'console.env'} (set them from a secret manager in "
+              "production)", flush=True)
     ports = Ports.from_env()
     model = ensure_model(home)
     supervisor = product_supervisor(home, ports)

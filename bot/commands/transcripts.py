@@ -28,6 +28,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--since", help="conversations started on/after (YYYY-MM-DD or ISO 8601)")
     p.add_argument("--until", help="conversations started before (YYYY-MM-DD or ISO 8601)")
     p.add_argument("--out", type=Path, required=True, help="output file ('-' for stdout)")
+    p.add_argument("--actor", default=None, help="who runs it (audit log; default: OS user)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("purge", help="remove conversations older than the retention period")
@@ -79,9 +80,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Stream records in batches to the file, oldest conversation first."""
+    """Stream records in batches to the file, oldest conversation first; audited."""
+    from bot.settings.console import AuditKeys
+    from bot.transcripts.audit_log import append
     from bot.transcripts.export import csv_lines, jsonl_lines, parse_when
     from bot.transcripts.records import iter_records
+
+    keys = AuditKeys.from_env()  # no key, no export: every export leaves an audit entry
 
     since = parse_when(args.since) if args.since else None
     until = parse_when(args.until) if args.until else None
@@ -100,7 +105,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         if out is not sys.stdout:
             out.close()
-    print(f"exported {counted[0]} conversations to {args.out}", file=sys.stderr)
+    append(_db(), keys, _actor(args), "export",
+           {"conversations": counted[0], "format": args.format, "since": args.since,
+            "until": args.until, "to_stdout": str(args.out) == "-"})
+    print(f"exported {counted[0]} conversations to {args.out}; audit entry written",
+          file=sys.stderr)
     return 0
 
 

@@ -63,6 +63,7 @@ class Conversation(Base):
         CheckConstraint(f"outcome IN {OUTCOMES}", name="ck_conversations_outcome"),
         Index("ix_conversations_started", "started_at", "id"),
         Index("ix_conversations_outcome_started", "outcome", "started_at", "id"),
+        Index("ix_conversations_channel_started", "channel", "started_at", "id"),
     )
 
 
@@ -82,9 +83,12 @@ class Turn(Base):
     ai_label: Mapped[bool] = Column(Boolean, nullable=False, default=False)
     latency_ms: Mapped[float | None] = Column(Float)
     sent_at: Mapped[datetime] = Column(DateTime(timezone=True), nullable=False)
+    #: Detector types that fired on a customer turn, comma-separated (types only, no values).
+    detectors: Mapped[str | None] = Column(String(255))
     __table_args__ = (
         Index("ix_turns_conversation", "conversation_pk", "id"),
         Index("ix_turns_intent", "intent", "conversation_pk"),
+        Index("ix_turns_response", "response", "conversation_pk"),
     )
 
 
@@ -142,7 +146,10 @@ class Survey(Base):
     created_at: Mapped[datetime] = Column(
         DateTime(timezone=True), nullable=False, server_default=func.now()
     )
-    __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="ck_surveys_rating"),)
+    __table_args__ = (
+        CheckConstraint("rating BETWEEN 1 AND 5", name="ck_surveys_rating"),
+        Index("ix_surveys_rating", "rating", "conversation_pk"),
+    )
 
 
 class CsatScore(Base):
@@ -166,7 +173,11 @@ class CsatScore(Base):
 
 
 class AuditEntry(Base):
-    """Who removed or exported what and when; counts and ids, never content."""
+    """Who did what and when; counts and ids, never content. Append-only, HMAC-chained.
+
+    ``mac`` = HMAC(key ``key_id``, canonical JSON of the entry + ``prev_mac``): see
+    :mod:`bot.transcripts.audit_chain`. Customers appear only as keyed hashes (``subject``).
+    """
 
     __tablename__ = "audit_log"
     id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
@@ -176,6 +187,15 @@ class AuditEntry(Base):
     actor: Mapped[str] = Column(String(128), nullable=False)
     action: Mapped[str] = Column(String(32), nullable=False)
     details: Mapped[dict[str, Any]] = Column(JSON, nullable=False)
+    seq: Mapped[int] = Column(Integer, nullable=False)
+    subject: Mapped[str | None] = Column(String(80))
+    key_id: Mapped[str] = Column(String(16), nullable=False)
+    prev_mac: Mapped[str] = Column(String(64), nullable=False)
+    mac: Mapped[str] = Column(String(64), nullable=False)
+    __table_args__ = (
+        UniqueConstraint("seq", name="uq_audit_log_seq"),
+        Index("ix_audit_log_action", "action", "id"),
+    )
 
 
 class ProcessedEvent(Base):

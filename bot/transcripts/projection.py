@@ -65,6 +65,7 @@ class TurnRow:
     variant: str | None = None
     ai_label: bool = False
     latency_ms: float | None = None
+    detectors: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,13 +102,24 @@ def _meta(event: dict[str, Any]) -> dict[str, Any]:
     return meta if isinstance(meta, dict) else {}
 
 
+def detector_types(parse_data: dict[str, Any]) -> str | None:
+    """The detectors that fired on a message, comma-separated: names only, never a value."""
+    section = parse_data.get("compliance")
+    hits = section.get("hits") if isinstance(section, dict) else None
+    names = sorted({str(h["detector"]) for h in hits or () if isinstance(h, dict)
+                    and h.get("detector")})
+    return ",".join(names)[:255] or None
+
+
 def _user(event: dict[str, Any], state: ConversationState, ts: float) -> Projection:
-    intent = (event.get("parse_data") or {}).get("intent") or {}
+    parse_data = event.get("parse_data") or {}
+    intent = parse_data.get("intent") or {}
     name = intent.get("name")
     confidence = intent.get("confidence")
     turn = TurnRow(
         actor="user", text=event.get("text"), sent_at=ts, intent=name,
         confidence=float(confidence) if confidence is not None else None,
+        detectors=detector_types(parse_data),
     )
     resolves = name in RESOLVING_INTENTS and state.outcome == "open"
     new_state = replace(

@@ -1,7 +1,9 @@
 """Retention purge and erasure on request (GDPR Art. 17), each leaving an audit entry.
 
 The audit entry says what was removed (how many conversations, turns, rule hits; the removed
-conversation ids; the cut-off, or a hash of the subject's sender id) and never any content.
+conversation ids; the cut-off, or a keyed hash of the subject's sender id) and never any
+content. It joins the console's HMAC-chained audit log (:mod:`bot.transcripts.audit_log`) in the same
+transaction as the removal, with the key from ``CANDOR_AUDIT_KEY``.
 Rows go with their conversation through ``ON DELETE CASCADE``. Event identities in
 ``processed_events`` hold no content and are kept for the retention period, so a late broker
 redelivery cannot resurrect an erased conversation.
@@ -9,7 +11,6 @@ redelivery cannot resurrect an erased conversation.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -20,7 +21,10 @@ from sqlalchemy.orm import Session
 
 from bot.errors import CandorError, Errors
 from bot.settings import load_settings
+from bot.settings.console import AuditKeys
+from bot.transcripts import audit_log as chain
 from bot.transcripts import models as m
+from bot.transcripts.audit_chain import subject_hash as keyed_subject_hash
 from bot.transcripts.db import Database, database
 
 
@@ -39,9 +43,9 @@ def retention_days(env: Mapping[str, str] | None = None) -> int:
     return load_settings(env).retention_days
 
 
-def subject_hash(sender_id: str) -> str:
-    """How the audit log names an erased customer: provable later, not readable."""
-    return "sha256:" + hashlib.sha256(sender_id.encode()).hexdigest()
+def subject_hash(sender_id: str, keys: AuditKeys | None = None) -> str:
+    """How the audit log names an erased customer: provable with the key, not readable."""
+    return keyed_subject_hash((keys or AuditKeys.from_env()).current, sender_id)
 
 
 def _remove(s: Session, where: Any) -> Removal:
@@ -59,33 +63,38 @@ def _remove(s: Session, where: Any) -> Removal:
     return Removal(len(pks), turns, hits, tuple(cid for _, cid in rows))
 
 
-def _audit(s: Session, actor: str, action: str, removal: Removal, **extra: Any) -> None:
+def _audit(s: Session, keys: AuditKeys, actor: str, action: str, removal: Removal,
+           subject: str | None = None, **extra: Any) -> None:
     details = {"conversations": removal.conversations, "turns": removal.turns,
                "rule_hits": removal.rule_hits,
                "conversation_ids": list(removal.conversation_ids), **extra}
-    s.add(m.AuditEntry(actor=actor, action=action, details=details))
+    chain.append_in(s, keys, actor, action, details, subject)
 
 
 def purge(days: int, actor: str, db: Database | None = None,
-          now: datetime | None = None) -> Removal:
+          now: datetime | None = None, keys: AuditKeys | None = None) -> Removal:
     """Remove conversations whose last event is older than ``days`` days."""
     if days < 1:
         raise CandorError(Errors.E305.format(days=days))
+    keys = keys or AuditKeys.from_env()
     cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=days)
     with (db or database()).begin() as s:
+        chain.serialise(s)
         removal = _remove(s, m.Conversation.last_event_at < cutoff)
         s.execute(delete(m.ProcessedEvent).where(m.ProcessedEvent.received_at < cutoff))
-        _audit(s, actor, "purge", removal, retention_days=days, cutoff=cutoff.isoformat())
+        _audit(s, keys, actor, "purge", removal, retention_days=days, cutoff=cutoff.isoformat())
     return removal
 
 
 def erase(sender_id: str, actor: str, db: Database | None = None,
-          tracker_url: str | None = None) -> Removal:
+          tracker_url: str | None = None, keys: AuditKeys | None = None) -> Removal:
     """Remove every conversation of one customer (and their tracker-store events if given)."""
+    keys = keys or AuditKeys.from_env()
     tracker_events = _erase_tracker(sender_id, tracker_url) if tracker_url else None
     with (db or database()).begin() as s:
+        chain.serialise(s)
         removal = _remove(s, m.Conversation.sender_id == sender_id)
-        _audit(s, actor, "erase", removal, subject=subject_hash(sender_id),
+        _audit(s, keys, actor, "erase", removal, subject=subject_hash(sender_id, keys),
                tracker_events=tracker_events)
     return removal
 
@@ -107,5 +116,5 @@ def audit_log(db: Database | None = None, limit: int = 100) -> list[dict[str, An
     """Newest audit entries first."""
     query = select(m.AuditEntry).order_by(m.AuditEntry.id.desc()).limit(limit)
     with (db or database()).begin() as s:
-        return [{"id": e.id, "at": e.at, "actor": e.actor, "action": e.action,
-                 "details": e.details} for e in s.execute(query).scalars()]
+        return [{"id": e.id, "seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
+                 "subject": e.subject, "details": e.details} for e in s.execute(query).scalars()]

@@ -1,6 +1,8 @@
 """The console web app (its own process and port, never mounted on the public bot endpoint).
 
-Besides the review and studio pages (other modules), it serves the customer-facing widget:
+The signed-in pages (sign-in, conversations, transcripts, audit log, users) are declared in
+one route table with their roles (:mod:`bot.web.routes`). Besides them, it serves the
+customer-facing widget, which never uses a console session:
 
 * ``/widget/candor-widget.js`` and ``/widget/candor-widget.css``: the widget's static files,
   plain JavaScript and CSS a bank embeds with one ``<script>`` tag (no build step, no CDN);
@@ -24,21 +26,22 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 
 from bot.settings import load_settings
-from bot.transcripts.db import database_url
+from bot.settings.console import ConsoleSecurity
+from bot.transcripts.db import database, database_url
+from bot.web.routes import console_routes
 from bot.web.security import SecurityHeadersMiddleware, origin_of
 from bot.web.survey import submit_survey
+from bot.web.templating import TEMPLATES
 
 logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
-TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))  # autoescapes .html
 
 DEFAULT_RASA_PUBLIC_URL = "http://127.0.0.1:5005"
 
@@ -76,14 +79,6 @@ async def health(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-async def home(request: Request) -> HTMLResponse:
-    """Serve a placeholder landing page until the review and studio pages land."""
-    return HTMLResponse(
-        "<!doctype html><html lang=en><title>Candor console</title><h1>Candor console</h1>"
-        '<p><a href="/demo">Widget demo (Northwind Bank)</a></p></html>'
-    )
-
-
 async def demo(request: Request) -> Response:
     """Render a fictional bank's home page with the widget embedded by one script tag."""
     settings: ConsoleSettings = request.app.state.settings
@@ -115,9 +110,12 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     yield
 
 
-def create_app(settings: ConsoleSettings | None = None) -> Starlette:
-    """Build the console application (settings from the environment by default)."""
+def create_app(
+    settings: ConsoleSettings | None = None, security: ConsoleSecurity | None = None
+) -> Starlette:
+    """Build the console application (settings and secrets from the environment by default)."""
     settings = settings or ConsoleSettings.from_env()
+    security = security or ConsoleSecurity.from_env()
     middleware = [
         Middleware(
             SecurityHeadersMiddleware, connect_origins=[origin_of(settings.rasa_public_url)]
@@ -132,7 +130,7 @@ def create_app(settings: ConsoleSettings | None = None) -> Starlette:
         )
     app = Starlette(
         routes=[
-            Route("/", home),
+            *console_routes(),
             Route("/health", health),
             Route("/demo", demo),
             Route("/api/survey", submit_survey, methods=["POST"]),
@@ -143,4 +141,6 @@ def create_app(settings: ConsoleSettings | None = None) -> Starlette:
         middleware=middleware,
     )
     app.state.settings = settings
+    app.state.security = security
+    app.state.db = database(settings.transcripts_url or None)
     return app

@@ -21,6 +21,12 @@ TABLES = (m.RuleHit, m.Turn, m.Handoff, m.Complaint, m.Survey, m.CsatScore, m.Co
           m.AuditEntry, m.ProcessedEvent)
 
 
+@pytest.fixture(autouse=True)
+def audit_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Purges and erasures append to the HMAC-chained audit log, which needs its key."""
+    monkeypatch.setenv("CANDOR_AUDIT_KEY", "transcript-tests-audit-key-" * 2)
+
+
 @pytest.fixture(scope="session")
 def sqlite_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
     path = Path(tmp_path_factory.mktemp("transcripts")) / "transcripts.sqlite"

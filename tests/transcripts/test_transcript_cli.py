@@ -64,6 +64,14 @@ def test_erase_and_purge_write_audit_entries(home: Path, capsys: pytest.CaptureF
     assert [(e["action"], e["actor"]) for e in entries] == [("erase", "dpo"), ("purge", "ops")]
 
 
+def test_an_export_is_audited(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["transcripts", "export", "--out", str(home / "x.jsonl"), "--actor", "dpo"]) == 0
+    assert main(["audit", "show"]) == 0
+    [entry] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (entry["action"], entry["actor"]) == ("export", "dpo")
+    assert entry["details"]["conversations"] == 3 and entry["details"]["format"] == "jsonl"
+
+
 def test_migrate_is_idempotent(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["transcripts", "migrate"]) == 0
     dbmod.open_database(dbmod.database_url())  # a second upgrade is a no-op

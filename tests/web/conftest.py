@@ -140,9 +140,11 @@ def widget_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WidgetC
         max_message_chars=2000,
         transcripts_url=f"sqlite:///{db}",
     )
+    from tests.web.console_app import SECURITY
+
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=port, log_level="warning", ws="none"
+            create_app(settings, SECURITY), host="127.0.0.1", port=port, log_level="warning", ws="none"
         )
     )
     thread = threading.Thread(target=server.run, name="widget-console", daemon=True)

@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 from bot.runtime.services import Ports, product_env
 from bot.web.app import STATIC, ConsoleSettings, create_app
 from bot.web.survey import MAX_COMMENT_CHARS, SurveyError, parse_survey
+from tests.web.console_app import SECURITY
 from tests.web.surveys import seed_conversation, stored_surveys
 
 
@@ -30,7 +31,7 @@ def client(db_url: str) -> Iterator[TestClient]:
         rasa_public_url="https://chat.example.com:5005", max_message_chars=1500,
         transcripts_url=db_url, warm_up_redaction=False,
     )
-    with TestClient(create_app(settings)) as test_client:
+    with TestClient(create_app(settings, SECURITY)) as test_client:
         yield test_client
 
 
@@ -53,7 +54,7 @@ def test_demo_embeds_the_widget_with_one_script_tag(client: TestClient) -> None:
 
 
 def test_pages_carry_a_strict_content_security_policy(client: TestClient) -> None:
-    for path in ("/", "/demo", "/health", "/widget/candor-widget.js"):
+    for path in ("/login", "/demo", "/health", "/widget/candor-widget.js"):
         headers = client.get(path).headers
         csp = headers["content-security-policy"]
         assert "script-src 'self';" in csp and "unsafe-inline" not in csp, path
@@ -160,7 +161,7 @@ def test_bank_sites_may_post_surveys_cross_origin_only_when_listed(db_url: str) 
     assert settings.widget_origins == ("https://www.bank.example",)
     app = create_app(
         ConsoleSettings(transcripts_url=db_url, warm_up_redaction=False,
-                        widget_origins=settings.widget_origins)
+                        widget_origins=settings.widget_origins), SECURITY
     )
     preflight = {"Access-Control-Request-Method": "POST",
                  "Access-Control-Request-Headers": "content-type"}

@@ -1,0 +1,84 @@
+"""The console's route table: every route, its methods and the roles allowed on it.
+
+One table, checked on the server by :func:`bot.web.guard.guarded` and tested route by route for
+every role (``tests/web/test_console_access.py``). ``PUBLIC`` routes are the login page and the
+customer-facing widget endpoints (health, demo page, survey answers), which never use the
+console session. A route missing from this table does not exist.
+
+=============================  ======  ===============================
+route                          method  roles
+=============================  ======  ===============================
+/                              GET     compliance, marketing, admin
+/conversations                 GET     compliance, marketing
+/conversations/{id}            GET     compliance, marketing (*)
+/audit                         GET     compliance, admin
+/users                         GET     admin
+/users/{username}/disable      POST    admin
+/logout                        POST    compliance, marketing, admin
+=============================  ======  ===============================
+
+(*) marketing is refused transcripts with a ``vulnerable-customer`` rule hit (special-category
+data), in :mod:`bot.web.conversations`.
+
+Single sign-on fits here as an extension point: a middleware that trusts an authenticating
+reverse proxy's header (or an OIDC callback route) and creates the same session row; the role
+checks stay as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.routing import Route
+
+from bot.web import conversations, pages
+from bot.web.guard import guarded
+from bot.web.models import ROLES
+from bot.web.templating import NAV, NAV_ROLES
+
+PUBLIC = None
+EVERYONE = frozenset(ROLES)
+REVIEWERS = frozenset({"compliance", "marketing"})
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    """One row of the table; ``roles=None`` is public."""
+
+    path: str
+    endpoint: Callable[..., Any]
+    methods: tuple[str, ...]
+    roles: frozenset[str] | None
+
+
+ROUTES: tuple[RouteSpec, ...] = (
+    RouteSpec("/login", pages.login_form, ("GET",), PUBLIC),
+    RouteSpec("/login", pages.login_submit, ("POST",), PUBLIC),
+    RouteSpec("/logout", pages.logout, ("POST",), EVERYONE),
+    RouteSpec("/", pages.home, ("GET",), EVERYONE),
+    RouteSpec("/conversations", conversations.conversation_list, ("GET",), REVIEWERS),
+    RouteSpec("/conversations/{conversation_id}", conversations.transcript_page, ("GET",),
+              REVIEWERS),
+    RouteSpec("/audit", pages.audit_page, ("GET",), frozenset({"compliance", "admin"})),
+    RouteSpec("/users", pages.users_page, ("GET",), frozenset({"admin"})),
+    RouteSpec("/users/{username}/disable", pages.user_disable, ("POST",), frozenset({"admin"})),
+)
+
+
+def allowed_roles(path: str, method: str) -> frozenset[str]:
+    """Roles allowed on an exact ``path`` (as written in the table) and method."""
+    for spec in ROUTES:
+        if spec.path == path and method in spec.methods:
+            return spec.roles if spec.roles is not None else EVERYONE
+    return frozenset()
+
+
+def console_routes() -> list[Route]:
+    """Starlette routes, each wrapped by the guard with its roles."""
+    return [Route(s.path, guarded(s.endpoint, s.roles), methods=list(s.methods))
+            for s in ROUTES]
+
+
+NAV_ROLES.update({path: allowed_roles(path, "GET") for path, _ in NAV})

@@ -16,6 +16,7 @@ BENCH_MODULES: tuple[str, ...] = (
     "bot.bench.nlu",
     "bot.bench.fallback",
     "bot.bench.transcripts",
+    "bot.bench.load",
 )
 
 

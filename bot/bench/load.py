@@ -1,0 +1,336 @@
+"""``candor bench load``: Candor against a stock ``rasa init`` bot, same machine, same run.
+
+Starts the real stack (``candor run``, throw-away ``CANDOR_HOME``, free ports) and a stock bot
+(``rasa init --no-prompt`` in a temporary folder, then ``rasa run --enable-api``), then drives
+each in turn with the same closed-loop clients (:mod:`bot.bench.load_client`) at each
+concurrency level for a fixed time. Conversations are a greeting, five different questions drawn
+at random from at least 1,000 distinct customer messages (BANKING77's training split), and a
+goodbye, with a new sender id each, so no cache keyed on text or sender can help.
+
+Per level: msg/s, p50/p95/p99 latency, errors, and each server process's CPU seconds and peak
+RSS (:mod:`bot.bench.load_procs`). Afterwards Candor's tracker store is compared with its
+transcript database (:mod:`bot.bench.load_integrity`). Results: ``bench/results/load.{json,md,png}``.
+
+``--faults`` instead starts Candor's three processes as ``candor run`` does, puts it under load at
+20 concurrent conversations, kills (SIGKILL) and restarts the action server, then sends ``kill -9`` to
+the Rasa server and restarts it, and records what customers saw (status, error code, time to
+the error, longest wait) and whether every event reached the transcripts exactly once.
+Results: ``bench/results/load_faults.{json,md}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shlex
+import shutil
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from bot.bench.load_client import Tally, Target, drive, probe, run_level
+from bot.bench.load_integrity import compare_files, processed_count
+from bot.bench.load_procs import TreeSampler
+from bot.bench.load_stacks import (
+    Stack,
+    free_port,
+    free_ports,
+    init_stock,
+    kill,
+    running,
+    start_candor,
+    start_services,
+    start_stock,
+    stop,
+)
+from bot.bench.load_stats import (
+    fault_window,
+    read_messages,
+    render_faults,
+    render_markdown,
+    summarise,
+)
+from bot.paths import PROJECT_ROOT, CandorHome
+
+DEFAULT_OUT = PROJECT_ROOT / "bench" / "results"
+DEFAULT_MESSAGES = PROJECT_ROOT.parent / "shared" / "data" / "banking77" / "train.csv"
+FAULT_CONCURRENCY = 20
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    """Add ``candor bench load``."""
+    p = subparsers.add_parser("load", help="Candor vs a stock Rasa bot under concurrent load")
+    p.add_argument("--concurrency", default="1,5,20,50",
+                   help="comma-separated concurrent conversations per level")
+    p.add_argument("--seconds", type=float, default=60.0, help="duration of each level")
+    p.add_argument("--messages", type=Path, default=DEFAULT_MESSAGES,
+                   help="CSV of customer messages (column `text`, at least 1,000 distinct)")
+    p.add_argument("--channel", choices=("rest", "socketio", "both"), default="both",
+                   help="Candor's channels to drive (the stock bot is driven over REST)")
+    p.add_argument("--bots", default="candor,stock", help="which bots: candor, stock or both")
+    p.add_argument("--model", type=Path, help="an existing Candor model (else `candor run` trains)")
+    p.add_argument("--stock-dir", type=Path,
+                   help="a `rasa init` folder to reuse (created and trained if it has no model)")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds before a message times out")
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--startup-seconds", type=float, default=1800.0,
+                   help="how long to wait for a server (training included)")
+    p.add_argument("--faults", action="store_true",
+                   help="fault injection at 20 concurrent conversations instead of the levels")
+    p.add_argument("--steady-seconds", type=float, default=20.0,
+                   help="--faults: load before, between and after the faults")
+    p.add_argument("--down-seconds", type=float, default=10.0,
+                   help="--faults: how long the action server stays down")
+    p.add_argument("--keep", action="store_true", help="keep the temporary folders (logs, DBs)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results folder")
+    p.set_defaults(func=run)
+
+
+def command_line(argv: list[str] | None = None) -> str:
+    """The command as typed (``candor bench load ...``)."""
+    args = sys.argv[1:] if argv is None else argv
+    return "candor " + shlex.join(args)
+
+
+def levels_of(spec: str) -> list[int]:
+    """``"1,5,20"`` -> ``[1, 5, 20]``; each level at least 1."""
+    levels = [int(x) for x in spec.split(",") if x.strip()]
+    if not levels or min(levels) < 1:
+        raise ValueError(f"--concurrency {spec!r}: give positive whole numbers, e.g. 1,5,20,50")
+    return levels
+
+
+def _machine() -> dict[str, Any]:
+    from bot.bench.harness import machine
+
+    return machine()
+
+
+def wait_for_writer(transcripts: Path, quiet: float = 3.0, limit: float = 120.0) -> None:
+    """Wait until ``processed_events`` stops growing (the transcript writer has caught up)."""
+    deadline, last, since = time.monotonic() + limit, -1, time.monotonic()
+    while time.monotonic() < deadline:
+        count = processed_count(transcripts)
+        if count != last:
+            last, since = count, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+        time.sleep(0.5)
+
+
+def integrity(home: CandorHome) -> dict[str, Any] | None:
+    """Tracker store vs transcript database of a finished Candor run, if both exist."""
+    transcripts = home.db / "transcripts.sqlite"
+    if not (home.tracker_db.exists() and transcripts.exists()):
+        return None
+    return compare_files(home.tracker_db, transcripts)
+
+
+def measure(target: Target, stack: Stack, concurrency: int, args: argparse.Namespace,
+            pool: list[str]) -> dict[str, Any]:
+    """One level against one bot: load, process stats, summary."""
+    sampler = TreeSampler(stack.pids).start()
+    tally, elapsed = run_level(target, concurrency, args.seconds, pool,
+                               args.seed + concurrency, args.timeout)
+    processes = sampler.stop()
+    processes.pop("supervisor", None)  # `candor run` itself only waits
+    return {"bot": target.bot, "channel": target.channel, "concurrency": concurrency,
+            **summarise(tally.samples, elapsed), "conversations": tally.conversations,
+            "processes": processes}
+
+
+def plot(levels: list[dict[str, Any]], path: Path) -> None:
+    """p50 and p99 latency against concurrency, one line per bot and channel."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for bot, channel in dict.fromkeys((lv["bot"], lv["channel"]) for lv in levels):
+        rows = [lv for lv in levels if lv["bot"] == bot and lv["channel"] == channel]
+        xs = [lv["concurrency"] for lv in rows]
+        for key, style in (("p50_ms", "-o"), ("p99_ms", "--s")):
+            ys = [lv[key] if lv[key] is not None else float("nan") for lv in rows]
+            ax.plot(xs, ys, style, label=f"{bot} {channel} {key[:3]}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("concurrent conversations")
+    ax.set_ylabel("latency of answered messages (ms)")
+    ax.set_title("Candor vs stock Rasa bot: latency under load")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def _write(out: Path, name: str, report: dict[str, Any], markdown: str) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
+    (out / f"{name}.md").write_text(markdown)
+    print(markdown)
+
+
+def _report_head(args: argparse.Namespace, pool: list[str]) -> dict[str, Any]:
+    return {
+        "command": command_line(),
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "load_average_before": [round(x, 2) for x in os.getloadavg()],
+        "messages": len(pool),
+        "messages_file": str(args.messages.resolve().relative_to(PROJECT_ROOT.parent))
+        if args.messages.resolve().is_relative_to(PROJECT_ROOT.parent) else str(args.messages),
+        "seconds": args.seconds,
+        "timeout_s": args.timeout,
+        "seed": args.seed,
+    }
+
+
+def run_levels(args: argparse.Namespace, pool: list[str], work: Path) -> dict[str, Any]:
+    """Start both bots, drive every level, stop them; the report."""
+    from tqdm import tqdm
+
+    report = _report_head(args, pool)
+    bots = {b.strip() for b in args.bots.split(",")}
+    home = CandorHome(work / "candor-home")
+    stacks: dict[str, Stack] = {}
+    targets: list[Target] = []
+    notes: list[str] = []
+    try:
+        if "candor" in bots:
+            ports = free_ports()
+            print(f"starting Candor (candor run, CANDOR_HOME={home.root}) ...", flush=True)
+            stacks["candor"] = start_candor(home, ports, args.model, args.startup_seconds)
+            base = ports.url(ports.rasa)
+            channels = ("rest", "socketio") if args.channel == "both" else (args.channel,)
+            targets += [Target("candor", ch, base) for ch in channels]
+        if "stock" in bots:
+            folder = args.stock_dir or work / "stock"
+            print(f"starting the stock bot (rasa init in {folder}) ...", flush=True)
+            init_stock(folder, work / "stock-init.log")
+            port = free_port()
+            stacks["stock"] = start_stock(folder, "127.0.0.1", port, args.startup_seconds)
+            targets.append(Target("stock", "rest", f"http://127.0.0.1:{port}"))
+        for target in list(targets):  # warm-up, and skip a channel that does not answer
+            why = probe(target, pool, 60.0 if target.channel == "rest" else 20.0)
+            if why:
+                print(f"skipping {target.bot} {target.channel}: {why}", flush=True)
+                notes.append(f"Skipped {target.bot} over {target.channel}: {why}.")
+                targets.remove(target)
+        levels = []
+        todo = [(c, t) for c in levels_of(args.concurrency) for t in targets]
+        for concurrency, target in tqdm(todo, desc="load levels", unit="level"):
+            levels.append(measure(target, stacks[target.bot], concurrency, args, pool))
+        report["levels"] = levels
+    finally:
+        if "candor" in stacks:
+            wait_for_writer(home.db / "transcripts.sqlite")
+        for stack in stacks.values():
+            stop(stack)
+    report["integrity"] = integrity(home) if "candor" in stacks else None
+    if any(t.channel == "socketio" for t in targets):
+        notes.append("socket.io: latency is the time to the first `bot_uttered`; a turn ends "
+                     "after 0.25 s without another message (socket.io has no end-of-turn "
+                     "event), so that quiet time paces its clients and lowers its msg/s.")
+    report["notes"] = notes
+    report["machine"] = {**_machine(), "load_average_1_5_15": report["load_average_before"]}
+    plot(report["levels"], _ensure(args.out) / "load.png")
+    return report
+
+
+def _ensure(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+async def _inject(args: argparse.Namespace, pool: list[str], target: Target, supervisor: Any,
+                  specs: list[Any], tally: Tally) -> list[dict[str, Any]]:
+    """Run the load while killing and restarting the action server, then the Rasa server."""
+    done = asyncio.Event()
+    load = asyncio.create_task(drive(target, FAULT_CONCURRENCY, done.is_set, pool, args.seed,
+                                     args.timeout, tally))
+    by_name = {spec.name: spec for spec in specs}
+    faults: list[dict[str, Any]] = []
+    try:
+        for name, label, down in (
+            ("actions", "action server killed (SIGKILL), restarted after "
+                        f"{args.down_seconds:.0f} s", args.down_seconds),
+            ("rasa", "Rasa server kill -9, restarted at once", 0.0),
+        ):
+            await asyncio.sleep(args.steady_seconds)
+            killed = tally.now()
+            print(f"fault at {killed:.0f}s: {label}", flush=True)
+            kill(supervisor, name)
+            await asyncio.sleep(down)
+            await asyncio.to_thread(supervisor.start, by_name[name])
+            healthy = tally.now()
+            print(f"{name} healthy again at {healthy:.0f}s", flush=True)
+            faults.append({"name": label, "service": name, "killed_at": round(killed, 1),
+                           "healthy_at": round(healthy, 1),
+                           "pid_after": running(supervisor, name).process.pid})
+        await asyncio.sleep(args.steady_seconds)
+    finally:
+        done.set()
+        await load
+    return faults
+
+
+def run_faults(args: argparse.Namespace, pool: list[str], work: Path) -> dict[str, Any]:
+    """Candor's processes under load at 20 concurrent conversations, with faults."""
+    report = _report_head(args, pool)
+    report["concurrency"] = FAULT_CONCURRENCY
+    home = CandorHome(work / "candor-home")
+    ports = free_ports()
+    print(f"starting Candor's processes (CANDOR_HOME={home.root}) ...", flush=True)
+    supervisor, specs = start_services(home, ports, args.model)
+    target = Target("candor", "rest", ports.url(ports.rasa))
+    tally = Tally()
+    try:
+        why = probe(target, pool, 60.0)
+        if why:
+            raise RuntimeError(why)
+        tally = Tally()
+        faults = asyncio.run(_inject(args, pool, target, supervisor, specs, tally))
+        wait_for_writer(home.db / "transcripts.sqlite")
+    finally:
+        supervisor.stop()
+    end = tally.now()
+    for i, fault in enumerate(faults):
+        # The window: from the kill until the next fault (or the end of the run).
+        until = faults[i + 1]["killed_at"] if i + 1 < len(faults) else end
+        fault["window"] = fault_window(tally.samples, fault["killed_at"], until)
+    report["faults"] = faults
+    report["overall"] = {**summarise(tally.samples, end), "conversations": tally.conversations}
+    report["integrity"] = integrity(home)
+    report["notes"] = [
+        "While the Rasa server is down nothing listens on its port, so customers get a refused "
+        "connection (`connection`), not a 503: a 503 there needs a load balancer or a second "
+        "replica in front (scale-out set-up). Killing `candor transcripts worker` in the "
+        "scale-out set-up is not part of this run.",
+    ]
+    report["machine"] = {**_machine(), "load_average_1_5_15": report["load_average_before"]}
+    return report
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the levels (or ``--faults``), write JSON, markdown (and the chart), print the table."""
+    pool = read_messages(args.messages)
+    work = Path(tempfile.mkdtemp(prefix="candor-load-"))
+    try:
+        if args.faults:
+            report = run_faults(args, pool, work)
+            _write(args.out, "load_faults", report, render_faults(report))
+        else:
+            report = run_levels(args, pool, work)
+            _write(args.out, "load", report, render_markdown(report))
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0

@@ -106,6 +106,9 @@ def levels_of(spec: str) -> list[int]:
 
 
 def _machine() -> dict[str, Any]:
+    from bot.settings import export
+
+    export({"TF_CPP_MIN_LOG_LEVEL": "2"}, overwrite=False)  # machine() imports TensorFlow
     from bot.bench.harness import machine
 
     return machine()
@@ -161,7 +164,7 @@ def plot(levels: list[dict[str, Any]], path: Path) -> None:
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("concurrent conversations")
-    ax.set_ylabel("latency of answered messages (ms)")
+    ax.set_ylabel("latency of processed messages (ms)")
     ax.set_title("Candor vs stock Rasa bot: latency under load")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)

@@ -141,7 +141,11 @@ async def _socketio_turn(sio: Any, queue: asyncio.Queue[tuple[str, Any]], sessio
 
 async def socketio_conversation(target: Target, script: Sequence[str], client: int,
                                 until: Callable[[], bool], timeout: float, tally: Tally) -> bool:
-    """One conversation over socket.io (websocket); False if it could not connect."""
+    """One conversation over socket.io; False if it could not connect.
+
+    Polling transport: the installed python-engineio's websocket transport needs a newer aiohttp
+    than Rasa pins (``aiohttp.ClientWSTimeout``).
+    """
     import socketio
 
     sio = socketio.AsyncClient(reconnection=False)
@@ -151,10 +155,10 @@ async def socketio_conversation(target: Target, script: Sequence[str], client: i
     session_id = sender_id(f"load-{target.bot}-sio", client)
     try:
         await sio.connect(target.base_url, socketio_path="/socket.io",
-                          transports=["websocket"], wait_timeout=10)
+                          transports=["polling"], wait_timeout=10)
         await sio.emit("session_request", {"session_id": session_id})
         await _next_reply(queue, 10)
-    except (asyncio.TimeoutError, socketio.exceptions.ConnectionError, aiohttp.ClientError):
+    except Exception:  # noqa: BLE001 - refused, timed out, protocol error: a failed connect
         tally.samples.append(Sample(round(tally.now(), 4), 0.0, CONNECTION))
         await sio.disconnect()
         return False
@@ -221,7 +225,10 @@ def probe(target: Target, pool: Sequence[str], timeout: float) -> str | None:
                     session, target.base_url + REST_PATH, sender_id("probe", 0), script[0],
                     timeout, tally))
 
-    asyncio.run(once())
+    try:
+        asyncio.run(once())
+    except Exception as err:  # noqa: BLE001 - any failure means: skip this channel, say why
+        return f"{target.bot} {target.channel}: {type(err).__name__}: {err}"
     sample = tally.samples[0] if tally.samples else None
     if sample is not None and sample.outcome == OK:
         return None

@@ -21,9 +21,12 @@ GOODBYE = "That's all, thanks. Bye!"
 QUESTIONS_PER_CONVERSATION = 5
 MIN_DISTINCT_MESSAGES = 1000
 
-#: What one request can end as. Only ``ok`` counts towards msg/s and the latency percentiles.
+#: What one request can end as. ``ok`` and ``empty`` (a 2xx answer without a bot message, an
+#: error for the customer) are processed messages: they count towards msg/s and the latency
+#: percentiles; every kind but ``ok`` is an error.
 OK, HTTP, TIMEOUT, EMPTY, CONNECTION = "ok", "http", "timeout", "empty", "connection"
 ERROR_KINDS = (HTTP, TIMEOUT, EMPTY, CONNECTION)
+PROCESSED = (OK, EMPTY)
 
 #: The issue's targets (at 20 concurrent conversations, and for one client).
 TARGET_CONCURRENCY = 20
@@ -96,13 +99,14 @@ def _ms(value: float | None) -> float | None:
 
 
 def summarise(samples: Sequence[Sample], elapsed: float) -> dict[str, Any]:
-    """msg/s (answered messages per second), latency percentiles of answered ones, errors."""
-    ok = [s.latency for s in samples if s.outcome == OK]
+    """msg/s (processed messages per second), their latency percentiles, errors."""
+    ok = [s.latency for s in samples if s.outcome in PROCESSED]
     errors = [s for s in samples if s.outcome != OK]
     kinds = Counter(s.outcome for s in errors)
     return {
         "messages": len(samples),
-        "answered": len(ok),
+        "processed": len(ok),
+        "answered": sum(s.outcome == OK for s in samples),
         "seconds": round(elapsed, 2),
         "msg_per_s": round(len(ok) / elapsed, 2) if elapsed > 0 else 0.0,
         "p50_ms": _ms(percentile(ok, 50)),
@@ -209,8 +213,9 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"{QUESTIONS_PER_CONVERSATION} different questions drawn from {report['messages']:,} "
         f"distinct messages of `{report['messages_file']}`, goodbye), one message at a time, "
         f"{report['seconds']} s per level; bots are driven one at a time, never together. msg/s "
-        "counts answered messages; latency percentiles are over answered messages; errors are "
-        "non-2xx, timeouts, empty replies and refused connections. CPU is seconds used during the "
+        "counts processed messages (a 2xx answer) per second, and the latency percentiles are "
+        "over them; errors are non-2xx answers, timeouts, empty replies (2xx without a bot "
+        "message) and refused or dropped connections. CPU is seconds used during the "
         "level, RSS the peak sampled during the level (MB), per process.", "",
         "| bot | channel | concurrent | msg/s | p50 ms | p95 ms | p99 ms | errors | "
         "conversations | CPU s | peak RSS MB |",

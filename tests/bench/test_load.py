@@ -93,8 +93,9 @@ def samples() -> list[Sample]:
 
 def test_summarise_counts_answered_messages_and_each_kind_of_error() -> None:
     s = summarise(samples(), elapsed=2.0)
-    assert s["messages"] == 10 and s["answered"] == 4 and s["msg_per_s"] == 2.0
-    assert s["p50_ms"] == 250.0 and s["max_ms"] == 400.0
+    assert s["messages"] == 10 and s["answered"] == 4 and s["processed"] == 5
+    assert s["msg_per_s"] == 2.5  # the empty 2xx answer was processed too
+    assert s["p50_ms"] == 200.0 and s["max_ms"] == 400.0
     assert s["errors"] == 6
     assert s["errors_by_kind"] == {HTTP: 3, TIMEOUT: 1, EMPTY: 1, CONNECTION: 1}
     assert s["errors_by_label"] == {"500 no-code": 1, "503 E026": 2, "connection": 1,

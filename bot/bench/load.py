@@ -83,7 +83,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--faults", action="store_true",
                    help="fault injection at 20 concurrent conversations instead of the levels")
     p.add_argument("--steady-seconds", type=float, default=20.0,
-                   help="--faults: load before, between and after the faults")
+                   help="--faults: load before the first fault, and at least this long (and "
+                        "--timeout + 5 s) between faults and after the last")
     p.add_argument("--down-seconds", type=float, default=10.0,
                    help="--faults: how long the action server stays down")
     p.add_argument("--keep", action="store_true", help="keep the temporary folders (logs, DBs)")
@@ -260,12 +261,15 @@ async def _inject(args: argparse.Namespace, pool: list[str], target: Target, sup
     by_name = {spec.name: spec for spec in specs}
     faults: list[dict[str, Any]] = []
     try:
-        for name, label, down in (
+        # Between faults, at least the client timeout: a message stuck by one fault ends (answer
+        # or timeout) before the next fault, so each window shows what its own fault did.
+        gap = max(args.steady_seconds, args.timeout + 5.0)
+        for i, (name, label, down) in enumerate((
             ("actions", "action server killed (SIGKILL), restarted after "
                         f"{args.down_seconds:.0f} s", args.down_seconds),
             ("rasa", "Rasa server kill -9, restarted at once", 0.0),
-        ):
-            await asyncio.sleep(args.steady_seconds)
+        )):
+            await asyncio.sleep(gap if i else args.steady_seconds)
             killed = tally.now()
             print(f"fault at {killed:.0f}s: {label}", flush=True)
             kill(supervisor, name)
@@ -276,7 +280,7 @@ async def _inject(args: argparse.Namespace, pool: list[str], target: Target, sup
             faults.append({"name": label, "service": name, "killed_at": round(killed, 1),
                            "healthy_at": round(healthy, 1),
                            "pid_after": running(supervisor, name).process.pid})
-        await asyncio.sleep(args.steady_seconds)
+        await asyncio.sleep(gap)
     finally:
         done.set()
         await load

@@ -53,6 +53,11 @@ class Tally:
     origin: float = field(default_factory=time.monotonic)
     samples: list[Sample] = field(default_factory=list)
     conversations: int = 0
+    #: When the last client stopped (the level's wall time; closing connections not included).
+    finished: float = 0.0
+    #: socket.io disconnects in the background: a polling disconnect waits out the long poll,
+    #: which would otherwise idle the client, like a customer who closed the tab.
+    closing: list[asyncio.Future[Any]] = field(default_factory=list)
 
     def now(self) -> float:
         return time.monotonic() - self.origin
@@ -160,7 +165,7 @@ async def socketio_conversation(target: Target, script: Sequence[str], client: i
         await _next_reply(queue, 10)
     except Exception:  # noqa: BLE001 - refused, timed out, protocol error: a failed connect
         tally.samples.append(Sample(round(tally.now(), 4), 0.0, CONNECTION))
-        await sio.disconnect()
+        tally.closing.append(asyncio.ensure_future(sio.disconnect()))
         return False
     try:
         for text in script:
@@ -168,7 +173,7 @@ async def socketio_conversation(target: Target, script: Sequence[str], client: i
                 break
             tally.samples.append(await _socketio_turn(sio, queue, session_id, text, timeout, tally))
     finally:
-        await sio.disconnect()
+        tally.closing.append(asyncio.ensure_future(sio.disconnect()))
     return True
 
 
@@ -196,6 +201,17 @@ async def drive(target: Target, concurrency: int, until: Callable[[], bool],
             else:
                 clients.append(rest_client(session, target, i, pool, rng, until, timeout, tally))
         await asyncio.gather(*clients)
+        tally.finished = tally.now()
+        await close(tally)
+
+
+async def close(tally: Tally, seconds: float = 40.0) -> None:
+    """Wait for the background disconnects (cancel what is still open after ``seconds``)."""
+    if tally.closing:
+        _, pending = await asyncio.wait(tally.closing, timeout=seconds)
+        for task in pending:
+            task.cancel()
+        tally.closing.clear()
 
 
 def run_level(target: Target, concurrency: int, seconds: float, pool: Sequence[str],
@@ -208,7 +224,7 @@ def run_level(target: Target, concurrency: int, seconds: float, pool: Sequence[s
         return tally.now() >= deadline
 
     asyncio.run(drive(target, concurrency, until, pool, seed, timeout, tally))
-    return tally, tally.now()
+    return tally, tally.finished
 
 
 def probe(target: Target, pool: Sequence[str], timeout: float) -> str | None:
@@ -219,6 +235,7 @@ def probe(target: Target, pool: Sequence[str], timeout: float) -> str | None:
     async def once() -> None:
         if target.channel == "socketio":
             await socketio_conversation(target, script, 0, lambda: False, timeout, tally)
+            await close(tally)
         else:
             async with aiohttp.ClientSession() as session:
                 tally.samples.append(await rest_message(

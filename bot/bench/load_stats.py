@@ -185,6 +185,8 @@ def _cell(value: Any) -> str:
 def _processes(procs: dict[str, dict[str, Any]]) -> tuple[str, str]:
     cpu = ", ".join(f"{name} {p['cpu_s']:.1f}" for name, p in procs.items())
     rss = ", ".join(f"{name} {p['rss_peak_mb']:.0f}" for name, p in procs.items())
+    if len(procs) > 1:  # each role's own peak, summed: an upper bound of the total
+        rss += f"; total {sum(p['rss_peak_mb'] for p in procs.values()):.0f}"
     return cpu or "-", rss or "-"
 
 
@@ -254,6 +256,12 @@ def render_integrity(counts: dict[str, Any]) -> str:
         ("conversations with a missing or duplicated message", counts["senders_with_differences"]),
     ]
     table = ["| count | value |", "| --- | ---: |"] + [f"| {k} | {v} |" for k, v in rows]
+    if counts["events_missing"] and not counts["turns_missing"]:
+        table += ["", "Events missing by key while no message is missing: for those events the "
+                  "writer's key (a hash of its own redaction of the broker's event) differs from "
+                  "the key of the event as the tracker store holds it (redaction is not "
+                  "idempotent on them), so a replay from the tracker store would not recognise "
+                  "them as already written."]
     return "\n".join(table)
 
 

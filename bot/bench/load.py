@@ -323,9 +323,17 @@ def run_faults(args: argparse.Namespace, pool: list[str], work: Path) -> dict[st
         until = faults[i + 1]["killed_at"] if i + 1 < len(faults) else end
         fault["window"] = fault_window(tally.samples, fault["killed_at"], until)
     report["faults"] = faults
+    first = faults[0]["killed_at"] if faults else end
+    report["baseline"] = summarise([s for s in tally.samples if s.started < first], first)
     report["overall"] = {**summarise(tally.samples, end), "conversations": tally.conversations}
     report["integrity"] = integrity(home)
     report["notes"] = [
+        "Each window runs from the kill to the next kill (or the end of the run). \"Health "
+        "check passed\" is when the supervisor's health URL answered within 2 s, which lags "
+        "under load; \"first answer\" is when a customer got an answer again. A message "
+        "counts in the window it was sent in; errors are 503s with their code, `timeout` "
+        f"(no answer within {args.timeout:.0f} s) and failed connections with the client's "
+        "exception.",
         "While the Rasa server is down nothing listens on its port, so customers get a refused "
         "connection (`connection`), not a 503: a 503 there needs a load balancer or a second "
         "replica in front (scale-out set-up). Killing `candor transcripts worker` in the "

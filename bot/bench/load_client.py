@@ -91,8 +91,8 @@ async def rest_message(session: aiohttp.ClientSession, url: str, sender: str, te
             result = classify(response.status, await response.text())
     except asyncio.TimeoutError:
         result = Sample(0.0, 0.0, TIMEOUT)
-    except aiohttp.ClientError:
-        result = Sample(0.0, 0.0, CONNECTION)
+    except aiohttp.ClientError as err:  # refused, reset, dropped: which one, for the report
+        result = Sample(0.0, 0.0, CONNECTION, code=type(err).__name__)
     return Sample(round(started, 4), round(tally.now() - started, 4), result.outcome,
                   result.status, result.code, result.traceback)
 

@@ -44,6 +44,7 @@ class Sample:
     latency: float
     outcome: str
     status: int | None = None
+    #: The JSON error code of a refusal (``E026``), or the exception behind a failed connection.
     code: str | None = None
     traceback: bool = False
 
@@ -52,6 +53,8 @@ class Sample:
         """Short error label for the report: ``503 E026``, ``timeout``, ``connection``."""
         if self.outcome == HTTP:
             return f"{self.status} {self.code or 'no-code'}"
+        if self.outcome == CONNECTION and self.code:
+            return f"connection ({self.code})"
         return self.outcome
 
 
@@ -276,9 +279,9 @@ def render_faults(report: dict[str, Any]) -> str:
         f"load average before the run {machine.get('load_average_1_5_15')}, Rasa "
         f"{machine.get('rasa')}. Date {report['date']}. Processes started with `candor serve` "
         "exactly as `candor run` starts them; customers talk to the REST webhook.", "",
-        "| fault | killed at s | healthy again at s | messages sent in window | answered | "
-        "errors seen by customers | error p50 / max ms | longest wait s | waits > 10 s | "
-        "500s | not a 503 with a JSON code | first answer after s |",
+        "| fault | killed at s | health check passed at s | messages sent in window | "
+        "answered | errors seen by customers | error p50 / max ms | longest wait s | "
+        "waits > 10 s | 500s | not a 503 with a JSON code | first answer, s after the kill |",
         "| --- | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for f in report["faults"]:
@@ -289,10 +292,15 @@ def render_faults(report: dict[str, Any]) -> str:
             f"{w['answered']} | {errors} | {_cell(w['error_p50_ms'])} / "
             f"{_cell(w['error_max_ms'])} | {w['max_seconds']} | {w['hangs_over_10s']} | "
             f"{w['http_500']} | {w['errors_not_503_json']} | {_cell(w['first_answer_after_s'])} |")
-    total = report["overall"]
+    total, base = report["overall"], report.get("baseline")
+    labels = ", ".join(f"{k}: {v}" for k, v in total["errors_by_label"].items()) or "none"
     lines += ["", f"Whole run: {total['messages']} messages, {total['answered']} answered, "
-              f"{total['errors']} errors ({_errors(total) if total['errors'] else 'none'}), "
-              f"{total['tracebacks']} replies containing a stack trace.", ""]
+              f"{total['errors']} errors ({labels}), {total['tracebacks']} replies containing "
+              "a stack trace.", ""]
+    if base:
+        lines += [f"Before the first fault: {base['msg_per_s']} msg/s, p50 "
+                  f"{_cell(base['p50_ms'])} ms, p99 {_cell(base['p99_ms'])} ms, "
+                  f"{base['errors']} errors.", ""]
     for note in report.get("notes", []):
         lines += [note, ""]
     if report.get("integrity"):

@@ -87,7 +87,8 @@ def samples() -> list[Sample]:
         Sample(0.3, 0.4, OK, 200),
         Sample(1.0, 0.05, HTTP, 503, "E026"), Sample(1.1, 0.05, HTTP, 503, "E026"),
         Sample(1.2, 30.0, TIMEOUT), Sample(1.3, 0.01, EMPTY, 200),
-        Sample(1.4, 0.001, CONNECTION), Sample(1.5, 0.2, HTTP, 500, None, traceback=True),
+        Sample(1.4, 0.001, CONNECTION, code="ClientConnectorError"),
+        Sample(1.5, 0.2, HTTP, 500, None, traceback=True),
     ]
 
 
@@ -98,8 +99,9 @@ def test_summarise_counts_answered_messages_and_each_kind_of_error() -> None:
     assert s["p50_ms"] == 200.0 and s["max_ms"] == 400.0
     assert s["errors"] == 6
     assert s["errors_by_kind"] == {HTTP: 3, TIMEOUT: 1, EMPTY: 1, CONNECTION: 1}
-    assert s["errors_by_label"] == {"500 no-code": 1, "503 E026": 2, "connection": 1,
-                                    "empty": 1, "timeout": 1}
+    assert s["errors_by_label"] == {"500 no-code": 1, "503 E026": 2,
+                                    "connection (ClientConnectorError)": 1, "empty": 1,
+                                    "timeout": 1}
     assert s["tracebacks"] == 1 and s["error_max_ms"] == 30000.0
 
 
@@ -191,9 +193,12 @@ def test_fault_report_renders_each_window() -> None:
               "concurrency": 20,
               "faults": [{"name": "action server killed", "killed_at": 1.0, "healthy_at": 3.2,
                           "window": window}],
+              "baseline": summarise(samples()[:4], 1.0),
               "overall": {**summarise(samples(), 2.0)}, "notes": ["a note"], "integrity": None}
     md = render_faults(report)
     assert "| action server killed | 1.0 | 3.2 | 6 | 0 |" in md and "a note" in md
+    assert "Before the first fault: 4.0 msg/s, p50 250.0 ms" in md
+    assert "6 errors (500 no-code: 1, 503 E026: 2, connection (ClientConnectorError): 1" in md
 
 
 # --- tracker store vs transcripts --------------------------------------------------------------

@@ -73,6 +73,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                    help="CSV of customer messages (column `text`, at least 1,000 distinct)")
     p.add_argument("--channel", choices=("rest", "socketio", "both"), default="both",
                    help="Candor's channels to drive (the stock bot is driven over REST)")
+    p.add_argument("--socketio-transport", choices=("websocket", "polling"), default="websocket",
+                   help="socket.io transport (the widget uses websocket)")
     p.add_argument("--bots", default="candor,stock", help="which bots: candor, stock or both")
     p.add_argument("--model", type=Path, help="an existing Candor model (else `candor run` trains)")
     p.add_argument("--stock-dir", type=Path,
@@ -220,7 +222,7 @@ def run_levels(args: argparse.Namespace, pool: list[str], work: Path) -> dict[st
             stacks["candor"] = start_candor(home, ports, args.model, args.startup_seconds)
             base = ports.url(ports.rasa)
             channels = ("rest", "socketio") if args.channel == "both" else (args.channel,)
-            targets += [Target("candor", ch, base) for ch in channels]
+            targets += [Target("candor", ch, base, args.socketio_transport) for ch in channels]
         if "stock" in bots:
             folder = args.stock_dir or work / "stock"
             print(f"starting the stock bot (rasa init in {folder}) ...", flush=True)
@@ -249,9 +251,10 @@ def run_levels(args: argparse.Namespace, pool: list[str], work: Path) -> dict[st
             stop(stack)
     report["integrity"] = integrity(home) if "candor" in stacks else None
     if any(t.channel == "socketio" for t in targets):
-        notes.append("socket.io: latency is the time to the first `bot_uttered`; a turn ends "
-                     "after 0.25 s without another message (socket.io has no end-of-turn "
-                     "event), so that quiet time paces its clients and lowers its msg/s.")
+        notes.append(f"socket.io: python-socketio's client over {args.socketio_transport}, a new "
+                     "connection per conversation (connecting is not timed); a message's latency "
+                     "runs until the channel acknowledges the end of its turn, as a REST "
+                     "answer holds the whole turn; a turn without a `bot_uttered` is `empty`.")
     report["notes"] = notes
     report["machine"] = {**_machine(), "load_average_1_5_15": report["load_average_before"]}
     plot(report["levels"], _ensure(args.out) / "load.png")

@@ -9,12 +9,13 @@ sends the next: no think time, so the bot's speed sets the pace. Every message b
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import random
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,8 +34,6 @@ from bot.bench.load_stats import (
 REST_PATH = "/webhooks/rest/webhook"
 #: After a refused connection, a customer's widget waits a little before the next message.
 RETRY_PAUSE = 0.5
-#: socket.io has no end-of-turn event: a turn is over when no message came for this long.
-SOCKETIO_QUIET = 0.25
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,9 @@ class Target:
     bot: str
     channel: str
     base_url: str
+    #: socket.io only: ``websocket`` (what the widget uses, and all Candor serves with several
+    #: Sanic workers) or ``polling``.
+    transport: str = "websocket"
 
 
 @dataclass
@@ -55,9 +57,9 @@ class Tally:
     conversations: int = 0
     #: When the last client stopped (the level's wall time; closing connections not included).
     finished: float = 0.0
-    #: socket.io disconnects in the background: a polling disconnect waits out the long poll,
-    #: which would otherwise idle the client, like a customer who closed the tab.
-    closing: list[asyncio.Future[Any]] = field(default_factory=list)
+    #: socket.io disconnects in the background, like a customer who closed the tab: a polling
+    #: disconnect waits out the long poll, which would otherwise idle the client.
+    closing: list[threading.Thread] = field(default_factory=list)
 
     def now(self) -> float:
         return time.monotonic() - self.origin
@@ -119,99 +121,119 @@ async def rest_client(session: aiohttp.ClientSession, target: Target, client: in
         tally.conversations += 1
 
 
-async def _next_reply(queue: asyncio.Queue[tuple[str, Any]], timeout: float) -> tuple[str, Any]:
-    return await asyncio.wait_for(queue.get(), timeout)
+#: Refusals a socket.io acknowledgement can carry that mean "not processed, resend" (REST's 503).
+SERVER_SIDE_CODES = frozenset({"E024", "E025", "E026"})
 
 
-async def _socketio_turn(sio: Any, queue: asyncio.Queue[tuple[str, Any]], session_id: str,
-                         text: str, timeout: float, tally: Tally) -> Sample:
-    """Send one message; latency is the time to the first reply; then wait out the turn."""
-    while not queue.empty():
-        queue.get_nowait()
-    started = tally.now()
-    await sio.emit("user_uttered", {"message": text, "session_id": session_id})
-    try:
-        kind, data = await _next_reply(queue, timeout)
-    except asyncio.TimeoutError:
-        return Sample(round(started, 4), round(timeout, 4), TIMEOUT)
-    latency = round(tally.now() - started, 4)
-    with contextlib.suppress(asyncio.TimeoutError):
-        while True:  # the rest of the turn's messages
-            await _next_reply(queue, SOCKETIO_QUIET)
-    if kind == "candor_error":
-        error = (data or {}).get("error") or {}
-        return Sample(round(started, 4), latency, HTTP, 503, error.get("code"))
-    return Sample(round(started, 4), latency, OK)
+def classify_ack(ack: Any, received: int) -> Sample:
+    """Outcome of a socket.io turn from its acknowledgement and the replies that arrived.
+
+    Candor's channel acknowledges a ``user_uttered`` at the end of the turn with
+    ``{"replies": n}`` or ``{"error": {"code": ...}}``; the customer only sees what arrived as
+    ``bot_uttered``, so a turn without a reply is ``empty`` whatever the acknowledgement says.
+    """
+    error = ack.get("error") if isinstance(ack, dict) else None
+    if isinstance(error, dict):
+        code = error.get("code")
+        return Sample(0.0, 0.0, HTTP, 503 if code in SERVER_SIDE_CODES else 400, code)
+    return Sample(0.0, 0.0, OK if received else EMPTY)
 
 
-async def socketio_conversation(target: Target, script: Sequence[str], client: int,
-                                until: Callable[[], bool], timeout: float, tally: Tally) -> bool:
-    """One conversation over socket.io; False if it could not connect.
+def _disconnect_later(sio: Any, tally: Tally) -> None:
+    thread = threading.Thread(target=sio.disconnect, daemon=True, name="sio-disconnect")
+    thread.start()
+    tally.closing.append(thread)
 
-    Polling transport: the installed python-engineio's websocket transport needs a newer aiohttp
-    than Rasa pins (``aiohttp.ClientWSTimeout``).
+
+def socketio_conversation(target: Target, script: Sequence[str], client: int,
+                          until: Callable[[], bool], timeout: float, tally: Tally,
+                          transport: str = "websocket") -> bool:
+    """One conversation over socket.io, blocking (run in a thread); False if it could not connect.
+
+    python-socketio's synchronous client: the asyncio client's websocket transport needs a newer
+    aiohttp than Rasa pins. The end of a turn is the channel's acknowledgement; a server that
+    sends none (``None``) is judged by the replies that arrived before :func:`socketio.Client.call`
+    returned or timed out.
     """
     import socketio
 
-    sio = socketio.AsyncClient(reconnection=False)
-    queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
-    for event in ("bot_uttered", "candor_error", "session_confirm"):
-        sio.on(event, (lambda name: lambda data=None: queue.put_nowait((name, data)))(event))
+    sio = socketio.Client(reconnection=False)
+    replies: list[Any] = []
+    sio.on("bot_uttered", replies.append)
     session_id = sender_id(f"load-{target.bot}-sio", client)
     try:
-        await sio.connect(target.base_url, socketio_path="/socket.io",
-                          transports=["polling"], wait_timeout=10)
-        await sio.emit("session_request", {"session_id": session_id})
-        await _next_reply(queue, 10)
-    except Exception:  # noqa: BLE001 - refused, timed out, protocol error: a failed connect
-        tally.samples.append(Sample(round(tally.now(), 4), 0.0, CONNECTION))
-        tally.closing.append(asyncio.ensure_future(sio.disconnect()))
+        sio.connect(target.base_url, transports=[transport], socketio_path="socket.io",
+                    wait_timeout=10)
+        sio.call("session_request", {"session_id": session_id}, timeout=10)
+    except Exception as err:  # noqa: BLE001 - refused, timed out, protocol error: a failed connect
+        tally.samples.append(Sample(round(tally.now(), 4), 0.0, CONNECTION,
+                                    code=type(err).__name__))
+        _disconnect_later(sio, tally)
         return False
     try:
         for text in script:
             if until():
                 break
-            tally.samples.append(await _socketio_turn(sio, queue, session_id, text, timeout, tally))
+            before, started = len(replies), tally.now()
+            try:
+                ack = sio.call("user_uttered", {"message": text, "session_id": session_id},
+                               timeout=timeout)
+                result = classify_ack(ack, len(replies) - before)
+            except socketio.exceptions.TimeoutError:
+                result = Sample(0.0, 0.0, TIMEOUT if len(replies) == before else OK)
+            except Exception as err:  # noqa: BLE001 - the connection dropped mid-turn
+                result = Sample(0.0, 0.0, CONNECTION, code=type(err).__name__)
+            tally.samples.append(Sample(round(started, 4), round(tally.now() - started, 4),
+                                        result.outcome, result.status, result.code))
     finally:
-        tally.closing.append(asyncio.ensure_future(sio.disconnect()))
+        _disconnect_later(sio, tally)
     return True
 
 
 async def socketio_client(target: Target, client: int, pool: Sequence[str], rng: random.Random,
-                          until: Callable[[], bool], timeout: float, tally: Tally) -> None:
+                          until: Callable[[], bool], timeout: float, tally: Tally,
+                          executor: ThreadPoolExecutor, transport: str) -> None:
     """One socket.io customer after another (a new connection each) until ``until()``."""
+    loop = asyncio.get_running_loop()
     while not until():
-        if not await socketio_conversation(target, conversation_script(pool, rng), client, until,
-                                           timeout, tally):
+        script = conversation_script(pool, rng)
+        done = await loop.run_in_executor(executor, socketio_conversation, target, script, client,
+                                          until, timeout, tally, transport)
+        if done:
+            tally.conversations += 1
+        else:
             await asyncio.sleep(RETRY_PAUSE)
-            continue
-        tally.conversations += 1
 
 
 async def drive(target: Target, concurrency: int, until: Callable[[], bool],
                 pool: Sequence[str], seed: int, timeout: float, tally: Tally) -> None:
     """Run ``concurrency`` closed-loop clients until ``until()`` is true."""
     connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(connector=connector) as session:
-        clients = []
-        for i in range(concurrency):
-            rng = random.Random(seed * 1000 + i)
-            if target.channel == "socketio":
-                clients.append(socketio_client(target, i, pool, rng, until, timeout, tally))
-            else:
-                clients.append(rest_client(session, target, i, pool, rng, until, timeout, tally))
-        await asyncio.gather(*clients)
-        tally.finished = tally.now()
-        await close(tally)
+    executor = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="sio-client")
+    try:
+        async with aiohttp.ClientSession(connector=connector) as session:
+            clients = []
+            for i in range(concurrency):
+                rng = random.Random(seed * 1000 + i)
+                if target.channel == "socketio":
+                    clients.append(socketio_client(target, i, pool, rng, until, timeout, tally,
+                                                   executor, target.transport))
+                else:
+                    clients.append(rest_client(session, target, i, pool, rng, until, timeout,
+                                               tally))
+            await asyncio.gather(*clients)
+            tally.finished = tally.now()
+    finally:
+        executor.shutdown(wait=True)
+    await asyncio.to_thread(close, tally)
 
 
-async def close(tally: Tally, seconds: float = 40.0) -> None:
-    """Wait for the background disconnects (cancel what is still open after ``seconds``)."""
-    if tally.closing:
-        _, pending = await asyncio.wait(tally.closing, timeout=seconds)
-        for task in pending:
-            task.cancel()
-        tally.closing.clear()
+def close(tally: Tally, seconds: float = 5.0) -> None:
+    """Wait (at most ``seconds`` in all) for the background socket.io disconnects."""
+    deadline = time.monotonic() + seconds
+    for thread in tally.closing:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    tally.closing.clear()
 
 
 def run_level(target: Target, concurrency: int, seconds: float, pool: Sequence[str],
@@ -234,8 +256,9 @@ def probe(target: Target, pool: Sequence[str], timeout: float) -> str | None:
 
     async def once() -> None:
         if target.channel == "socketio":
-            await socketio_conversation(target, script, 0, lambda: False, timeout, tally)
-            await close(tally)
+            await asyncio.to_thread(socketio_conversation, target, script, 0, lambda: False,
+                                    timeout, tally, target.transport)
+            await asyncio.to_thread(close, tally)
         else:
             async with aiohttp.ClientSession() as session:
                 tally.samples.append(await rest_message(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.bench.load import levels_of
-from bot.bench.load_client import classify
+from bot.bench.load_client import classify, classify_ack
 from bot.bench.load_integrity import TrackerEvent, TranscriptTurn, compare, compare_files
 from bot.bench.load_procs import TreeSampler, descendants, role
 from bot.bench.load_stats import (
@@ -134,6 +134,15 @@ def test_classify_http_answers() -> None:
         HTTP, 503, "E024", "503 E024")
     crash = classify(500, "Traceback (most recent call last): ...")
     assert crash.traceback and crash.code is None
+
+
+def test_classify_socketio_acknowledgements() -> None:
+    assert classify_ack({"replies": 2}, received=2).outcome == OK
+    assert classify_ack(None, received=1).outcome == OK  # a channel without acknowledgements
+    assert classify_ack({"replies": 1}, received=0).outcome == EMPTY  # nothing reached the customer
+    refused = classify_ack({"error": {"code": "E026", "message": "resend"}}, received=0)
+    assert (refused.outcome, refused.status, refused.code) == (HTTP, 503, "E026")
+    assert classify_ack({"error": {"code": "E027", "message": "x"}}, received=0).status == 400
 
 
 def test_levels_are_positive_whole_numbers() -> None:

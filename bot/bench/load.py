@@ -288,12 +288,18 @@ async def _inject(args: argparse.Namespace, pool: list[str], target: Target, sup
             print(f"fault at {killed:.0f}s: {label}", flush=True)
             kill(supervisor, name)
             await asyncio.sleep(down)
-            await asyncio.to_thread(supervisor.start, by_name[name])
-            healthy = tally.now()
-            print(f"{name} healthy again at {healthy:.0f}s", flush=True)
-            faults.append({"name": label, "service": name, "killed_at": round(killed, 1),
-                           "healthy_at": round(healthy, 1),
-                           "pid_after": running(supervisor, name).process.pid})
+            fault: dict[str, Any] = {"name": label, "service": name,
+                                     "killed_at": round(killed, 1), "healthy_at": None}
+            faults.append(fault)
+            try:
+                await asyncio.to_thread(supervisor.start, by_name[name])
+            except Exception as err:  # noqa: BLE001 - report it; the run cannot go on
+                fault["restart_error"] = str(err)
+                print(f"{name} did not come back: {err}", flush=True)
+                break
+            fault["healthy_at"] = round(tally.now(), 1)
+            fault["pid_after"] = running(supervisor, name).process.pid
+            print(f"{name} healthy again at {fault['healthy_at']:.0f}s", flush=True)
         await asyncio.sleep(gap)
     finally:
         done.set()
@@ -330,6 +336,8 @@ def run_faults(args: argparse.Namespace, pool: list[str], work: Path) -> dict[st
     report["baseline"] = summarise([s for s in tally.samples if s.started < first], first)
     report["overall"] = {**summarise(tally.samples, end), "conversations": tally.conversations}
     report["integrity"] = integrity(home)
+    # Every message, for a timeline: [sent at s, latency s, outcome label].
+    report["samples"] = [[s.started, s.latency, s.label] for s in tally.samples]
     report["notes"] = [
         "Each window runs from the kill to the next kill (or the end of the run). \"Health "
         "check passed\" is when the supervisor's health URL answered within 2 s, which lags "

@@ -301,6 +301,9 @@ def render_faults(report: dict[str, Any]) -> str:
         lines += [f"Before the first fault: {base['msg_per_s']} msg/s, p50 "
                   f"{_cell(base['p50_ms'])} ms, p99 {_cell(base['p99_ms'])} ms, "
                   f"{base['errors']} errors.", ""]
+    for f in report["faults"]:
+        if f.get("restart_error"):
+            lines += [f"**{f['service']} did not come back:** {f['restart_error']}", ""]
     for note in report.get("notes", []):
         lines += [note, ""]
     if report.get("integrity"):

@@ -15,6 +15,7 @@ from bot.bench.load import levels_of
 from bot.bench.load_client import classify, classify_ack
 from bot.bench.load_integrity import TrackerEvent, TranscriptTurn, compare, compare_files
 from bot.bench.load_procs import TreeSampler, descendants, role
+from bot.bench.load_stacks import free_ports, link_model, port_env
 from bot.bench.load_stats import (
     CONNECTION,
     EMPTY,
@@ -34,6 +35,8 @@ from bot.bench.load_stats import (
     summarise,
     targets,
 )
+from bot.paths import CandorHome
+from bot.runtime.training import model_path
 from bot.transcripts.projection import event_key
 
 # --- sampling ----------------------------------------------------------------------------------
@@ -284,3 +287,22 @@ def test_tree_sampler_measures_this_process() -> None:
     stats = sampler.stop()
     (entry,) = stats.values()
     assert entry["cpu_s"] >= 0 and entry["rss_peak_mb"] > 10 and entry["processes"] >= 1
+
+
+# --- stacks ------------------------------------------------------------------------------------
+
+
+def test_free_ports_are_distinct_and_exported_as_candor_settings() -> None:
+    ports = free_ports()
+    assert len({ports.rasa, ports.actions, ports.console}) == 3
+    env = port_env(ports)
+    assert env["CANDOR_RASA_PORT"] == str(ports.rasa) and env["CANDOR_HOST"] == "127.0.0.1"
+
+
+def test_a_given_model_is_linked_under_the_name_candor_run_looks_for(tmp_path: Path) -> None:
+    model = tmp_path / "some-model.tar.gz"
+    model.write_bytes(b"model")
+    home = CandorHome(tmp_path / "home")
+    for _ in range(2):  # idempotent
+        linked = link_model(model, home)
+    assert linked == model_path(home) and linked.read_bytes() == b"model"

@@ -29,12 +29,14 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from bot.bench.load_client import Tally, Target, drive, probe, run_level
-from bot.bench.load_integrity import compare_files, processed_count
+from bot.bench.load_integrity import compare_databases, processed_count, sqlite_url
 from bot.bench.load_procs import TreeSampler
 from bot.bench.load_stacks import (
     Stack,
@@ -42,7 +44,6 @@ from bot.bench.load_stacks import (
     free_ports,
     init_stock,
     kill,
-    running,
     start_candor,
     start_services,
     start_stock,
@@ -57,6 +58,7 @@ from bot.bench.load_stats import (
     summarise,
 )
 from bot.paths import PROJECT_ROOT, CandorHome
+from bot.runtime.supervisor import ServiceSpec, Supervisor
 
 DEFAULT_OUT = PROJECT_ROOT / "bench" / "results"
 DEFAULT_MESSAGES = PROJECT_ROOT.parent / "shared" / "data" / "banking77" / "train.csv"
@@ -118,7 +120,7 @@ def _machine() -> dict[str, Any]:
     return machine()
 
 
-def wait_for_writer(transcripts: Path, quiet: float = 3.0, limit: float = 120.0) -> None:
+def wait_for_writer(transcripts: str, quiet: float = 3.0, limit: float = 120.0) -> None:
     """Wait until ``processed_events`` stops growing (the transcript writer has caught up)."""
     deadline, last, since = time.monotonic() + limit, -1, time.monotonic()
     while time.monotonic() < deadline:
@@ -135,7 +137,7 @@ def integrity(home: CandorHome) -> dict[str, Any] | None:
     transcripts = home.db / "transcripts.sqlite"
     if not (home.tracker_db.exists() and transcripts.exists()):
         return None
-    return compare_files(home.tracker_db, transcripts)
+    return compare_databases(sqlite_url(home.tracker_db), sqlite_url(transcripts))
 
 
 def measure(target: Target, stack: Stack, concurrency: int, args: argparse.Namespace,
@@ -246,7 +248,7 @@ def run_levels(args: argparse.Namespace, pool: list[str], work: Path) -> dict[st
         report["levels"] = levels
     finally:
         if "candor" in stacks:
-            wait_for_writer(home.db / "transcripts.sqlite")
+            wait_for_writer(sqlite_url(home.db / "transcripts.sqlite"))
         for stack in stacks.values():
             stop(stack)
     report["integrity"] = integrity(home) if "candor" in stacks else None
@@ -266,45 +268,95 @@ def _ensure(folder: Path) -> Path:
     return folder
 
 
-async def _inject(args: argparse.Namespace, pool: list[str], target: Target, supervisor: Any,
-                  specs: list[Any], tally: Tally) -> list[dict[str, Any]]:
-    """Run the load while killing and restarting the action server, then the Rasa server."""
+@dataclass(frozen=True)
+class Fault:
+    """One fault: how to kill a service and how to bring it back (blocking until it is up)."""
+
+    service: str
+    label: str
+    down_seconds: float
+    kill: Callable[[], None]
+    restart: Callable[[], None]
+
+
+def restarter(supervisor: Supervisor, spec: ServiceSpec) -> Callable[[], None]:
+    """Start ``spec`` again under ``supervisor``, blocking until it is healthy."""
+    def restart() -> None:
+        supervisor.start(spec)
+
+    return restart
+
+
+def default_faults(args: argparse.Namespace, supervisor: Supervisor,
+                   specs: list[ServiceSpec]) -> list[Fault]:
+    """The action server (SIGKILL, down ``--down-seconds``), then the Rasa server (kill -9)."""
+    by_name = {spec.name: spec for spec in specs}
+    return [
+        Fault("actions", f"action server killed (SIGKILL), restarted after "
+                         f"{args.down_seconds:.0f} s", args.down_seconds,
+              lambda: kill(supervisor, "actions"), restarter(supervisor, by_name["actions"])),
+        Fault("rasa", "Rasa server kill -9, restarted at once", 0.0,
+              lambda: kill(supervisor, "rasa"), restarter(supervisor, by_name["rasa"])),
+    ]
+
+
+async def _inject(args: argparse.Namespace, pool: list[str], target: Target,
+                  faults: list[Fault], tally: Tally) -> list[dict[str, Any]]:
+    """Run the load while applying each fault in turn; what happened when."""
     done = asyncio.Event()
     load = asyncio.create_task(drive(target, FAULT_CONCURRENCY, done.is_set, pool, args.seed,
                                      args.timeout, tally))
-    by_name = {spec.name: spec for spec in specs}
-    faults: list[dict[str, Any]] = []
+    timeline: list[dict[str, Any]] = []
     try:
         # Between faults, at least the client timeout: a message stuck by one fault ends (answer
         # or timeout) before the next fault, so each window shows what its own fault did.
         gap = max(args.steady_seconds, args.timeout + 5.0)
-        for i, (name, label, down) in enumerate((
-            ("actions", "action server killed (SIGKILL), restarted after "
-                        f"{args.down_seconds:.0f} s", args.down_seconds),
-            ("rasa", "Rasa server kill -9, restarted at once", 0.0),
-        )):
+        for i, fault in enumerate(faults):
             await asyncio.sleep(gap if i else args.steady_seconds)
             killed = tally.now()
-            print(f"fault at {killed:.0f}s: {label}", flush=True)
-            kill(supervisor, name)
-            await asyncio.sleep(down)
-            fault: dict[str, Any] = {"name": label, "service": name,
+            print(f"fault at {killed:.0f}s: {fault.label}", flush=True)
+            fault.kill()
+            await asyncio.sleep(fault.down_seconds)
+            entry: dict[str, Any] = {"name": fault.label, "service": fault.service,
                                      "killed_at": round(killed, 1), "healthy_at": None}
-            faults.append(fault)
+            timeline.append(entry)
             try:
-                await asyncio.to_thread(supervisor.start, by_name[name])
+                await asyncio.to_thread(fault.restart)
             except Exception as err:  # noqa: BLE001 - report it; the run cannot go on
-                fault["restart_error"] = str(err)
-                print(f"{name} did not come back: {err}", flush=True)
+                entry["restart_error"] = str(err)
+                print(f"{fault.service} did not come back: {err}", flush=True)
                 break
-            fault["healthy_at"] = round(tally.now(), 1)
-            fault["pid_after"] = running(supervisor, name).process.pid
-            print(f"{name} healthy again at {fault['healthy_at']:.0f}s", flush=True)
+            entry["healthy_at"] = round(tally.now(), 1)
+            print(f"{fault.service} healthy again at {entry['healthy_at']:.0f}s", flush=True)
         await asyncio.sleep(gap)
     finally:
         done.set()
         await load
-    return faults
+    return timeline
+
+
+def fault_report(report: dict[str, Any], faults: list[dict[str, Any]], tally: Tally,
+                 end: float) -> dict[str, Any]:
+    """Add the windows, the baseline, the totals and the message timeline to ``report``."""
+    for i, fault in enumerate(faults):
+        # The window: from the kill until the next fault (or the end of the run).
+        until = faults[i + 1]["killed_at"] if i + 1 < len(faults) else end
+        fault["window"] = fault_window(tally.samples, fault["killed_at"], until)
+    report["faults"] = faults
+    first = faults[0]["killed_at"] if faults else end
+    report["baseline"] = summarise([s for s in tally.samples if s.started < first], first)
+    report["overall"] = {**summarise(tally.samples, end), "conversations": tally.conversations}
+    # Every message, for a timeline: [sent at s, latency s, outcome label].
+    report["samples"] = [[s.started, s.latency, s.label] for s in tally.samples]
+    return report
+
+
+WINDOW_NOTE = (
+    "Each window runs from the kill to the next kill (or the end of the run). \"Health "
+    "check passed\" is when the supervisor's health check answered (it lags under load); "
+    "\"first answer\" is when a customer got an answer again. A message counts in the window "
+    "it was sent in; errors are 503s with their code, `timeout` (no answer within the client "
+    "timeout) and failed connections with the client's exception.")
 
 
 def run_faults(args: argparse.Namespace, pool: list[str], work: Path) -> dict[str, Any]:
@@ -322,33 +374,19 @@ def run_faults(args: argparse.Namespace, pool: list[str], work: Path) -> dict[st
         if why:
             raise RuntimeError(why)
         tally = Tally()
-        faults = asyncio.run(_inject(args, pool, target, supervisor, specs, tally))
-        wait_for_writer(home.db / "transcripts.sqlite")
+        faults = asyncio.run(_inject(args, pool, target, default_faults(args, supervisor, specs),
+                                     tally))
+        wait_for_writer(sqlite_url(home.db / "transcripts.sqlite"))
     finally:
         supervisor.stop()
-    end = tally.now()
-    for i, fault in enumerate(faults):
-        # The window: from the kill until the next fault (or the end of the run).
-        until = faults[i + 1]["killed_at"] if i + 1 < len(faults) else end
-        fault["window"] = fault_window(tally.samples, fault["killed_at"], until)
-    report["faults"] = faults
-    first = faults[0]["killed_at"] if faults else end
-    report["baseline"] = summarise([s for s in tally.samples if s.started < first], first)
-    report["overall"] = {**summarise(tally.samples, end), "conversations": tally.conversations}
+    fault_report(report, faults, tally, tally.now())
     report["integrity"] = integrity(home)
-    # Every message, for a timeline: [sent at s, latency s, outcome label].
-    report["samples"] = [[s.started, s.latency, s.label] for s in tally.samples]
     report["notes"] = [
-        "Each window runs from the kill to the next kill (or the end of the run). \"Health "
-        "check passed\" is when the supervisor's health URL answered within 2 s, which lags "
-        "under load; \"first answer\" is when a customer got an answer again. A message "
-        "counts in the window it was sent in; errors are 503s with their code, `timeout` "
-        f"(no answer within {args.timeout:.0f} s) and failed connections with the client's "
-        "exception.",
+        WINDOW_NOTE,
         "While the Rasa server is down nothing listens on its port, so customers get a refused "
         "connection (`connection`), not a 503: a 503 there needs a load balancer or a second "
-        "replica in front (scale-out set-up). Killing `candor transcripts worker` in the "
-        "scale-out set-up is not part of this run.",
+        "replica in front (scale-out set-up). Killing `candor transcripts worker` is "
+        "`--faults --scaleout`.",
     ]
     report["machine"] = {**_machine(), "load_average_1_5_15": report["load_average_before"]}
     return report

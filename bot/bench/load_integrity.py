@@ -10,16 +10,15 @@ against the transcript database:
   timestamp as ``sent_at``). This is what finds duplicates: ``processed_events`` has the key as
   its primary key, so it cannot hold one twice, but turns could.
 
-:func:`compare` is pure; the ``read_*`` functions read the SQLite files (read-only).
+:func:`compare` is pure; the ``read_*`` functions read the databases (SQLite files in the default
+set-up, PostgreSQL in the scale-out one) through SQLAlchemy.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -84,40 +83,54 @@ def compare(tracker: Sequence[TrackerEvent], processed_keys: Iterable[str],
     }
 
 
-def _connect(path: Path) -> closing[sqlite3.Connection]:
-    return closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+def _rows(url: str, query: str) -> list[Any]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, future=True)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(text(query)))
+    finally:
+        engine.dispose()
 
 
-def read_tracker(path: Path) -> list[TrackerEvent]:
-    """Every event of Rasa's SQLite tracker store, in insertion order."""
-    with _connect(path) as conn:
-        rows = conn.execute("SELECT sender_id, data FROM events ORDER BY id").fetchall()
+def _when(value: Any) -> datetime:
+    """A ``sent_at`` as the driver returns it: a datetime (PostgreSQL) or text (SQLite)."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def read_tracker(url: str) -> list[TrackerEvent]:
+    """Every event of Rasa's SQL tracker store (SQLAlchemy URL), in insertion order."""
+    rows = _rows(url, "SELECT sender_id, data FROM events ORDER BY id")
     return [TrackerEvent(str(sender), json.loads(data)) for sender, data in rows]
 
 
-def read_transcripts(path: Path) -> tuple[list[str], list[TranscriptTurn]]:
+def read_transcripts(url: str) -> tuple[list[str], list[TranscriptTurn]]:
     """The ``processed_events`` keys and every turn (with its sender) of a transcript database."""
-    with _connect(path) as conn:
-        keys = [row[0] for row in conn.execute("SELECT event_key FROM processed_events")]
-        rows = conn.execute(
-            "SELECT c.sender_id, t.actor, t.sent_at FROM turns t "
-            "JOIN conversations c ON c.id = t.conversation_pk").fetchall()
-    turns = [TranscriptTurn(str(s), str(a), datetime.fromisoformat(str(at))) for s, a, at in rows]
-    return keys, turns
+    keys = [row[0] for row in _rows(url, "SELECT event_key FROM processed_events")]
+    rows = _rows(url, "SELECT c.sender_id, t.actor, t.sent_at FROM turns t "
+                      "JOIN conversations c ON c.id = t.conversation_pk")
+    return keys, [TranscriptTurn(str(s), str(a), _when(at)) for s, a, at in rows]
 
 
-def processed_count(path: Path) -> int:
-    """Rows in ``processed_events`` (0 while the database does not exist yet)."""
-    if not path.exists():
-        return 0
+def processed_count(url: str) -> int:
+    """Rows in ``processed_events`` (0 while the database is missing or not migrated)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return 0  # connecting would create the file
     try:
-        with _connect(path) as conn:
-            return int(conn.execute("SELECT count(*) FROM processed_events").fetchone()[0])
-    except sqlite3.OperationalError:  # not migrated yet
+        return int(_rows(url, "SELECT count(*) FROM processed_events")[0][0])
+    except SQLAlchemyError:
         return 0
 
 
-def compare_files(tracker_db: Path, transcripts_db: Path) -> dict[str, int]:
-    """:func:`compare` on a tracker store and a transcript database (SQLite files)."""
-    keys, turns = read_transcripts(transcripts_db)
-    return compare(read_tracker(tracker_db), keys, turns)
+def sqlite_url(path: Path) -> str:
+    """SQLAlchemy URL of an SQLite file."""
+    return f"sqlite:///{path}"
+
+
+def compare_databases(tracker_url: str, transcripts_url: str) -> dict[str, int]:
+    """:func:`compare` on a tracker store and a transcript database (SQLAlchemy URLs)."""
+    keys, turns = read_transcripts(transcripts_url)
+    return compare(read_tracker(tracker_url), keys, turns)

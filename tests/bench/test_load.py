@@ -13,7 +13,14 @@ import pytest
 
 from bot.bench.load import levels_of
 from bot.bench.load_client import classify, classify_ack
-from bot.bench.load_integrity import TrackerEvent, TranscriptTurn, compare, compare_files
+from bot.bench.load_integrity import (
+    TrackerEvent,
+    TranscriptTurn,
+    compare,
+    compare_databases,
+    processed_count,
+    sqlite_url,
+)
 from bot.bench.load_procs import TreeSampler, descendants, role
 from bot.bench.load_stacks import free_ports, link_model, port_env
 from bot.bench.load_stats import (
@@ -242,7 +249,7 @@ def test_compare_finds_missing_and_duplicated_events() -> None:
     }
 
 
-def test_compare_files_reads_rasa_and_transcript_sqlite(tmp_path: Path) -> None:
+def test_compare_databases_reads_rasa_and_transcript_sqlite(tmp_path: Path) -> None:
     tracker_db, transcripts_db = tmp_path / "tracker.sqlite", tmp_path / "transcripts.sqlite"
     evs = events("a", 1_764_000_000.123456)
     with sqlite3.connect(tracker_db) as conn:
@@ -263,7 +270,11 @@ def test_compare_files_reads_rasa_and_transcript_sqlite(tmp_path: Path) -> None:
             at = datetime.fromtimestamp(e["timestamp"], timezone.utc).replace(tzinfo=None)
             conn.execute("INSERT INTO turns (conversation_pk, actor, sent_at) VALUES (1, ?, ?)",
                          (actor, at.isoformat(" ")))
-    counts = compare_files(tracker_db, transcripts_db)
+    counts = compare_databases(sqlite_url(tracker_db), sqlite_url(transcripts_db))
+    assert processed_count(sqlite_url(transcripts_db)) == 3
+    assert processed_count(sqlite_url(tmp_path / "none.sqlite")) == 0
+    assert not (tmp_path / "none.sqlite").exists()
+    assert processed_count(sqlite_url(tracker_db)) == 0  # no such table (yet)
     assert counts["events_matched"] == 3 and counts["events_missing"] == 0
     assert counts["turns_missing"] == 0 and counts["turns_duplicated"] == 0
     assert counts["tracker_turns"] == counts["transcript_turns"] == 2

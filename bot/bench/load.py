@@ -15,7 +15,9 @@ transcript database (:mod:`bot.bench.load_integrity`). Results: ``bench/results/
 20 concurrent conversations, kills (SIGKILL) and restarts the action server, then sends ``kill -9`` to
 the Rasa server and restarts it, and records what customers saw (status, error code, time to
 the error, longest wait) and whether every event reached the transcripts exactly once.
-Results: ``bench/results/load_faults.{json,md}``.
+Results: ``bench/results/load_faults.{json,md}``. ``--faults --scaleout`` does the same in the
+scale-out set-up (:mod:`bot.bench.load_scaleout`), killing ``candor transcripts worker``:
+``bench/results/load_faults_scaleout.{json,md}``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -44,6 +47,8 @@ from bot.bench.load_stacks import (
     free_ports,
     init_stock,
     kill,
+    model_for,
+    services_supervisor,
     start_candor,
     start_services,
     start_stock,
@@ -87,6 +92,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                    help="how long to wait for a server (training included)")
     p.add_argument("--faults", action="store_true",
                    help="fault injection at 20 concurrent conversations instead of the levels")
+    p.add_argument("--scaleout", action="store_true",
+                   help="with --faults: the scale-out set-up (PostgreSQL, Redis, RabbitMQ), "
+                        "killing `candor transcripts worker` instead")
     p.add_argument("--steady-seconds", type=float, default=20.0,
                    help="--faults: load before the first fault, and at least this long (and "
                         "--timeout + 5 s) between faults and after the last")
@@ -392,12 +400,60 @@ def run_faults(args: argparse.Namespace, pool: list[str], work: Path) -> dict[st
     return report
 
 
+def run_faults_scaleout(args: argparse.Namespace, pool: list[str], work: Path) -> dict[str, Any]:
+    """The scale-out set-up under load, killing and restarting the transcripts worker."""
+    from bot.bench.load_scaleout import ScaleOut, Worker, cleanup, create
+    from bot.bench.load_scaleout import services as scaleout_services
+
+    report = {**_report_head(args, pool), "concurrency": FAULT_CONCURRENCY,
+              "setup": "scale-out",
+              "setup_note": "Scale-out set-up as the README runs it (`endpoints.scaleout.yml`: "
+                            "PostgreSQL tracker store, Redis lock store, RabbitMQ to `candor "
+                            "transcripts worker` writing PostgreSQL), one Rasa replica, one "
+                            "action server; customers talk to the REST webhook."}
+    home = CandorHome(work / "candor-home").ensure()
+    ports, names = free_ports(), ScaleOut()
+    model = model_for(home, args.model)
+    create(names)
+    supervisor = services_supervisor(home, ports, names.env())
+    worker = Worker(supervisor.env, home.logs / "worker.log", names.transcripts_url)
+    tally, faults = Tally(), []
+    try:
+        print(f"starting the scale-out set-up (CANDOR_HOME={home.root}) ...", flush=True)
+        worker.start()
+        for spec in scaleout_services(home, ports, model):
+            supervisor.start(spec)
+        target = Target("candor", "rest", ports.url(ports.rasa))
+        why = probe(target, pool, 60.0)
+        if why:
+            raise RuntimeError(why)
+        tally = Tally()
+        fault = Fault("worker", "transcripts worker killed (SIGKILL), restarted after "
+                                f"{args.down_seconds:.0f} s", args.down_seconds,
+                      worker.kill, worker.start)
+        faults = asyncio.run(_inject(args, pool, target, [fault], tally))
+        wait_for_writer(names.transcripts_url)
+        report["integrity"] = compare_databases(names.tracker_url, names.transcripts_url)
+    finally:
+        supervisor.stop()
+        worker.kill(signal.SIGTERM)
+        cleanup(names)
+    fault_report(report, faults, tally, tally.now())
+    report["notes"] = [WINDOW_NOTE, "While the worker is down, events wait in RabbitMQ: "
+                       "customers should notice nothing, and the transcripts catch up after."]
+    report["machine"] = {**_machine(), "load_average_1_5_15": report["load_average_before"]}
+    return report
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the levels (or ``--faults``), write JSON, markdown (and the chart), print the table."""
     pool = read_messages(args.messages)
     work = Path(tempfile.mkdtemp(prefix="candor-load-"))
     try:
-        if args.faults:
+        if args.faults and args.scaleout:
+            report = run_faults_scaleout(args, pool, work)
+            _write(args.out, "load_faults_scaleout", report, render_faults(report))
+        elif args.faults:
             report = run_faults(args, pool, work)
             _write(args.out, "load_faults", report, render_faults(report))
         else:

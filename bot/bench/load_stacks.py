@@ -19,7 +19,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -156,19 +156,24 @@ def stop(stack: Stack, timeout: float = 40.0) -> None:
             pass
 
 
-def services_supervisor(home: CandorHome, ports: Ports) -> Supervisor:
-    """A supervisor with the environment ``candor run`` gives its processes."""
-    env = product_env(runtime_env(home, {**process_env(), **port_env(ports)}), ports)
-    return Supervisor(env, home.logs, PROJECT_ROOT)
+def services_supervisor(home: CandorHome, ports: Ports,
+                        extra: Mapping[str, str] | None = None) -> Supervisor:
+    """A supervisor with the environment ``candor run`` gives its processes (plus ``extra``)."""
+    base = {**process_env(), **port_env(ports), **(extra or {})}
+    return Supervisor(product_env(runtime_env(home, base), ports), home.logs, PROJECT_ROOT)
+
+
+def model_for(home: CandorHome, model: Path | None) -> Path:
+    """``model`` linked into ``home``, else the project's model (trained if missing)."""
+    home.ensure()
+    return link_model(model, home) if model is not None else ensure_model(home)
 
 
 def start_services(home: CandorHome, ports: Ports,
                    model: Path | None) -> tuple[Supervisor, list[ServiceSpec]]:
     """Start the product's processes one by one (as ``candor run`` does) for fault injection."""
-    home.ensure()
-    trained = link_model(model, home) if model is not None else ensure_model(home)
     supervisor = services_supervisor(home, ports)
-    specs = product_services(home, ports, trained)
+    specs = product_services(home, ports, model_for(home, model))
     try:
         for spec in specs:
             supervisor.start(spec)

@@ -273,12 +273,14 @@ def render_faults(report: dict[str, Any]) -> str:
     machine = report["machine"]
     lines = [
         "# Load under faults: Candor at "
-        f"{report['concurrency']} concurrent conversations", "",
+        f"{report['concurrency']} concurrent conversations"
+        + (f" ({report['setup']} set-up)" if report.get("setup") else ""), "",
         f"Command: `{report['command']}`", "",
         f"Machine: {machine.get('cpu') or 'unknown CPU'}, {machine.get('cpu_count')} cores, "
         f"load average before the run {machine.get('load_average_1_5_15')}, Rasa "
-        f"{machine.get('rasa')}. Date {report['date']}. Processes started with `candor serve` "
-        "exactly as `candor run` starts them; customers talk to the REST webhook.", "",
+        f"{machine.get('rasa')}. Date {report['date']}. "
+        + report.get("setup_note", "Processes started with `candor serve` exactly as `candor run` "
+                     "starts them; customers talk to the REST webhook."), "",
         "| fault | killed at s | health check passed at s | messages sent in window | "
         "answered | errors seen by customers | error p50 / max ms | longest wait s | "
         "waits > 10 s | 500s | not a 503 with a JSON code | first answer, s after the kill |",

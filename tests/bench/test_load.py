@@ -317,3 +317,18 @@ def test_a_given_model_is_linked_under_the_name_candor_run_looks_for(tmp_path: P
     for _ in range(2):  # idempotent
         linked = link_model(model, home)
     assert linked == model_path(home) and linked.read_bytes() == b"model"
+
+
+def test_scaleout_names_are_unique_and_the_replica_uses_the_scaleout_endpoints(
+        tmp_path: Path) -> None:
+    from bot.bench.load_scaleout import ENDPOINTS, ScaleOut, services
+
+    a, b = ScaleOut(), ScaleOut()
+    assert a.queue != b.queue and a.tracker_db != b.tracker_db
+    env = a.env()
+    assert env["CANDOR_TRANSCRIPTS_URL"].endswith("/" + a.transcripts_db)
+    assert env["CANDOR_EVENTS_QUEUE"] == a.queue and env["CANDOR_TRACKER_DB"] == a.tracker_db
+    specs = services(CandorHome(tmp_path), free_ports(), tmp_path / "m.tar.gz")
+    assert [s.name for s in specs] == ["actions", "rasa"]
+    rasa = list(specs[1].argv)
+    assert rasa[rasa.index("--endpoints") + 1] == str(ENDPOINTS)

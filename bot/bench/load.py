@@ -68,6 +68,7 @@ from bot.runtime.supervisor import ServiceSpec, Supervisor
 DEFAULT_OUT = PROJECT_ROOT / "bench" / "results"
 DEFAULT_MESSAGES = PROJECT_ROOT.parent / "shared" / "data" / "banking77" / "train.csv"
 FAULT_CONCURRENCY = 20
+WARM_UP_SECONDS = 5.0
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -249,6 +250,8 @@ def run_levels(args: argparse.Namespace, pool: list[str], work: Path) -> dict[st
                         if target.channel == "socketio" else "")
                 notes.append(f"Skipped {target.bot} over {target.channel}: {why}.{hint}")
                 targets.remove(target)
+            else:  # a few untimed conversations, so no level pays for first-use costs
+                run_level(target, 1, WARM_UP_SECONDS, pool, args.seed - 1, args.timeout)
         levels = []
         todo = [(c, t) for c in levels_of(args.concurrency) for t in targets]
         for concurrency, target in tqdm(todo, desc="load levels", unit="level"):
@@ -448,6 +451,7 @@ def run_faults_scaleout(args: argparse.Namespace, pool: list[str], work: Path) -
 def run(args: argparse.Namespace) -> int:
     """Run the levels (or ``--faults``), write JSON, markdown (and the chart), print the table."""
     pool = read_messages(args.messages)
+    levels_of(args.concurrency)  # a bad list fails now, not after the servers started
     work = Path(tempfile.mkdtemp(prefix="candor-load-"))
     try:
         if args.faults and args.scaleout:

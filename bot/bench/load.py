@@ -355,7 +355,8 @@ def fault_report(report: dict[str, Any], faults: list[dict[str, Any]], tally: Ta
         fault["window"] = fault_window(tally.samples, fault["killed_at"], until)
     report["faults"] = faults
     first = faults[0]["killed_at"] if faults else end
-    report["baseline"] = summarise([s for s in tally.samples if s.started < first], first)
+    report["baseline"] = summarise([s for s in tally.samples if s.started + s.latency < first],
+                                   first)
     report["overall"] = {**summarise(tally.samples, end), "conversations": tally.conversations}
     # Every message, for a timeline: [sent at s, latency s, outcome label].
     report["samples"] = [[s.started, s.latency, s.label] for s in tally.samples]
@@ -366,8 +367,9 @@ WINDOW_NOTE = (
     "Each window runs from the kill to the next kill (or the end of the run). \"Health "
     "check passed\" is when the supervisor's health check answered (it lags under load); "
     "\"first answer\" is when a customer got an answer again. A message counts in the window "
-    "it was sent in; errors are 503s with their code, `timeout` (no answer within the client "
-    "timeout) and failed connections with the client's exception.")
+    "it ended in (one cut off by the next kill counts there); errors are 503s with their "
+    "code, `timeout` (no answer within the client timeout) and failed connections with the "
+    "client's exception.")
 
 
 def run_faults(args: argparse.Namespace, pool: list[str], work: Path) -> dict[str, Any]:

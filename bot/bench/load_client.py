@@ -208,7 +208,9 @@ async def socketio_client(target: Target, client: int, pool: Sequence[str], rng:
 async def drive(target: Target, concurrency: int, until: Callable[[], bool],
                 pool: Sequence[str], seed: int, timeout: float, tally: Tally) -> None:
     """Run ``concurrency`` closed-loop clients until ``until()`` is true."""
-    connector = aiohttp.TCPConnector(limit=0)
+    # A new connection per message: a reused keep-alive connection the server has just closed
+    # would fail on the client's side and count against the bot.
+    connector = aiohttp.TCPConnector(limit=0, force_close=True)
     executor = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="sio-client")
     try:
         async with aiohttp.ClientSession(connector=connector) as session:

@@ -125,12 +125,13 @@ def summarise(samples: Sequence[Sample], elapsed: float) -> dict[str, Any]:
 
 
 def fault_window(samples: Sequence[Sample], start: float, end: float) -> dict[str, Any]:
-    """What customers saw for messages sent between ``start`` and ``end`` (a fault's window).
+    """What customers saw for messages that ended between ``start`` and ``end`` (a fault's window).
 
+    A message belongs to the window it ended in, so one cut off by the next fault counts there.
     ``max_seconds`` is the longest any message waited, answered or not: the "never a hang"
     check. ``first_answer_after`` is when service came back (seconds after ``start``).
     """
-    inside = [s for s in samples if start <= s.started <= end]
+    inside = [s for s in samples if start <= s.started + s.latency < end]
     errors = [s for s in inside if s.outcome != OK]
     first_error = min((s.started for s in errors), default=None)
     after = [] if first_error is None else [

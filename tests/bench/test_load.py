@@ -121,13 +121,15 @@ def test_summarise_of_nothing() -> None:
 
 
 def test_fault_window_reports_hangs_500s_and_recovery() -> None:
-    rows = samples() + [Sample(5.0, 0.5, OK, 200)]
-    w = fault_window(rows, start=1.0, end=2.0)
-    assert w["messages"] == 6 and w["answered"] == 0
+    rows = samples() + [Sample(5.0, 0.5, OK, 200), Sample(0.9, 0.2, CONNECTION)]
+    w = fault_window(rows, start=1.0, end=40.0)
+    assert w["messages"] == 8 and w["answered"] == 1  # the cut-off 0.9 one ended inside
     assert w["hangs_over_10s"] == 1 and w["max_seconds"] == 30.0
     assert w["http_500"] == 1 and w["tracebacks"] == 1
     assert w["errors_not_503_json"] == 1  # the 500; the 503s carry a code
     assert w["first_answer_after_s"] == 4.5  # answered at 5.5, window opened at 1.0
+    early = fault_window(rows, start=1.0, end=2.0)
+    assert early["messages"] == 6 and early["hangs_over_10s"] == 0  # the timeout ended later
     quiet = fault_window([Sample(0.0, 0.1, OK)], start=1.0, end=2.0)
     assert quiet["messages"] == 0 and quiet["first_answer_after_s"] is None
 
@@ -208,6 +210,7 @@ def test_markdown_has_the_command_machine_levels_targets_and_integrity() -> None
 
 def test_fault_report_renders_each_window() -> None:
     window = fault_window(samples(), 1.0, 2.0)
+    assert window["messages"] == 5
     report = {"command": "candor bench load --faults", "date": "d", "machine": machine(),
               "concurrency": 20,
               "faults": [{"name": "action server killed", "killed_at": 1.0, "healthy_at": 3.2,
@@ -215,7 +218,7 @@ def test_fault_report_renders_each_window() -> None:
               "baseline": summarise(samples()[:4], 1.0),
               "overall": {**summarise(samples(), 2.0)}, "notes": ["a note"], "integrity": None}
     md = render_faults(report)
-    assert "| action server killed | 1.0 | 3.2 | 6 | 0 |" in md and "a note" in md
+    assert "| action server killed | 1.0 | 3.2 | 5 | 0 |" in md and "a note" in md
     assert "Before the first fault: 4.0 msg/s, p50 250.0 ms" in md
     assert "6 errors (500 no-code: 1, 503 E026: 2, connection (ClientConnectorError): 1" in md
 

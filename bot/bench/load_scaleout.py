@@ -8,6 +8,7 @@ prefix) is unique to the run, and :func:`cleanup` drops and deletes them afterwa
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -21,7 +22,7 @@ from bot.runtime.services import Ports, product_services
 from bot.runtime.supervisor import ServiceSpec, candor_argv
 
 PG = "postgresql://postgres@127.0.0.1:5432"
-AMQP = ("127.0.0.1", 5672, "guest", "guest")
+AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
 ENDPOINTS = PROJECT_ROOT / "endpoints.scaleout.yml"
 
 
@@ -83,17 +84,19 @@ def cleanup(names: ScaleOut) -> None:
     """Drop both databases and delete the queue and exchange (what exists of them)."""
     for db in (names.tracker_db, names.transcripts_db):
         _admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-    import pika
+    asyncio.run(_delete_amqp(names))
 
-    host, port, user, password = AMQP
-    connection = pika.BlockingConnection(pika.ConnectionParameters(
-        host, port, credentials=pika.PlainCredentials(user, password)))
+
+async def _delete_amqp(names: ScaleOut) -> None:
+    import aio_pika
+
+    connection = await aio_pika.connect(AMQP_URL)
     try:
-        channel = connection.channel()
-        channel.queue_delete(names.queue)
-        channel.exchange_delete(names.exchange)
+        channel = await connection.channel()
+        await channel.queue_delete(names.queue)
+        await channel.exchange_delete(names.exchange)
     finally:
-        connection.close()
+        await connection.close()
 
 
 def migrated(url: str) -> bool:

@@ -282,7 +282,7 @@ def render_faults(report: dict[str, Any]) -> str:
         f"{machine.get('rasa')}. Date {report['date']}. "
         + report.get("setup_note", "Processes started with `candor serve` exactly as `candor run` "
                      "starts them; customers talk to the REST webhook."), "",
-        "| fault | killed at s | health check passed at s | messages sent in window | "
+        "| fault | killed at s | health check passed at s | messages ended in window | "
         "answered | errors seen by customers | error p50 / max ms | longest wait s | "
         "waits > 10 s | 500s | not a 503 with a JSON code | first answer, s after the kill |",
         "| --- | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |",

@@ -153,8 +153,9 @@ def measure(target: Target, stack: Stack, concurrency: int, args: argparse.Names
             pool: list[str]) -> dict[str, Any]:
     """One level against one bot: load, process stats, summary."""
     sampler = TreeSampler(stack.pids).start()
-    tally, elapsed = run_level(target, concurrency, args.seconds, pool,
-                               args.seed + concurrency, args.timeout)
+    # The bots see the same questions at a level; Candor's two channels do not share them.
+    seed = args.seed + concurrency + (7919 if target.channel == "socketio" else 0)
+    tally, elapsed = run_level(target, concurrency, args.seconds, pool, seed, args.timeout)
     processes = sampler.stop()
     processes.pop("supervisor", None)  # `candor run` itself only waits
     return {"bot": target.bot, "channel": target.channel, "concurrency": concurrency,

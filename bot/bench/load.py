@@ -393,7 +393,7 @@ def run_faults(args: argparse.Namespace, pool: list[str], work: Path) -> dict[st
         wait_for_writer(sqlite_url(home.db / "transcripts.sqlite"))
     finally:
         supervisor.stop()
-    fault_report(report, faults, tally, tally.now())
+    fault_report(report, faults, tally, tally.finished)
     report["integrity"] = integrity(home)
     report["notes"] = [
         WINDOW_NOTE,
@@ -447,7 +447,7 @@ def run_faults_scaleout(args: argparse.Namespace, pool: list[str], work: Path) -
             cleanup(names)
         except Exception as err:  # noqa: BLE001 - the results matter more; say what is left
             print(f"could not remove {names.env()}: {err}", flush=True)
-    fault_report(report, faults, tally, tally.now())
+    fault_report(report, faults, tally, tally.finished)
     report["notes"] = [WINDOW_NOTE, "While the worker is down, events wait in RabbitMQ: "
                        "customers should notice nothing, and the transcripts catch up after."]
     report["machine"] = {**_machine(), "load_average_1_5_15": report["load_average_before"]}

@@ -222,7 +222,7 @@ def run_levels(args: argparse.Namespace, pool: list[str], work: Path) -> dict[st
     from tqdm import tqdm
 
     report = _report_head(args, pool)
-    bots = {b.strip() for b in args.bots.split(",")}
+    bots = bots_of(args.bots)
     home = CandorHome(work / "candor-home")
     stacks: dict[str, Stack] = {}
     targets: list[Target] = []
@@ -454,11 +454,21 @@ def run_faults_scaleout(args: argparse.Namespace, pool: list[str], work: Path) -
     return report
 
 
+def bots_of(spec: str) -> set[str]:
+    """``"candor,stock"`` -> ``{"candor", "stock"}``; only those two names."""
+    bots = {b.strip() for b in spec.split(",") if b.strip()}
+    if not bots or not bots <= {"candor", "stock"}:
+        raise ValueError(f"--bots {spec!r}: give candor, stock or candor,stock")
+    return bots
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the levels (or ``--faults``), write JSON, markdown (and the chart), print the table."""
     pool = read_messages(args.messages)
     levels_of(args.concurrency)  # a bad list fails now, not after the servers started
+    bots_of(args.bots)
     work = Path(tempfile.mkdtemp(prefix="candor-load-"))
+    keep = args.keep
     try:
         if args.faults and args.scaleout:
             report = run_faults_scaleout(args, pool, work)
@@ -469,9 +479,12 @@ def run(args: argparse.Namespace) -> int:
         else:
             report = run_levels(args, pool, work)
             _write(args.out, "load", report, render_markdown(report))
+    except BaseException:
+        keep = True  # the servers' logs say what went wrong
+        raise
     finally:
-        if args.keep:
-            print(f"kept {work}")
+        if keep:
+            print(f"kept {work} (servers' logs under candor-home/logs)", flush=True)
         else:
             shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.bench.load import levels_of
+from bot.bench.load import bots_of, levels_of
 from bot.bench.load_client import classify, classify_ack
 from bot.bench.load_integrity import (
     TrackerEvent,
@@ -161,6 +161,9 @@ def test_levels_are_positive_whole_numbers() -> None:
     assert levels_of("1, 5,20,50") == [1, 5, 20, 50]
     with pytest.raises(ValueError):
         levels_of("0,5")
+    assert bots_of("candor, stock") == {"candor", "stock"}
+    with pytest.raises(ValueError, match="--bots"):
+        bots_of("candor,rasa")
 
 
 # --- reports -----------------------------------------------------------------------------------

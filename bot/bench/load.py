@@ -48,6 +48,7 @@ from bot.bench.load_stacks import (
     init_stock,
     kill,
     model_for,
+    running,
     services_supervisor,
     start_candor,
     start_services,
@@ -289,6 +290,8 @@ class Fault:
     down_seconds: float
     kill: Callable[[], None]
     restart: Callable[[], None]
+    #: Whether the restarted process runs (a restart can fail its health check yet serve).
+    running: Callable[[], bool]
 
 
 def restarter(supervisor: Supervisor, spec: ServiceSpec) -> Callable[[], None]:
@@ -306,9 +309,11 @@ def default_faults(args: argparse.Namespace, supervisor: Supervisor,
     return [
         Fault("actions", f"action server killed (SIGKILL), restarted after "
                          f"{args.down_seconds:.0f} s", args.down_seconds,
-              lambda: kill(supervisor, "actions"), restarter(supervisor, by_name["actions"])),
+              lambda: kill(supervisor, "actions"), restarter(supervisor, by_name["actions"]),
+              lambda: running(supervisor, "actions").process.poll() is None),
         Fault("rasa", "Rasa server kill -9, restarted at once", 0.0,
-              lambda: kill(supervisor, "rasa"), restarter(supervisor, by_name["rasa"])),
+              lambda: kill(supervisor, "rasa"), restarter(supervisor, by_name["rasa"]),
+              lambda: running(supervisor, "rasa").process.poll() is None),
     ]
 
 
@@ -334,9 +339,12 @@ async def _inject(args: argparse.Namespace, pool: list[str], target: Target,
             timeline.append(entry)
             try:
                 await asyncio.to_thread(fault.restart)
-            except Exception as err:  # noqa: BLE001 - report it; the run cannot go on
+            except Exception as err:  # noqa: BLE001 - report it; go on only if it runs
                 entry["restart_error"] = str(err)
-                print(f"{fault.service} did not come back: {err}", flush=True)
+                entry["running_after_error"] = fault.running()
+                print(f"{fault.service}: {err}", flush=True)
+                if entry["running_after_error"]:
+                    continue
                 break
             entry["healthy_at"] = round(tally.now(), 1)
             print(f"{fault.service} healthy again at {entry['healthy_at']:.0f}s", flush=True)
@@ -436,7 +444,7 @@ def run_faults_scaleout(args: argparse.Namespace, pool: list[str], work: Path) -
         tally = Tally()
         fault = Fault("worker", "transcripts worker killed (SIGKILL), restarted after "
                                 f"{args.down_seconds:.0f} s", args.down_seconds,
-                      worker.kill, worker.start)
+                      worker.kill, worker.start, worker.running)
         faults = asyncio.run(_inject(args, pool, target, [fault], tally))
         wait_for_writer(names.transcripts_url)
         report["integrity"] = compare_databases(names.tracker_url, names.transcripts_url)

@@ -153,6 +153,10 @@ class Worker:
             time.sleep(0.5)
         raise RuntimeError(f"the transcripts worker was not ready in {seconds:.0f} s; see {self.log}")
 
+    def running(self) -> bool:
+        """Whether the worker process is alive."""
+        return self.process is not None and self.process.poll() is None
+
     def kill(self, sig: int = signal.SIGKILL) -> None:
         """Signal the worker's whole process group and reap it."""
         if self.process is None or self.process.poll() is not None:

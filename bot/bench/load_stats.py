@@ -129,13 +129,13 @@ def fault_window(samples: Sequence[Sample], start: float, end: float) -> dict[st
 
     A message belongs to the window it ended in, so one cut off by the next fault counts there.
     ``max_seconds`` is the longest any message waited, answered or not: the "never a hang"
-    check. ``first_answer_after`` is when service came back (seconds after ``start``).
+    check. ``first_answer_after`` is when a message sent after the kill was first answered
+    (seconds after ``start``).
     """
     inside = [s for s in samples if start <= s.started + s.latency < end]
     errors = [s for s in inside if s.outcome != OK]
-    first_error = min((s.started for s in errors), default=None)
-    after = [] if first_error is None else [
-        s.started + s.latency - start for s in samples if s.outcome == OK and s.started > first_error]
+    # Recovery: the first answer to a message sent after the kill (it may not need the service).
+    after = [s.started + s.latency - start for s in samples if s.outcome == OK and s.started >= start]
     return {
         "messages": len(inside),
         "answered": len(inside) - len(errors),
@@ -305,7 +305,10 @@ def render_faults(report: dict[str, Any]) -> str:
                   f"{_cell(base['p50_ms'])} ms, p99 {_cell(base['p99_ms'])} ms, "
                   f"{base['errors']} errors.", ""]
     for f in report["faults"]:
-        if f.get("restart_error"):
+        if f.get("restart_error") and f.get("running_after_error"):
+            lines += [f"**{f['service']}: the health check never passed** although the restarted "
+                      f"process kept running (see \"first answer\"): {f['restart_error']}", ""]
+        elif f.get("restart_error"):
             lines += [f"**{f['service']} did not come back:** {f['restart_error']}", ""]
     for note in report.get("notes", []):
         lines += [note, ""]

@@ -130,6 +130,8 @@ def test_fault_window_reports_hangs_500s_and_recovery() -> None:
     assert w["first_answer_after_s"] == 4.5  # answered at 5.5, window opened at 1.0
     early = fault_window(rows, start=1.0, end=2.0)
     assert early["messages"] == 6 and early["hangs_over_10s"] == 0  # the timeout ended later
+    in_flight = fault_window(rows + [Sample(0.95, 0.2, OK)], start=1.0, end=40.0)
+    assert in_flight["first_answer_after_s"] == 4.5  # sent before the kill: not a recovery
     quiet = fault_window([Sample(0.0, 0.1, OK)], start=1.0, end=2.0)
     assert quiet["messages"] == 0 and quiet["first_answer_after_s"] is None
 
@@ -217,12 +219,17 @@ def test_fault_report_renders_each_window() -> None:
     report = {"command": "candor bench load --faults", "date": "d", "machine": machine(),
               "concurrency": 20,
               "faults": [{"name": "action server killed", "killed_at": 1.0, "healthy_at": 3.2,
-                          "window": window}],
+                          "window": window, "service": "actions"},
+                         {"name": "Rasa kill -9", "killed_at": 2.0, "healthy_at": None,
+                          "window": window, "service": "rasa", "restart_error": "E004 ...",
+                          "running_after_error": True}],
               "baseline": summarise(samples()[:4], 1.0),
               "overall": {**summarise(samples(), 2.0)}, "notes": ["a note"], "integrity": None}
     md = render_faults(report)
     assert "| action server killed | 1.0 | 3.2 | 5 | 0 |" in md and "a note" in md
     assert "Before the first fault: 4.0 msg/s, p50 250.0 ms" in md
+    assert "| Rasa kill -9 | 2.0 | - |" in md
+    assert "**rasa: the health check never passed** although" in md
     assert "6 errors (500 no-code: 1, 503 E026: 2, connection (ClientConnectorError): 1" in md
 
 

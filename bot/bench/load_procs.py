@@ -28,6 +28,8 @@ ROLES: tuple[tuple[str, str], ...] = (
     ("bot.cli run", "supervisor"),
 )
 
+KNOWN_ROLES = frozenset(name for _, name in ROLES)
+
 
 def role(cmdline: str) -> str:
     """The role of a process from its command line (``python -m bot.cli serve rasa`` -> rasa)."""
@@ -118,7 +120,12 @@ class TreeSampler:
             cpu, mem = cpu_seconds(pid), rss_mb(pid)
             if cpu is None or mem is None:
                 continue
-            name = self._roles.setdefault(pid, role(cmdline(pid)))
+            if pid not in self._roles:
+                name = role(cmdline(pid))
+                if name not in KNOWN_ROLES:  # a spawned worker: it serves its parent's role
+                    name = self._roles.get(parents.get(pid, 0), name)
+                self._roles[pid] = name
+            name = self._roles[pid]
             # A process seen at the first sample is measured from there; a later one from 0.
             self._first.setdefault(pid, cpu if self._samples == 0 else 0.0)
             self._last[pid] = cpu

@@ -345,3 +345,19 @@ def test_scaleout_names_are_unique_and_the_replica_uses_the_scaleout_endpoints(
     assert [s.name for s in specs] == ["actions", "rasa"]
     rasa = list(specs[1].argv)
     assert rasa[rasa.index("--endpoints") + 1] == str(ENDPOINTS)
+
+
+def test_a_spawned_child_counts_towards_its_parents_role() -> None:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(5)"])
+    try:
+        sampler = TreeSampler(lambda: [os.getpid()], interval=0.05)
+        sampler._roles[os.getpid()] = "rasa"  # as if this test process were the Rasa server
+        sampler.start()
+        stats = sampler.stop()
+    finally:
+        child.kill()
+        child.wait()
+    assert list(stats) == ["rasa"] and stats["rasa"]["processes"] >= 2

@@ -101,7 +101,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                    help="--faults: load before the first fault, and at least this long (and "
                         "--timeout + 5 s) between faults and after the last")
     p.add_argument("--down-seconds", type=float, default=10.0,
-                   help="--faults: how long the action server stays down")
+                   help="--faults: how long the action server (--scaleout: the transcripts "
+                        "worker) stays down")
     p.add_argument("--keep", action="store_true", help="keep the temporary folders (logs, DBs)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results folder")
     p.set_defaults(func=run)

@@ -17,6 +17,7 @@ BENCH_MODULES: tuple[str, ...] = (
     "bot.bench.fallback",
     "bot.bench.transcripts",
     "bot.bench.console",
+    "bot.bench.load",
 )
 
 

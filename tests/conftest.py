@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -63,19 +64,26 @@ def product_home(tmp_path_factory: pytest.TempPathFactory, test_home: CandorHome
     return CandorHome(tmp_path_factory.mktemp("candor-home")).ensure()
 
 
-@pytest.fixture(scope="session")
-def product(product_home: CandorHome, trained_model: Path) -> Iterator[Ports]:
-    """Action server, Rasa server and console running on free ports."""
+@contextmanager
+def running_product(home: CandorHome, model: Path, **env: str) -> Iterator[Ports]:
+    """Action server, Rasa server and console on free ports, as ``candor run`` starts them."""
     ports = free_ports()
-    supervisor = product_supervisor(product_home, ports)
-    # Conversations silent for 3 s are CSAT-scored, so tests/e2e/test_survey.py sees it happen.
-    supervisor.env["CANDOR_CSAT_IDLE_MINUTES"] = "0.05"
+    supervisor = product_supervisor(home, ports)
     # The console refuses to start without its secrets (E701/E702).
     supervisor.env["CANDOR_CONSOLE_SECRET"] = E2E_CONSOLE_SECRET
     supervisor.env["CANDOR_AUDIT_KEY"] = E2E_AUDIT_KEY
+    supervisor.env.update(env)
     try:
-        for spec in product_services(product_home, ports, trained_model):
+        for spec in product_services(home, ports, model):
             supervisor.start(spec)
         yield ports
     finally:
         supervisor.stop()
+
+
+@pytest.fixture(scope="session")
+def product(product_home: CandorHome, trained_model: Path) -> Iterator[Ports]:
+    """The product for the end-to-end tests (default settings: several Rasa workers)."""
+    # Conversations silent for 3 s are CSAT-scored, so tests/e2e/test_survey.py sees it happen.
+    with running_product(product_home, trained_model, CANDOR_CSAT_IDLE_MINUTES="0.05") as ports:
+        yield ports

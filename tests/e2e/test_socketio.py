@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from bot.paths import CandorHome
-from bot.runtime.services import Ports, product_services, product_supervisor
+from bot.runtime.services import Ports
 from tests.channels.socketio_client import Refused, SocketChat, wait_until
-from tests.conftest import free_ports
+from tests.conftest import running_product
 from tests.e2e.chat import Chat, responses
 
 pytestmark = pytest.mark.slow
@@ -45,16 +45,9 @@ def one_worker(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) ->
     there by design and a deployment that needs it runs one worker (or a sticky proxy).
     """
     home = CandorHome(tmp_path_factory.mktemp("one-worker")).ensure()
-    ports = free_ports()
-    supervisor = product_supervisor(home, ports)
-    supervisor.env["CANDOR_RASA_WORKERS"] = "1"
-    try:
-        for spec in product_services(home, ports, trained_model):
-            supervisor.start(spec)
+    with running_product(home, trained_model, CANDOR_RASA_WORKERS="1") as ports:
         Chat(ports) >> "hello"  # warm, as `warm` does for the default product
         yield ports
-    finally:
-        supervisor.stop()
 
 
 def server(request: pytest.FixtureRequest, *transports: str) -> str:

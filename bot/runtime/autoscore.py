@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -62,10 +62,12 @@ class AutoScorer:
     """Scores the conversations it is told about, plus idle ones; thread-safe ``notify``."""
 
     def __init__(self, db: Database, settings: AutoScoreSettings | None = None,
-                 model_path: Path | None = None, sweeps: bool = True) -> None:
+                 model_path: Path | None = None,
+                 leads: Callable[[], bool] = lambda: True) -> None:
         self.db = db
-        #: Whether this process sweeps idle conversations (one process of a machine does).
-        self.sweeps = sweeps
+        #: Asked before each sweep: one process of a machine sweeps idle conversations, and
+        #: another takes over if it dies (see :mod:`bot.runtime.leader`).
+        self.leads = leads
         self.settings = settings or AutoScoreSettings.from_env()
         self._model_path = model_path
         self._pending: set[str] = set()
@@ -88,7 +90,7 @@ class AutoScorer:
         with self._lock:
             todo, self._pending = sorted(self._pending), set()
         written = self.score(todo, now)
-        if self.sweeps and now - self._last_sweep >= self.settings.sweep_seconds:
+        if now - self._last_sweep >= self.settings.sweep_seconds and self.leads():
             self._last_sweep = now
             written += self.score(self._idle(now), now)
         return written

@@ -55,8 +55,11 @@ class TranscriptEventBroker(RedactingEventBroker):
         home = candor_home().ensure()
         tracker_db = home.tracker_db
         # Several Sanic workers each build a broker; one of them replays and sweeps.
-        leader = try_lead(home.db / "transcripts-leader.lock")
-        self.scoring = ScoringThread(AutoScorer(db, sweeps=leader))
+        lock_file = home.db / "transcripts-leader.lock"
+        leader = try_lead(lock_file)
+        logger.info(f"transcript writer in process {os.getpid()}: "
+                    f"{'leads (start-up replay, idle CSAT sweep)' if leader else 'follows'}")
+        self.scoring = ScoringThread(AutoScorer(db, leads=lambda: try_lead(lock_file)))
         self.writer = TranscriptWriter(db, on_end=self.scoring.notify)
         self.thread = WriterThread(
             self.writer,

@@ -139,7 +139,10 @@ def test_a_score_is_written_when_the_conversation_ends(product: Ports, db: Datab
     chat = Chat(product)
     chat >> "how do I activate my card"
     chat >> "ok bye"
-    [conversation] = conversations_of(chat.sender, db)
+    # The writer thread stores events just after the reply (off Rasa's event loop).
+    [conversation] = wait_for(
+        "the goodbye to be stored",
+        lambda: [c for c in conversations_of(chat.sender, db) if c["outcome"] != "open"], 10)
     assert conversation["outcome"] == "resolved"
     goodbye_at = max(t["timestamp"] for t in conversation["turns"])
     [score] = wait_for("the score row", lambda: scores(db, chat.sender), 30)

@@ -200,7 +200,7 @@ def compare(
     """Per model and backend: batch-1 latency of one message and agreement with TensorFlow.
 
     Latency is the whole :meth:`~bot.nlu.encoders.SentenceEncoder.encode` call for one text
-    (tokenise, run, pool), every backend on ONE thread: TensorFlow's pools are set to one
+    (tokenise, run, pool), wall and process CPU time, every backend on ONE thread: TensorFlow's pools are set to one
     thread before it starts, ONNX Runtime's sessions use :data:`ONNX_THREADS` (1). Agreement
     is the cosine of each text's sentence vector with the TensorFlow one, and the largest
     absolute difference of the word-piece vectors.
@@ -224,30 +224,33 @@ def compare(
             encoder = load_encoder(f"{name}@{backend}")
             for text in texts[:10]:  # warm-up: first calls build kernels and caches
                 encoder.encode([text])
-            encodings, millis = [], []
+            encodings, millis, cpu_millis = [], [], []
             for text in texts:
-                start = time.perf_counter()
+                start, cpu_start = time.perf_counter(), time.process_time()
                 encodings.extend(encoder.encode([text]))
                 millis.append((time.perf_counter() - start) * 1000)
+                cpu_millis.append((time.process_time() - cpu_start) * 1000)
             row: dict[str, Any] = {
                 "ms_p50": round(float(np.percentile(millis, 50)), 2),
                 "ms_p90": round(float(np.percentile(millis, 90)), 2),
                 "ms_mean": round(float(np.mean(millis)), 2),
+                # CPU time of the whole process (every thread): what a message costs the machine,
+                # and far less sensitive than wall time to other processes on shared cores.
+                "cpu_ms_p50": round(float(np.percentile(cpu_millis, 50)), 2),
+                "cpu_ms_mean": round(float(np.mean(cpu_millis)), 2),
             }
             if reference is None:
                 reference = encodings
             else:
                 pairs = list(zip(encodings, reference, strict=True))
                 cosine = np.array([a.sentence @ b.sentence for a, b in pairs])
+                piece_diff = max(float(np.abs(a.pieces - b.pieces).max()) for a, b in pairs)
                 row.update(
                     vs=f"{name}@{backends[0]}",
-                    cosine_mean=round(float(cosine.mean()), 5),
-                    cosine_min=round(float(cosine.min()), 5),
-                    cosine_p1=round(float(np.percentile(cosine, 1)), 5),
-                    pieces_max_abs_diff=round(max(
-                        float(np.abs(a.pieces - b.pieces).max())
-                        for a, b in pairs
-                    ), 4),
+                    cosine_mean=round(float(cosine.mean()), 6),
+                    cosine_min=round(float(cosine.min()), 6),
+                    cosine_p1=round(float(np.percentile(cosine, 1)), 6),
+                    pieces_max_abs_diff=float(f"{piece_diff:.3g}"),
                 )
             per_backend[backend] = row
             logger.info(f"{name}@{backend}: {row}")

@@ -313,7 +313,19 @@ class OnnxEncoder(SentenceEncoder):
 
     ``threads`` intra-op threads (default :data:`ONNX_THREADS`) and one inter-op thread: the
     graph is a straight chain of layers, so a second inter-op thread has nothing to run.
+
+    The int8 graph quantises activations with one scale per tensor computed at run time, so
+    in a batch a text's vector would depend on its batch-mates (and their padding): training
+    (batches of 32) and serving (one message) would see different features. It therefore runs
+    one text per call, whatever ``batch_size`` says; without padding that costs little.
     """
+
+    def encode(
+        self, texts: Sequence[str], batch_size: int = 32, progress: bool = False
+    ) -> list[Encoding]:
+        """As :meth:`SentenceEncoder.encode`; one text per run for the int8 graph (see above)."""
+        return super().encode(texts, 1 if self.spec.backend == "onnx-int8" else batch_size,
+                              progress)
 
     def __init__(self, spec: EncoderSpec, threads: int = ONNX_THREADS) -> None:
         import onnxruntime as ort

@@ -225,3 +225,13 @@ def test_the_piece_tokenizer_matches_transformers(family: str) -> None:
     ours = PieceTokenizer(path)(SENTENCES)
     assert np.array_equal(ours.input_ids, reference["input_ids"])
     assert np.array_equal(ours.attention_mask, reference["attention_mask"])
+
+
+def test_int8_vectors_do_not_depend_on_batch_mates() -> None:
+    """Training encodes in batches, serving one message: both must see the same features."""
+    _require_onnx("minilm")
+    encoder = load_encoder("minilm@onnx-int8")
+    batched = encoder.encode(SENTENCES, batch_size=32)
+    for text, encoding in zip(SENTENCES, batched, strict=True):
+        alone = encoder.encode([text])[0]
+        assert np.array_equal(alone.sentence, encoding.sentence)

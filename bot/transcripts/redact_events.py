@@ -12,8 +12,9 @@ on where the text came from:
   differs from the parsed one): the full detector set, NER included;
 - a bot message: rendered from approved templates whose placeholders are bank facts and
   normalised slot values, so the values found this turn plus the pattern detectors;
-- slot values (form answers), entities and message metadata: the full detector set (rare and
-  short, and they may hold anything the customer typed).
+- slot values (form answers), entities and customer message metadata: the full detector set
+  (rare and short, and they may hold anything the customer typed);
+- the metadata of Rasa's other events (model and assistant ids): found values plus patterns.
 
 A redacted user or bot event is marked (``compliance.redacted`` / ``metadata.candor_redacted``)
 so the next stage does not pay again. Names of intents and actions, ids and timestamps are left
@@ -105,10 +106,12 @@ def redact_event(event: dict[str, Any]) -> dict[str, Any]:
     else:
         if isinstance(data.get("text"), str) and data["text"]:
             data["text"] = redact(data["text"]).text
+        # Rasa's own bookkeeping (model id, assistant id, policy names): no customer input, so
+        # the values found this turn and the patterns, not NER on every action event.
         if isinstance(data.get("metadata"), dict):
-            data["metadata"] = redact_value(data["metadata"])
+            data["metadata"] = redact_value(data["metadata"], _bot_text)
         if isinstance(data.get("data"), dict):
-            data["data"] = redact_value(data["data"])
+            data["data"] = redact_value(data["data"], _bot_text)
     if "entities" in data:
         data["entities"] = redact_value(data["entities"])
     if kind == "slot" and "value" in data:

@@ -116,3 +116,13 @@ def test_no_response_renders_a_free_text_slot() -> None:
     used = {m for variants in domain["responses"].values() for v in variants
             for m in re.findall(r"{(\w+)}", str(v.get("text", "")))}
     assert not used & free_text
+
+
+def test_rasas_own_event_metadata_costs_no_ner(ner_calls: list[str]) -> None:
+    ComplianceDetector(ComplianceDetector.get_default_config()).section(MESSAGE)
+    action = redact_event({"event": "action", "name": "utter_greet", "policy": "RulePolicy",
+                           "metadata": {"model_id": "abc123", "assistant_id": "candor",
+                                        "note": f"for {NAME}"}})
+    slot = redact_event({"event": "slot", "name": "dispute_what", "value": f"paid {NAME}"})
+    assert NAME not in str(action) and NAME not in str(slot)
+    assert len(ner_calls) == 2  # the pipeline's run, and the slot value (a form answer)

@@ -21,6 +21,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -126,11 +127,30 @@ class WidgetConsole:
         return f"{self.rasa_url}/webhooks/rest/webhook"
 
 
+@contextmanager
+def running_console(app: Any, port: int) -> Iterator[str]:
+    """Serve ``app`` with uvicorn in a thread on ``port``; yields its URL until the block ends."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning", ws="none"))
+    thread = threading.Thread(target=server.run, name="console", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the console did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
 @pytest.fixture(scope="session")
 def widget_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WidgetConsole]:
     """Run the console in a thread (uvicorn) on a free port."""
-    import uvicorn
-
     from bot.web.app import ConsoleSettings, create_app
 
     port, dead = free_port(), free_port()
@@ -142,22 +162,5 @@ def widget_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WidgetC
     )
     from tests.web.console_app import SECURITY
 
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, SECURITY), host="127.0.0.1", port=port, log_level="warning", ws="none"
-        )
-    )
-    thread = threading.Thread(target=server.run, name="widget-console", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the console did not start")
-        time.sleep(0.05)
-    try:
-        yield WidgetConsole(
-            f"http://127.0.0.1:{port}", settings.rasa_public_url, settings.transcripts_url
-        )
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with running_console(create_app(settings, SECURITY), port) as url:
+        yield WidgetConsole(url, settings.rasa_public_url, settings.transcripts_url)

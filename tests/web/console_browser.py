@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ import pytest
 
 from bot.web.app import ConsoleSettings, create_app
 from tests.conftest import free_port
+from tests.web.conftest import running_console
 from tests.web.console_app import PASSWORD, SECURITY, Console
 
 IN_CI = bool(os.environ.get("CI"))
@@ -37,24 +36,9 @@ class LiveConsole:
 
 def serve(console: Console, ids: dict[str, str]) -> Iterator[LiveConsole]:
     """Run the console (uvicorn, in a thread) on a free port until the generator closes."""
-    import uvicorn
-
-    port = free_port()
     settings = ConsoleSettings(transcripts_url=console.url, warm_up_redaction=False)
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, SECURITY), host="127.0.0.1",
-                                           port=port, log_level="warning", ws="none"))
-    thread = threading.Thread(target=server.run, name="console", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the console did not start")
-        time.sleep(0.05)
-    try:
-        yield LiveConsole(f"http://127.0.0.1:{port}", console, ids)
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with running_console(create_app(settings, SECURITY), free_port()) as url:
+        yield LiveConsole(url, console, ids)
 
 
 def axe_source() -> str:

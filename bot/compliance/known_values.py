@@ -28,7 +28,9 @@ class KnownValues:
         self.ttl = ttl_seconds
         self._values: OrderedDict[str, tuple[str, float]] = OrderedDict()
         self._lock = threading.Lock()
+        # Built lazily from ``_values`` and dropped whenever it changes.
         self._matcher: re.Pattern[str] | None = None
+        self._types: dict[str, str] = {}
 
     def remember(self, text: str, spans: Sequence[PiiSpan], now: float | None = None) -> None:
         """Keep the values ``spans`` cover in ``text`` (whitespace runs normalised)."""
@@ -51,8 +53,10 @@ class KnownValues:
             self._expire(time.monotonic() if now is None else now)
             if not self._values:
                 return text
-            matcher = self._matcher or self._compile()
-            types = {value: entity for value, (entity, _) in self._values.items()}
+            if self._matcher is None:
+                self._compile()
+            matcher, types = self._matcher, self._types
+        assert matcher is not None
         return matcher.sub(lambda m: f"<{types.get(m.group(0), 'PII')}>", text)
 
     def __len__(self) -> int:
@@ -71,11 +75,11 @@ class KnownValues:
         if expired:
             self._matcher = None
 
-    def _compile(self) -> re.Pattern[str]:
+    def _compile(self) -> None:
         # Longest first, so "4111 1111 1111 1111" wins over a remembered "4111 1111".
         values = sorted(self._values, key=len, reverse=True)
         self._matcher = re.compile("|".join(rf"(?<!\w){re.escape(v)}(?!\w)" for v in values))
-        return self._matcher
+        self._types = {value: entity for value, (entity, _) in self._values.items()}
 
 
 #: The process-wide table the NLU detector fills and the log filter and event redaction read.

@@ -218,3 +218,17 @@ class Errors:
         "CANDOR_AUDIT_KEY nor one of CANDOR_AUDIT_RETIRED_KEYS; add the retired key to verify."
     )
     E711 = "E711 A console user must hold at least one role ({allowed})."
+
+    # E72x: compliance review, legal holds and regulator exports (bot/web/review*, holds,
+    # exports; bot/transcripts/review_*, holds, archive).
+    E720 = "E720 {path}: review.{key}: {problem}. See the review section of bank.yml."
+    E721 = ("E721 {where}: {value!r} is not a period: write 'N business days' or "
+            "'N calendar days'.")
+    E722 = "E722 No review item {item_id}."
+    E723 = "E723 Review item {item_id} is claimed by {owner!r}; they must finish or release it."
+    E724 = ("E724 Four eyes: {reviewer!r} escalated item {item_id}, so a second reviewer must "
+            "close it.")
+    E725 = "E725 {problem}"
+    E726 = "E726 No active legal hold {hold_id}."
+    E727 = "E727 The archive {path} does not verify: {problem}."
+    E728 = "E728 Nothing to export: {problem}."

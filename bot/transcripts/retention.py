@@ -4,6 +4,9 @@ The audit entry says what was removed (how many conversations, turns, rule hits;
 conversation ids; the cut-off, or a keyed hash of the subject's sender id) and never any
 content. It joins the console's HMAC-chained audit log (:mod:`bot.transcripts.audit_log`) in the same
 transaction as the removal, with the key from ``CANDOR_AUDIT_KEY``.
+Conversations under a legal hold (:mod:`bot.transcripts.holds`) are skipped and reported (the
+audit entry lists them with the hold's id); a held customer's erasure request is recorded and
+carried out when the hold is lifted (:func:`lift_hold`).
 Rows go with their conversation through ``ON DELETE CASCADE``. Event identities in
 ``processed_events`` hold no content and are kept for the retention period, so a late broker
 redelivery cannot resurrect an erased conversation.
@@ -12,7 +15,7 @@ redelivery cannot resurrect an erased conversation.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -24,18 +27,26 @@ from bot.settings import load_settings
 from bot.settings.console import AuditKeys
 from bot.transcripts import audit_log as chain
 from bot.transcripts import models as m
+from bot.transcripts import review_models as rm
 from bot.transcripts.audit_chain import subject_hash as keyed_subject_hash
 from bot.transcripts.db import Database, database
+from bot.transcripts.holds import Hold, Skipped, held, lift_in
 
 
 @dataclass(frozen=True)
 class Removal:
-    """What a purge or an erasure removed (also what its audit entry says)."""
+    """What a purge or an erasure removed (also what its audit entry says), and what it skipped.
+
+    ``skipped`` are conversations under a legal hold; ``deferred_request`` is the erasure
+    request recorded because a hold kept some of the customer's conversations.
+    """
 
     conversations: int
     turns: int
     rule_hits: int
     conversation_ids: tuple[str, ...]
+    skipped: tuple[Skipped, ...] = ()
+    deferred_request: int | None = None
 
 
 def retention_days(env: Mapping[str, str] | None = None) -> int:
@@ -50,24 +61,29 @@ def subject_hash(sender_id: str, keys: AuditKeys | None = None) -> str:
 
 def _remove(s: Session, where: Any) -> Removal:
     c = m.Conversation
-    rows = s.execute(select(c.id, c.conversation_id).where(where).order_by(c.id)).all()
-    pks = [pk for pk, _ in rows]
+    rows = s.execute(select(c.id, c.conversation_id, c.sender_id).where(where)
+                     .order_by(c.id)).all()
+    skipped = held(s, [(cid, sender) for _, cid, sender in rows])
+    kept = [(pk, cid) for pk, cid, _ in rows if cid not in skipped]
+    pks = [pk for pk, _ in kept]
     if not pks:
-        return Removal(0, 0, 0, ())
+        return Removal(0, 0, 0, (), tuple(skipped.values()))
     count = lambda model: int(s.execute(  # noqa: E731
         select(func.count()).select_from(model).where(model.conversation_pk.in_(pks))).scalar_one())
     turns, hits = count(m.Turn), count(m.RuleHit)
     for model in (m.RuleHit, m.Turn, m.Handoff, m.Complaint, m.Survey, m.CsatScore):
         s.execute(delete(model).where(model.conversation_pk.in_(pks)))
     s.execute(delete(c).where(c.id.in_(pks)))
-    return Removal(len(pks), turns, hits, tuple(cid for _, cid in rows))
+    return Removal(len(pks), turns, hits, tuple(cid for _, cid in kept), tuple(skipped.values()))
 
 
 def _audit(s: Session, keys: AuditKeys, actor: str, action: str, removal: Removal,
            subject: str | None = None, **extra: Any) -> None:
     details = {"conversations": removal.conversations, "turns": removal.turns,
                "rule_hits": removal.rule_hits,
-               "conversation_ids": list(removal.conversation_ids), **extra}
+               "conversation_ids": list(removal.conversation_ids),
+               "skipped": [{"conversation_id": x.conversation_id, "hold_id": x.hold_id}
+                           for x in removal.skipped], **extra}
     chain.append_in(s, keys, actor, action, details, subject)
 
 
@@ -88,15 +104,56 @@ def purge(days: int, actor: str, db: Database | None = None,
 
 def erase(sender_id: str, actor: str, db: Database | None = None,
           tracker_url: str | None = None, keys: AuditKeys | None = None) -> Removal:
-    """Remove every conversation of one customer (and their tracker-store events if given)."""
+    """Remove every conversation of one customer (and their tracker-store events if given).
+
+    Conversations under a legal hold stay; the request is then recorded and carried out
+    when the hold is lifted (:func:`lift_hold`), and the tracker store is left alone too.
+    """
     keys = keys or AuditKeys.from_env()
-    tracker_events = _erase_tracker(sender_id, tracker_url) if tracker_url else None
     with (db or database()).begin() as s:
         chain.serialise(s)
         removal = _remove(s, m.Conversation.sender_id == sender_id)
+        if removal.skipped:
+            removal = replace(removal, deferred_request=_defer(s, sender_id, actor))
+        tracker_events = (_erase_tracker(sender_id, tracker_url)
+                          if tracker_url and not removal.skipped else None)
         _audit(s, keys, actor, "erase", removal, subject=subject_hash(sender_id, keys),
-               tracker_events=tracker_events)
+               tracker_events=tracker_events, deferred_request=removal.deferred_request)
     return removal
+
+
+def _defer(s: Session, sender_id: str, actor: str) -> int:
+    pending = s.execute(select(rm.ErasureRequest.id).where(
+        rm.ErasureRequest.sender_id == sender_id,
+        rm.ErasureRequest.carried_out_at.is_(None))).scalar()
+    if pending is not None:
+        return int(pending)
+    request = rm.ErasureRequest(sender_id=sender_id, requested_by=actor,
+                                requested_at=datetime.now(timezone.utc))
+    s.add(request)
+    s.flush()
+    return int(request.id)
+
+
+def lift_hold(db: Database, keys: AuditKeys, hold_id: int, actor: str,
+              reason: str) -> tuple[Hold, list[Removal]]:
+    """Lift a hold, then carry out every deferred erasure no other hold still blocks."""
+    with db.begin() as s:
+        chain.serialise(s)
+        hold = lift_in(s, keys, hold_id, actor, reason)
+        done: list[Removal] = []
+        for request in s.execute(select(rm.ErasureRequest).where(
+                rm.ErasureRequest.carried_out_at.is_(None)).order_by(rm.ErasureRequest.id)
+                ).scalars():
+            removal = _remove(s, m.Conversation.sender_id == request.sender_id)
+            if not removal.skipped:
+                request.carried_out_at = datetime.now(timezone.utc)
+                request.carried_out_by = actor
+            _audit(s, keys, actor, "erase", removal,
+                   subject=subject_hash(request.sender_id, keys), erasure_request=request.id,
+                   deferred_request=request.id if removal.skipped else None)
+            done.append(removal)
+    return hold, done
 
 
 def _erase_tracker(sender_id: str, url: str) -> int:

@@ -61,7 +61,7 @@ def draw(candidates: Sequence[Candidate], policy: SamplePolicy, seed: str) -> Dr
     ordered = sorted(candidates, key=lambda c: c.conversation_id)
     weights = tuple(weight(c, policy) for c in ordered)
     rng = random.Random(seed)
-    keys = [(rng.random() ** (1.0 / w), c.conversation_id) for c, w in zip(ordered, weights)]
+    keys = [(rng.random() ** (1.0 / w), c.conversation_id) for c, w in zip(ordered, weights, strict=True)]
     keys.sort(reverse=True)
     k = sample_size(len(ordered), policy.rate)
     return Draw(tuple(c.conversation_id for c in ordered), weights,

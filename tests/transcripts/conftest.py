@@ -14,10 +14,12 @@ import pytest
 from sqlalchemy import delete
 
 from bot.transcripts import models as m
+from bot.transcripts import review_models as rm
 from bot.transcripts.db import Database, open_database
 from tests.transcripts.transcript_services import postgres_database
 
-TABLES = (m.RuleHit, m.Turn, m.Handoff, m.Complaint, m.Survey, m.CsatScore, m.Conversation,
+TABLES = (rm.TurnAnnotation, rm.Review, rm.ReviewItem, rm.ReviewSample, rm.LegalHold,
+          rm.ErasureRequest, m.RuleHit, m.Turn, m.Handoff, m.Complaint, m.Survey, m.CsatScore, m.Conversation,
           m.AuditEntry, m.ProcessedEvent)
 
 

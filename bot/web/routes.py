@@ -33,7 +33,7 @@ from typing import Any
 
 from starlette.routing import Route
 
-from bot.web import conversations, pages
+from bot.web import conversations, holds, pages, review
 from bot.web.guard import guarded
 from bot.web.models import ROLES
 from bot.web.templating import NAV, NAV_ROLES
@@ -41,6 +41,7 @@ from bot.web.templating import NAV, NAV_ROLES
 PUBLIC = None
 EVERYONE = frozenset(ROLES)
 REVIEWERS = frozenset({"compliance", "marketing"})
+COMPLIANCE = frozenset({"compliance"})
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,26 @@ ROUTES: tuple[RouteSpec, ...] = (
     RouteSpec("/users", pages.users_page, ("GET",), frozenset({"admin"})),
     RouteSpec("/users/{username}/disable", pages.user_disable, ("POST",), frozenset({"admin"})),
 )
+
+#: Review, legal holds and regulator exports (issue 16): compliance only, except the
+#: aggregate outcomes, which marketing may read.
+REVIEW_ROUTES: tuple[RouteSpec, ...] = (
+    RouteSpec("/review", review.review_home, ("GET",), COMPLIANCE),
+    RouteSpec("/review/fill", review.review_fill, ("POST",), COMPLIANCE),
+    RouteSpec("/review/outcomes", review.review_outcomes, ("GET",), REVIEWERS),
+    RouteSpec("/review/queues/{queue}", review.review_queue, ("GET",), COMPLIANCE),
+    RouteSpec("/review/items/{item_id}", review.review_item, ("GET",), COMPLIANCE),
+    RouteSpec("/review/items/{item_id}/claim", review.item_claim, ("POST",), COMPLIANCE),
+    RouteSpec("/review/items/{item_id}/reviews", review.item_review, ("POST",), COMPLIANCE),
+    RouteSpec("/review/items/{item_id}/annotations", review.item_annotate, ("POST",),
+              COMPLIANCE),
+    RouteSpec("/holds", holds.holds_page, ("GET",), COMPLIANCE),
+    RouteSpec("/holds", holds.hold_place, ("POST",), COMPLIANCE),
+    RouteSpec("/holds/{hold_id}/lift", holds.hold_lift, ("POST",), COMPLIANCE),
+    RouteSpec("/exports", holds.exports_page, ("GET",), COMPLIANCE),
+    RouteSpec("/exports", holds.export_download, ("POST",), COMPLIANCE),
+)
+ROUTES += REVIEW_ROUTES
 
 
 def allowed_roles(path: str, method: str) -> frozenset[str]:

@@ -1,5 +1,6 @@
 """``candor audit verify|show``: check the audit log's HMAC chain, or print entries.
 
+``verify --archive FILE`` checks a regulator export instead (:mod:`bot.transcripts.archive`).
 ``verify`` exits 0 when the chain holds and 1 when it is broken, naming the first entry that
 was altered, removed, inserted or reordered (E707), so it can run from cron or a monitor. It
 prints the head (newest sequence number and MAC) for an operator to record elsewhere.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -18,6 +20,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser("audit", help="the console's tamper-evident audit log")
     sub = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     p = sub.add_parser("verify", help="recompute the HMAC chain; name the first bad entry")
+    p.add_argument("--archive", type=Path, help="check a regulator export zip instead: every "
+                   "file against its manifest, the manifest's hash against the audit log")
     p.set_defaults(func=cmd_verify)
     p = sub.add_parser("show", help="print the newest entries, oldest first, as JSON lines")
     p.add_argument("--limit", type=int, default=20)
@@ -31,6 +35,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from bot.transcripts.audit_log import verify_log
     from bot.transcripts.db import database
 
+    if args.archive is not None:
+        return verify_archive_file(args.archive)
     try:
         report = verify_log(database(), AuditKeys.from_env())
     except CandorError as err:
@@ -47,6 +53,26 @@ def cmd_verify(args: argparse.Namespace) -> int:
     legacy = f" ({report.legacy} entries predate the chain)" if report.legacy else ""
     print(f"audit chain intact: {report.entries - report.legacy} entries{legacy}; "
           f"head {report.head_seq} {report.head_mac}")
+    return 0
+
+
+def verify_archive_file(path: Path) -> int:
+    """Exit 0 when the archive verifies, 1 listing what does not (E727), 2 on a setup error."""
+    from bot.errors import CandorError, Errors
+    from bot.settings.console import AuditKeys
+    from bot.transcripts.archive import verify_archive
+    from bot.transcripts.db import database
+
+    try:
+        report = verify_archive(database(), AuditKeys.from_env(), path)
+    except CandorError as err:
+        print(err, file=sys.stderr)
+        return 2
+    if not report.ok:
+        print(Errors.E727.format(path=path, problem="; ".join(report.problems)), file=sys.stderr)
+        return 1
+    print(f"archive verified: {report.files} files match the manifest; manifest SHA-256 "
+          f"{report.manifest_sha256} is audit entry {report.audit_seq}")
     return 0
 
 

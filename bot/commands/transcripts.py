@@ -25,6 +25,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
     p = sub.add_parser("export", help="one record per conversation with turns and rule hits")
     p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    p.add_argument("--archive", action="store_true", help="write a regulator archive (zip: "
+                   "JSONL, CSV, reviews, rulebook versions, audit entries, SHA-256 manifest) "
+                   "and record its manifest hash in the audit log")
+    p.add_argument("--conversation", action="append", default=[], metavar="ID",
+                   help="with --archive: only these conversations (repeatable)")
     p.add_argument("--since", help="conversations started on/after (YYYY-MM-DD or ISO 8601)")
     p.add_argument("--until", help="conversations started before (YYYY-MM-DD or ISO 8601)")
     p.add_argument("--out", type=Path, required=True, help="output file ('-' for stdout)")
@@ -87,6 +92,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from bot.transcripts.records import iter_records
 
     keys = AuditKeys.from_env()  # no key, no export: every export leaves an audit entry
+    if args.archive:
+        return _export_archive(args, keys)
 
     since = parse_when(args.since) if args.since else None
     until = parse_when(args.until) if args.until else None
@@ -113,6 +120,22 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_archive(args: argparse.Namespace, keys: Any) -> int:
+    """``--archive``: one zip for a regulator; its manifest hash goes into the audit log."""
+    from bot.transcripts.archive import Selection, build_archive
+    from bot.transcripts.export import parse_when
+
+    selection = Selection(tuple(args.conversation),
+                          parse_when(args.since) if args.since else None,
+                          parse_when(args.until) if args.until else None)
+    archive = build_archive(_db(), keys, _actor(args), selection)
+    args.out.write_bytes(archive.data)
+    print(f"archived {archive.conversations} conversations to {args.out}; manifest SHA-256 "
+          f"{archive.manifest_sha256} recorded as audit entry {archive.audit_seq}",
+          file=sys.stderr)
+    return 0
+
+
 def cmd_purge(args: argparse.Namespace) -> int:
     """Apply the retention period; writes an audit entry."""
     from bot.transcripts.retention import purge, retention_days
@@ -121,7 +144,17 @@ def cmd_purge(args: argparse.Namespace) -> int:
     removal = purge(days, _actor(args), _db())
     print(f"purged {removal.conversations} conversations ({removal.turns} turns) last active "
           f"more than {days} days ago; audit entry written")
+    _print_skipped(removal)
     return 0
+
+
+def _print_skipped(removal: Any) -> None:
+    for skipped in removal.skipped:
+        print(f"skipped {skipped.conversation_id}: legal hold {skipped.hold_id} "
+              f"({skipped.reason})")
+    if removal.deferred_request is not None:
+        print(f"erasure request {removal.deferred_request} recorded: it is carried out when "
+              "the hold is lifted")
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
@@ -135,6 +168,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
     removal = erase(args.sender_id, _actor(args), _db(), tracker_url=tracker)
     print(f"erased {removal.conversations} conversations ({removal.turns} turns) of the "
           f"customer; audit entry written")
+    _print_skipped(removal)
     return 0
 
 

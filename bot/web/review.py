@@ -35,6 +35,10 @@ from bot.transcripts.review_store import (
 from bot.web.listing import rule_titles, segments
 from bot.web.pages import render
 
+#: What the review page says after each action.
+NOTICES = {"claim": "Claimed: the item is yours until you record a review.",
+           "review": "Review recorded (and written to the audit log).",
+           "annotate": "Annotation added."}
 #: HTTP status of each refusal code (anything else is a bad request).
 STATUS = {"E722": 404, "E723": 409, "E724": 409, "E726": 404}
 
@@ -111,7 +115,8 @@ async def review_item(request: Request) -> Response:
     return render(request, "review_item.html", {
         "title": f"Review {QUEUE_TITLES[detail.item.queue]} item {item_id}", "d": detail,
         "t": view, "outcomes": REVIEW_OUTCOMES, "segments": segments, "rules": rule_titles(),
-        "me": request.state.account.username, "notice": request.query_params.get("notice")})
+        "me": request.state.account.username, "notice": request.query_params.get("notice"),
+        "notices": NOTICES})
 
 
 async def _act(request: Request, action: str) -> Response:

@@ -8,6 +8,7 @@ console's strict Content-Security-Policy does not apply to, so the policy stays 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from bot.paths import PROJECT_ROOT
 from bot.web.app import ConsoleSettings, create_app
 from tests.conftest import free_port
 from tests.web.conftest import running_console
@@ -25,6 +27,7 @@ IN_CI = bool(os.environ.get("CI"))
 AXE_JS = Path(os.environ.get("CANDOR_AXE_JS") or
               Path(sys.prefix) / "test-js" / "node_modules" / "axe-core" / "axe.min.js")
 BLOCKING_IMPACTS = ("serious", "critical")
+README_SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 
 
 @dataclass(frozen=True)
@@ -73,3 +76,21 @@ def log_in_with_keyboard(page: Any, base: str, username: str, password: str = PA
     page.keyboard.type(password)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/")
+
+
+def shot(page: Any, artifacts: Path, name: str) -> None:
+    """Save a full-page screenshot; ``CANDOR_UPDATE_SCREENSHOTS`` also refreshes the README's."""
+    path = artifacts / name
+    page.screenshot(path=str(path), full_page=True)
+    if os.environ.get("CANDOR_UPDATE_SCREENSHOTS"):
+        README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, README_SCREENSHOTS / name)
+
+
+def tab_to(page: Any, matches: str, limit: int = 80) -> None:
+    """Press Tab until the focused element satisfies the JS predicate ``matches(el)``."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => ({matches})(document.activeElement)"):
+            return
+    pytest.fail(f"the keyboard never reached an element where {matches}")

@@ -8,8 +8,6 @@ The transcript database is filled through the real transcript writer with Rasa-s
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,16 +15,20 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from bot.paths import PROJECT_ROOT
 from bot.transcripts import models as m
 from tests.web.conftest import PageWatch
 from tests.web.console_app import console_db
-from tests.web.console_browser import LiveConsole, axe_violations, log_in_with_keyboard, serve
+from tests.web.console_browser import (
+    LiveConsole,
+    axe_violations,
+    log_in_with_keyboard,
+    serve,
+    shot,
+)
 from tests.web.console_seed import seed
 
 pytestmark = pytest.mark.browser
 
-README_SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -34,14 +36,6 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveConsole]:
     console = console_db(tmp_path_factory.mktemp("console-browser"))
     ids = seed(console.db, extra_faqs=12).ids
     yield from serve(console, ids)
-
-
-def shot(page: Any, artifacts: Path, name: str) -> None:
-    path = artifacts / name
-    page.screenshot(path=str(path), full_page=True)
-    if os.environ.get("CANDOR_UPDATE_SCREENSHOTS"):
-        README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, README_SCREENSHOTS / name)
 
 
 def test_compliance_filters_to_complaints_and_reads_the_rule_trace(

@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete
 
+from bot.transcripts import db as dbmod
 from bot.transcripts import models as m
 from bot.transcripts import review_models as rm
 from bot.transcripts.db import Database, open_database
+from bot.transcripts.writer import TranscriptWriter
+from tests.transcripts import transcript_events as ev
 from tests.transcripts.transcript_services import postgres_database
 
 TABLES = (rm.TurnAnnotation, rm.Review, rm.ReviewItem, rm.ReviewSample, rm.LegalHold,
@@ -51,3 +54,18 @@ def db(request: pytest.FixtureRequest) -> Database:
         for model in TABLES:
             session.execute(delete(model))
     return database
+
+
+@pytest.fixture()
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh ``CANDOR_HOME`` (SQLite) with conversations of cli0, cli1, cli2 a day apart.
+
+    Their start times are 2023-11-14T22:13:20Z plus 0, 1 and 2 days; for the CLI tests.
+    """
+    monkeypatch.setenv("CANDOR_HOME", str(tmp_path))
+    monkeypatch.delenv("CANDOR_TRANSCRIPTS_URL", raising=False)
+    writer = TranscriptWriter(dbmod.database())
+    for n in range(3):
+        for e in ev.conversation(f"cli{n}", turns=2, at=1_700_000_000.0 + n * 86_400.0):
+            writer.write(e)
+    return tmp_path

@@ -17,22 +17,6 @@ from bot.transcripts import db as dbmod
 from bot.transcripts.archive import check_files, sha256
 from bot.transcripts.audit_log import recent
 from bot.transcripts.holds import place
-from bot.transcripts.writer import TranscriptWriter
-from tests.transcripts import transcript_events as ev
-
-DAY = 86_400.0
-T0 = 1_700_000_000.0  # 2023-11-14T22:13:20Z
-
-
-@pytest.fixture()
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("CANDOR_HOME", str(tmp_path))
-    monkeypatch.delenv("CANDOR_TRANSCRIPTS_URL", raising=False)
-    writer = TranscriptWriter(dbmod.database())
-    for n in range(3):
-        for e in ev.conversation(f"arc{n}", turns=2, at=T0 + n * DAY):
-            writer.write(e)
-    return tmp_path
 
 
 def rewrite(src: Path, dst: Path, name: str, data: bytes) -> None:
@@ -44,7 +28,7 @@ def rewrite(src: Path, dst: Path, name: str, data: bytes) -> None:
 def test_an_archive_holds_everything_and_verifies(home: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     db = dbmod.database()
-    place(db, AuditKeys.from_env(), "comp", "Inquiry", sender_id="arc1")
+    place(db, AuditKeys.from_env(), "comp", "Inquiry", sender_id="cli1")
     out = home / "export.zip"
     assert main(["transcripts", "export", "--archive", "--since", "2023-11-15",
                  "--until", "2023-11-17", "--out", str(out)]) == 0
@@ -53,13 +37,13 @@ def test_an_archive_holds_everything_and_verifies(home: Path,
     assert {"transcripts.jsonl", "transcripts.csv", "reviews.jsonl", "audit.jsonl",
             "rulebooks.json", "manifest.json"} <= set(files)
     records = [json.loads(x) for x in files["transcripts.jsonl"].decode().splitlines()]
-    assert [r["sender_id"] for r in records] == ["arc1", "arc2"]
+    assert [r["sender_id"] for r in records] == ["cli1", "cli2"]
     rows = list(csv.DictReader(io.StringIO(files["transcripts.csv"].decode())))
     assert len(rows) == 2
     served = json.loads(files["rulebooks.json"])["served_under"]
     assert set(served) == {r["conversation_id"] for r in records}
     audit = [json.loads(x) for x in files["audit.jsonl"].decode().splitlines()]
-    assert [a["action"] for a in audit] == ["hold_placed"]  # arc1's hold, by keyed subject
+    assert [a["action"] for a in audit] == ["hold_placed"]  # cli1's hold, by keyed subject
     manifest = json.loads(files["manifest.json"])
     assert manifest["files"]["transcripts.csv"] == sha256(files["transcripts.csv"])
     [entry] = [e for e in recent(db, 5) if e.action == "regulator_export"]
@@ -78,13 +62,13 @@ def test_a_changed_file_or_manifest_is_detected(home: Path,
         csv_bytes = archive.read("transcripts.csv")
         manifest = json.loads(archive.read("manifest.json"))
     changed = home / "changed.zip"
-    rewrite(out, changed, "transcripts.csv", csv_bytes.replace(b"arc0", b"arcX"))
+    rewrite(out, changed, "transcripts.csv", csv_bytes.replace(b"cli0", b"cliX"))
     capsys.readouterr()
     assert main(["audit", "verify", "--archive", str(changed)]) == 1
     err = capsys.readouterr().err
     assert "E727" in err and "transcripts.csv: changed" in err
     # a forger who also updates the manifest is caught by the audit log
-    manifest["files"]["transcripts.csv"] = sha256(csv_bytes.replace(b"arc0", b"arcX"))
+    manifest["files"]["transcripts.csv"] = sha256(csv_bytes.replace(b"cli0", b"cliX"))
     forged = home / "forged.zip"
     rewrite(changed, forged, "manifest.json", json.dumps(manifest).encode())
     assert main(["audit", "verify", "--archive", str(forged)]) == 1

@@ -10,22 +10,6 @@ import pytest
 
 from bot.cli import main
 from bot.transcripts import db as dbmod
-from bot.transcripts.writer import TranscriptWriter
-from tests.transcripts import transcript_events as ev
-
-DAY = 86_400.0
-T0 = 1_700_000_000.0  # 2023-11-14T22:13:20Z
-
-
-@pytest.fixture()
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("CANDOR_HOME", str(tmp_path))
-    monkeypatch.delenv("CANDOR_TRANSCRIPTS_URL", raising=False)
-    writer = TranscriptWriter(dbmod.database())
-    for n in range(3):
-        for e in ev.conversation(f"cli{n}", turns=2, at=T0 + n * DAY):
-            writer.write(e)
-    return tmp_path
 
 
 def test_export_jsonl_with_since_and_until(home: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -159,12 +159,10 @@ def _print_skipped(removal: Any) -> None:
 
 def cmd_erase(args: argparse.Namespace) -> int:
     """Erase one customer from the transcripts and the tracker store; writes an audit entry."""
-    from bot.settings import candor_home
-    from bot.transcripts.replay import default_tracker_url
+    from bot.transcripts.replay import local_tracker_url
     from bot.transcripts.retention import erase
 
-    tracker = args.tracker_url or (default_tracker_url() if candor_home().tracker_db.exists()
-                                   else None)
+    tracker = args.tracker_url or local_tracker_url()
     removal = erase(args.sender_id, _actor(args), _db(), tracker_url=tracker)
     print(f"erased {removal.conversations} conversations ({removal.turns} turns) of the "
           f"customer; audit entry written")

@@ -3,7 +3,8 @@
 A hold names one conversation or one customer (sender id, covering every conversation of
 theirs, present and future). Retention purge and erasure ask :func:`held` which rows they must
 skip (:mod:`bot.transcripts.retention`); lifting a hold there also carries out the erasure
-requests it deferred. The audit entries name the customer by keyed hash, never the sender id.
+requests it deferred. The audit entries carry the reason the compliance user gave and name
+the customer by keyed hash, never by sender id.
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ def place(db: Database, keys: AuditKeys, actor: str, reason: str,
         s.flush()
         chain.append_in(s, keys, actor, "hold_placed",
                         {"hold_id": hold.id, "conversation_id": conversation_id,
-                         "customer": sender_id is not None}, _subject(keys, hold))
+                         "customer": sender_id is not None, "reason": reason},
+                        _subject(keys, hold))
         return int(hold.id)
 
 
@@ -97,7 +99,8 @@ def lift_in(s: Session, keys: AuditKeys, hold_id: int, actor: str, reason: str) 
     hold.lifted_by, hold.lifted_at = actor, datetime.now(timezone.utc)
     hold.lift_reason = reason
     chain.append_in(s, keys, actor, "hold_lifted",
-                    {"hold_id": hold_id, "conversation_id": hold.conversation_id},
+                    {"hold_id": hold_id, "conversation_id": hold.conversation_id,
+                     "reason": reason},
                     _subject(keys, hold))
     return _hold(hold)
 

@@ -23,6 +23,11 @@ def default_tracker_url() -> str:
     return f"sqlite:///{candor_home().tracker_db}"
 
 
+def local_tracker_url() -> str | None:
+    """The default SQLite tracker store's URL when that file exists (else None)."""
+    return default_tracker_url() if candor_home().tracker_db.exists() else None
+
+
 def tracker_events(url: str, batch: int = 1000) -> Iterator[dict[str, object]]:
     """Every stored event as the broker would have carried it (with ``sender_id``)."""
     engine = create_engine(url, future=True)

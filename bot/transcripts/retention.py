@@ -135,9 +135,13 @@ def _defer(s: Session, sender_id: str, actor: str) -> int:
     return int(request.id)
 
 
-def lift_hold(db: Database, keys: AuditKeys, hold_id: int, actor: str,
-              reason: str) -> tuple[Hold, list[Removal]]:
-    """Lift a hold, then carry out every deferred erasure no other hold still blocks."""
+def lift_hold(db: Database, keys: AuditKeys, hold_id: int, actor: str, reason: str,
+              tracker_url: str | None = None) -> tuple[Hold, list[Removal]]:
+    """Lift a hold, then carry out every deferred erasure no other hold still blocks.
+
+    With ``tracker_url``, a carried-out erasure also deletes the customer's tracker-store
+    events; otherwise ``candor transcripts erase SENDER --tracker-url URL`` finishes that.
+    """
     with db.begin() as s:
         chain.serialise(s)
         hold = lift_in(s, keys, hold_id, actor, reason)
@@ -146,12 +150,16 @@ def lift_hold(db: Database, keys: AuditKeys, hold_id: int, actor: str,
                 rm.ErasureRequest.carried_out_at.is_(None)).order_by(rm.ErasureRequest.id)
                 ).scalars():
             removal = _remove(s, m.Conversation.sender_id == request.sender_id)
+            tracker_events = None
             if not removal.skipped:
                 request.carried_out_at = datetime.now(timezone.utc)
                 request.carried_out_by = actor
+                tracker_events = (_erase_tracker(request.sender_id, tracker_url)
+                                  if tracker_url else None)
             _audit(s, keys, actor, "erase", removal,
                    subject=subject_hash(request.sender_id, keys), erasure_request=request.id,
-                   deferred_request=request.id if removal.skipped else None)
+                   deferred_request=request.id if removal.skipped else None,
+                   tracker_events=tracker_events)
             done.append(removal)
     return hold, done
 

@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from bot.errors import CandorError, Errors
 from bot.transcripts import holds
 from bot.transcripts.archive import Selection, build_archive
+from bot.transcripts.replay import local_tracker_url
 from bot.transcripts.retention import lift_hold
 from bot.web.pages import render
 from bot.web.review import refused
@@ -58,7 +59,7 @@ async def hold_lift(request: Request) -> Response:
             raise CandorError(Errors.E726.format(hold_id=raw))
         _hold, erased = await run_in_threadpool(
             lift_hold, state.db, state.security.audit, int(raw), request.state.account.username,
-            str(form.get("reason") or ""))
+            str(form.get("reason") or ""), local_tracker_url())
     except CandorError as err:
         return refused(request, err)
     count = sum(r.conversations for r in erased)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 from bot.errors import CandorError
 from bot.settings.console import AuditKeys
@@ -77,8 +78,11 @@ def test_a_held_customers_erasure_is_recorded_and_carried_out_when_the_hold_lift
     with db.begin() as s:
         request = s.execute(select(rm.ErasureRequest)).scalar_one()
         assert request.carried_out_by == "comp" and request.carried_out_at is not None
-    actions = [e["action"] for e in reversed(audit_log(db))]
-    assert actions == ["hold_placed", "erase", "erase", "hold_lifted", "erase"]
+    entries = list(reversed(audit_log(db)))
+    assert [e["action"] for e in entries] == ["hold_placed", "erase", "erase", "hold_lifted",
+                                              "erase"]
+    assert [entries[0]["details"]["reason"], entries[3]["details"]["reason"]] == [
+        "Regulator inquiry R-4", "Inquiry closed"]
     assert all("bob" not in json.dumps(e["details"]) for e in audit_log(db))
     assert verify_log(db, keys()).ok
 
@@ -91,3 +95,23 @@ def test_a_hold_needs_a_reason_and_one_target(db: Database) -> None:
         place(db, keys(), "comp", "why", conversation_id=ids["ada"][0], sender_id="ada")
     with pytest.raises(CandorError, match="E725"):
         place(db, keys(), "comp", "why", conversation_id="no-such-conversation")
+
+
+def test_tracker_events_stay_while_held_and_go_when_the_deferred_erasure_runs(
+        db: Database, tmp_path: Path) -> None:
+    seed(db)
+    url = f"sqlite:///{tmp_path / 'tracker.sqlite'}"
+    engine = create_engine(url, future=True)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT)"))
+        conn.execute(text("INSERT INTO events (sender_id) VALUES ('bob'), ('bob'), ('cy')"))
+    count = "SELECT sender_id, count(*) FROM events GROUP BY sender_id ORDER BY sender_id"
+    hold = place(db, keys(), "comp", "Inquiry", sender_id="bob")
+    erase("bob", "dpo", db, tracker_url=url)
+    with engine.connect() as conn:
+        assert conn.execute(text(count)).all() == [("bob", 2), ("cy", 1)]
+    lift_hold(db, keys(), hold, "comp", "Inquiry closed", tracker_url=url)
+    with engine.connect() as conn:
+        assert conn.execute(text(count)).all() == [("cy", 1)]
+    engine.dispose()
+    assert audit_log(db, 1)[0]["details"]["tracker_events"] == 2

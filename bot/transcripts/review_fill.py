@@ -4,7 +4,8 @@ Reads each conversation started that day (UTC) as :class:`ConversationFacts`, ad
 every queue whose predicate holds (idempotent: one item per conversation and queue), then
 draws the day's sample from the conversations no rule queue took. The draw is recorded once
 per day (seed, rate, population ids and weights, ids drawn) and never redrawn; each step
-writes one audit entry.
+writes one audit entry. :func:`coverage` reports each day's sample and how much of it has
+been reviewed.
 """
 
 from __future__ import annotations
@@ -137,3 +138,32 @@ def fill_day(db: Database, keys: AuditKeys, actor: str, day: date, policy: Revie
         sample, new = _sample(s, keys, actor, day, policy, candidates, ids, seed, now)
         return FillReport(day, dict(added), sample.population_size, tuple(sample.drawn_ids),
                           sample.seed, new)
+
+
+@dataclass(frozen=True)
+class DayCoverage:
+    """One day's sample: population, drawn, and how many drawn items have a review."""
+
+    day: date
+    seed: str
+    population: int
+    drawn: int
+    reviewed: int
+
+    @property
+    def coverage(self) -> float:
+        """Share of the drawn items reviewed so far."""
+        return self.reviewed / self.drawn if self.drawn else 1.0
+
+
+def coverage(db: Database, days: int = 14) -> list[DayCoverage]:
+    """The newest ``days`` samples, newest first."""
+    reviewed = (select(rm.ReviewItem.sample_id, func.count(func.distinct(rm.ReviewItem.id)))
+                .join(rm.Review, rm.Review.item_id == rm.ReviewItem.id)
+                .where(rm.ReviewItem.sample_id.is_not(None)).group_by(rm.ReviewItem.sample_id))
+    with db.begin() as s:
+        done = dict(s.execute(reviewed).all())
+        samples = s.execute(select(rm.ReviewSample).order_by(rm.ReviewSample.day.desc())
+                            .limit(days)).scalars()
+        return [DayCoverage(x.day, x.seed, x.population_size, len(x.drawn_ids),
+                            int(done.get(x.id, 0))) for x in samples]

@@ -270,31 +270,3 @@ def outcome_totals(db: Database) -> dict[str, Counter[str]]:
         totals.setdefault(queue, Counter())[review.outcome if review else "open"] += 1
     return totals
 
-
-@dataclass(frozen=True)
-class DayCoverage:
-    """One day's sample: population, drawn, and how many drawn items have a review."""
-
-    day: date
-    seed: str
-    population: int
-    drawn: int
-    reviewed: int
-
-    @property
-    def coverage(self) -> float:
-        """Share of the drawn items reviewed so far."""
-        return self.reviewed / self.drawn if self.drawn else 1.0
-
-
-def coverage(db: Database, days: int = 14) -> list[DayCoverage]:
-    """The newest ``days`` samples, newest first."""
-    reviewed = (select(rm.ReviewItem.sample_id, func.count(func.distinct(rm.ReviewItem.id)))
-                .join(rm.Review, rm.Review.item_id == rm.ReviewItem.id)
-                .where(rm.ReviewItem.sample_id.is_not(None)).group_by(rm.ReviewItem.sample_id))
-    with db.begin() as s:
-        done = dict(s.execute(reviewed).all())
-        samples = s.execute(select(rm.ReviewSample).order_by(rm.ReviewSample.day.desc())
-                            .limit(days)).scalars()
-        return [DayCoverage(x.day, x.seed, x.population_size, len(x.drawn_ids),
-                            int(done.get(x.id, 0))) for x in samples]

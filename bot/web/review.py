@@ -19,20 +19,19 @@ from bot.transcripts import audit_log
 from bot.transcripts.audit_chain import subject_hash
 from bot.transcripts.console_transcript import transcript_view
 from bot.transcripts.review_config import load_policy
-from bot.transcripts.review_fill import fill_day
+from bot.transcripts.review_fill import coverage, fill_day
 from bot.transcripts.review_models import REVIEW_OUTCOMES
 from bot.transcripts.review_queues import QUEUE_TITLES
 from bot.transcripts.review_store import (
     annotate,
     claim,
-    coverage,
     item_detail,
     outcome_totals,
     queue_counts,
     queue_items,
     record_review,
 )
-from bot.web.listing import rule_titles, segments
+from bot.web.listing import segments
 from bot.web.pages import render
 
 #: What the review page says after each action.
@@ -114,7 +113,7 @@ async def review_item(request: Request) -> Response:
         subject_hash(state.security.audit.current, detail.sender_id))
     return render(request, "review_item.html", {
         "title": f"Review {QUEUE_TITLES[detail.item.queue]} item {item_id}", "d": detail,
-        "t": view, "outcomes": REVIEW_OUTCOMES, "segments": segments, "rules": rule_titles(),
+        "t": view, "outcomes": REVIEW_OUTCOMES, "segments": segments,
         "me": request.state.account.username, "notice": request.query_params.get("notice"),
         "notices": NOTICES})
 

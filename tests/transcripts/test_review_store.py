@@ -14,7 +14,7 @@ from bot.transcripts.audit_log import recent, verify_log
 from bot.transcripts.db import Database
 from bot.transcripts.deadlines import Period
 from bot.transcripts.review_config import ReviewPolicy
-from bot.transcripts.review_fill import fill_day
+from bot.transcripts.review_fill import DayCoverage, coverage, fill_day
 from bot.transcripts.review_sampling import Candidate, SamplePolicy, draw
 from bot.transcripts.review_store import (
     annotate,
@@ -105,3 +105,16 @@ def test_annotations_belong_to_a_turn_of_the_items_conversation(db: Database) ->
         annotate(db, keys(), dispute.id, turns[1].id, "comp", "wrong conversation")
     notes = item_detail(db, complaint.id, POLICY, today=DAY).annotations
     assert [(a, n) for a, n, _ in notes[turns[1].id]] == [("comp", "Customer names the fee")]
+
+
+def test_coverage_counts_the_sampled_items_with_a_review(db: Database) -> None:
+    seed(db, extra_faqs=6)
+    report = fill_day(db, keys(), "comp", DAY, POLICY, seed="cov")
+    [first, _second] = queue_items(db, "sample", POLICY, today=DAY)
+    assert coverage(db) == [DayCoverage(DAY, "cov", 8, 2, 0)]
+    claim(db, keys(), first.id, "comp")
+    record_review(db, keys(), first.id, "comp", "no_issue", "Answered correctly")
+    [day] = coverage(db)
+    assert (day.population, day.drawn, day.reviewed, day.coverage) == (8, 2, 1, 0.5)
+    assert {r.conversation_id for r in queue_items(db, "sample", POLICY, today=DAY)} == set(
+        report.drawn)

@@ -60,3 +60,10 @@ def test_migrate_is_idempotent(home: Path, capsys: pytest.CaptureFixture[str]) -
     assert main(["transcripts", "migrate"]) == 0
     dbmod.open_database(dbmod.database_url())  # a second upgrade is a no-op
     assert "is current" in capsys.readouterr().out
+
+
+def test_review_fill_draws_a_day_once(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["review", "fill", "--day", "2023-11-15", "--seed", "s1"]) == 0
+    assert "2023-11-15: queued nothing new; drew 1 of 1 (seed s1)" in capsys.readouterr().out
+    assert main(["review", "fill", "--day", "2023-11-15"]) == 0
+    assert "had already drawn 1 of 1 (seed s1)" in capsys.readouterr().out

@@ -70,6 +70,7 @@ class VersionState:
 
 
 def now_utc() -> datetime:
+    """The current time, aware, in UTC."""
     return datetime.now(timezone.utc)
 
 

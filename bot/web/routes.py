@@ -15,6 +15,13 @@ route                          method  roles
 /users                         GET     admin
 /users/{username}/disable      POST    admin
 /logout                        POST    compliance, marketing, admin
+/studio                        GET     compliance, marketing
+/studio/responses[/{name}]     GET     compliance, marketing
+/studio/responses/{name}/propose      POST  marketing
+/studio/responses/{name}/experiments  POST  marketing
+/studio/versions/{id}/review   POST    compliance (never the proposer)
+/studio/versions/{id}/retire   POST    compliance, marketing
+/studio/experiments/{id}/status POST   compliance, marketing
 =============================  ======  ===============================
 
 (*) marketing is refused transcripts with a ``vulnerable-customer`` rule hit (special-category
@@ -33,7 +40,7 @@ from typing import Any
 
 from starlette.routing import Route
 
-from bot.web import conversations, pages
+from bot.web import conversations, pages, studio, studio_responses
 from bot.web.guard import guarded
 from bot.web.models import ROLES
 from bot.web.templating import NAV, NAV_ROLES
@@ -41,6 +48,8 @@ from bot.web.templating import NAV, NAV_ROLES
 PUBLIC = None
 EVERYONE = frozenset(ROLES)
 REVIEWERS = frozenset({"compliance", "marketing"})
+MARKETING = frozenset({"marketing"})
+COMPLIANCE = frozenset({"compliance"})
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,20 @@ ROUTES: tuple[RouteSpec, ...] = (
     RouteSpec("/audit", pages.audit_page, ("GET",), frozenset({"compliance", "admin"})),
     RouteSpec("/users", pages.users_page, ("GET",), frozenset({"admin"})),
     RouteSpec("/users/{username}/disable", pages.user_disable, ("POST",), frozenset({"admin"})),
+    RouteSpec("/studio", studio.analytics_page, ("GET",), REVIEWERS),
+    RouteSpec("/studio/responses", studio_responses.responses_page, ("GET",), REVIEWERS),
+    RouteSpec("/studio/responses/{name:path}/propose", studio_responses.propose, ("POST",),
+              MARKETING),
+    RouteSpec("/studio/responses/{name:path}/experiments", studio.start_experiment, ("POST",),
+              MARKETING),
+    RouteSpec("/studio/responses/{name:path}", studio_responses.response_page, ("GET",),
+              REVIEWERS),
+    RouteSpec("/studio/versions/{version_id:int}/review", studio_responses.review, ("POST",),
+              COMPLIANCE),
+    RouteSpec("/studio/versions/{version_id:int}/retire", studio_responses.retire, ("POST",),
+              REVIEWERS),
+    RouteSpec("/studio/experiments/{experiment_id:int}/status", studio.experiment_status,
+              ("POST",), REVIEWERS),
 )
 
 

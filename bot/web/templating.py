@@ -14,7 +14,7 @@ from starlette.templating import Jinja2Templates
 HERE = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))  # autoescapes .html
 NAV = (("/", "Home"), ("/conversations", "Conversations"), ("/audit", "Audit log"),
-       ("/users", "Users"))
+       ("/users", "Users"), ("/studio", "Studio"), ("/studio/responses", "Responses"))
 
 
 #: Roles allowed to GET each navigation path; the route table fills it when it is built

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from bot import registry
 
 
-@registry.nlg_variant_selectors.register("variant.sender_hash.v1")
 def assign(sender_id: str, experiment_id: int, arms: Mapping[str, int]) -> str:
     """The arm of ``arms`` (name -> positive weight) that ``sender_id`` sees."""
     digest = hashlib.sha256(f"{experiment_id}\x00{sender_id}".encode()).digest()
@@ -25,3 +24,6 @@ def assign(sender_id: str, experiment_id: int, arms: Mapping[str, int]) -> str:
         if point < 0:
             return name
     return names[-1]  # only reachable through float rounding at the very top
+
+
+registry.nlg_variant_selectors.add("variant.sender_hash.v1", assign)

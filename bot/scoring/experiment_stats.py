@@ -90,8 +90,10 @@ class Verdict:
 def pause_verdict(arms: Mapping[str, Mapping[str, int]], min_sample: int,
                   alpha: float = DEFAULT_ALPHA, tau: float = DEFAULT_TAU,
                   baseline: str = "baseline") -> Verdict:
-    """Test every non-baseline arm on complaint and handoff rate (``arms[a]`` holds ``n``,
-    ``complaint`` and ``handoff`` counts); pause on the first significant harm."""
+    """Pause on the first arm significantly worse than the baseline on complaints or handoffs.
+
+    ``arms[a]`` holds the ``n``, ``complaint`` and ``handoff`` counts of arm ``a``.
+    """
     others = sorted(a for a in arms if a != baseline)
     tests = max(1, len(others) * len(GUARDED_METRICS))
     threshold = tests / alpha  # 1 / (alpha / tests): Bonferroni

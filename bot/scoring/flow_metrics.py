@@ -84,7 +84,7 @@ def fallback_answers(c: ConversationFact) -> list[bool]:
 def has_doom_loop(c: ConversationFact) -> bool:
     """Two fallbacks in a row, or a human asked for and not given."""
     flags = fallback_answers(c)
-    if any(a and b for a, b in zip(flags, flags[1:])):
+    if any(a and b for a, b in zip(flags, flags[1:], strict=False)):
         return True
     asked = any(t.actor == "user" and t.intent in HUMAN_REQUEST_INTENTS for t in c.turns)
     return asked and not c.handoff

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -43,10 +44,10 @@ def _chunks(items: Sequence[int]) -> Iterator[Sequence[int]]:
         yield items[start:start + _CHUNK]
 
 
-def _pks_of(s: Session, model: type, pks: Sequence[int], *where: object) -> set[int]:
+def _pks_of(s: Session, model: Any, pks: Sequence[int], *where: object) -> set[int]:
     found: set[int] = set()
     for chunk in _chunks(pks):
-        found.update(s.execute(select(model.conversation_pk)  # type: ignore[attr-defined]
+        found.update(s.execute(select(model.conversation_pk)
                                .where(model.conversation_pk.in_(chunk), *where)).scalars())
     return found
 

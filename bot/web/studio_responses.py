@@ -109,11 +109,13 @@ async def response_page(request: Request, error: str | None = None,
 
 
 def back_to_response(name: str, notice: str) -> Response:
+    """Redirect to the response's page with a notice (post/redirect/get)."""
     return RedirectResponse(f"/studio/responses/{quote(name, safe='/')}?notice={notice}",
                             status_code=303)
 
 
 async def form_fields(request: Request) -> dict[str, str]:
+    """The posted form's text fields, without the CSRF token."""
     form = await request.form()
     return {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf"}
 

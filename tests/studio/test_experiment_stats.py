@@ -43,8 +43,10 @@ def test_a_better_variant_is_never_paused() -> None:
 
 
 def test_false_alarms_stay_under_alpha_when_checked_after_every_conversation() -> None:
-    """Equal arms, checked after each of 600 conversations per arm, 300 runs: the share of
-    runs that ever pause must stay under alpha (0.05); a naive repeated z-test exceeds it."""
+    """Equal arms checked every 10 conversations up to 600 per arm, 300 runs.
+
+    The share of runs that ever pause must stay under alpha (0.05).
+    """
     rng = random.Random(17)
     alarms = 0
     for _ in range(300):

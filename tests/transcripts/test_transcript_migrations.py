@@ -6,8 +6,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-import bot.web.models  # noqa: F401 - the console's tables share the metadata
 import bot.transcripts.studio_models  # noqa: F401 - so do Studio's
+import bot.web.models  # noqa: F401 - the console's tables share the metadata
 from bot.transcripts.db import Database, migrate
 from bot.transcripts.models import Base
 

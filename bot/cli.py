@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.commands.transcripts",
     "bot.commands.users",
     "bot.commands.audit",
+    "bot.commands.studio",
 )
 
 

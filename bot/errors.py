@@ -248,3 +248,4 @@ class Errors:
         "E863 The approved responses could not be reloaded from the database ({cause}); "
         "serving the last approved set loaded."
     )
+    E864 = "E864 The report must be written to a .html or .csv file, not {path}."

@@ -58,7 +58,8 @@ def flow_link(base: Mapping[str, str], flow: str) -> str:
     return list_link(base, **({FLOW_FILTER[kind]: name} if kind in FLOW_FILTER else {}))
 
 
-def _pct(value: float | None) -> str:
+def percent(value: float | None) -> str:
+    """``42%`` (empty when there is no rate)."""
     return "" if value is None else f"{100 * value:.0f}%"
 
 
@@ -71,7 +72,7 @@ def charts(flows: list[FlowMetrics], whole: FlowMetrics, steps: list[tuple[str, 
         "volume": bars("Conversations per flow", [
             (f.flow, f.volume, str(f.volume), flow_link(base, f.flow)) for f in flows[:15]]),
         "containment": bars("Containment per flow", [
-            (f.flow, f.containment or 0.0, _pct(f.containment), flow_link(base, f.flow))
+            (f.flow, f.containment or 0.0, percent(f.containment), flow_link(base, f.flow))
             for f in flows[:15]]),
         "funnel": bars("Bot-wide funnel", [
             (label, count, str(count), list_link(base)) for label, count in steps]),
@@ -80,7 +81,8 @@ def charts(flows: list[FlowMetrics], whole: FlowMetrics, steps: list[tuple[str, 
     }
 
 
-def _analytics(db: Any, period: Period) -> dict[str, Any]:
+def analytics(db: Any, period: Period) -> dict[str, Any]:
+    """Flows, the whole bot and the funnel for a period (the page and the report)."""
     facts = load_facts(db, period)
     return {"flows": by_flow(facts), "whole": metrics("all flows", facts),
             "funnel": funnel(facts).steps()}
@@ -89,9 +91,9 @@ def _analytics(db: Any, period: Period) -> dict[str, Any]:
 async def analytics_page(request: Request) -> Response:
     """GET /studio: flows, funnel and trend for a period and channel."""
     period, base, errors = period_of(request.query_params)
-    data = await run_in_threadpool(_analytics, request.app.state.db, period)
+    data = await run_in_threadpool(analytics, request.app.state.db, period)
     return render(request, "studio.html", {
-        "title": "Studio", **data, "base": base, "errors": errors, "pct": _pct,
+        "title": "Studio", **data, "base": base, "errors": errors, "pct": percent,
         "charts": charts(data["flows"], data["whole"], data["funnel"], base),
         "flow_link": flow_link, "list_link": list_link})
 

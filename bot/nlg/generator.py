@@ -105,4 +105,6 @@ def approved_cache(endpoint_config: EndpointConfig | None,
                                                 or "studio.database.v1"))
     hashes = {name: baseline_hash(texts_of(variations)) for name, variations in responses.items()}
     refresh = float(kwargs.get("refresh_seconds") or DEFAULT_REFRESH_SECONDS)
-    return ApprovedCache(factory(), hashes, refresh)  # type: ignore[operator]
+    cache = ApprovedCache(factory(), hashes, refresh)  # type: ignore[operator]
+    cache.ensure_running()  # load now, not at the first message (a fork restarts it there)
+    return cache

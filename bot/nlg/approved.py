@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -122,7 +123,7 @@ class ApprovedCache:
         pid = os.getpid()
         while self._pid == pid:
             self.refresh()
-            threading.Event().wait(self.refresh_seconds)
+            time.sleep(self.refresh_seconds)
 
     def choose(self, response: str, sender_id: str) -> Choice:
         """:meth:`ServingTable.choose` on the current table."""

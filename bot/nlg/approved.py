@@ -87,10 +87,13 @@ def build_table(loaded: ServableSet, baseline_hashes: Mapping[str, str]) -> Serv
 class ApprovedCache:
     """The current :class:`ServingTable`, reloaded by a daemon thread per process."""
 
-    def __init__(self, load: Callable[[], ServableSet], baseline_hashes: Mapping[str, str],
+    def __init__(self, load: Callable[[], ServableSet],
+                 baseline_hashes: Callable[[], Mapping[str, str]],
                  refresh_seconds: float = DEFAULT_REFRESH_SECONDS) -> None:
         self._load = load
-        self._hashes = dict(baseline_hashes)
+        #: Read at every refresh: Rasa builds the NLG with an empty domain and sets the
+        #: model's responses afterwards (``Agent.load_model``).
+        self._hashes = baseline_hashes
         self.refresh_seconds = refresh_seconds
         self.table = ServingTable()
         self.loads = 0
@@ -100,7 +103,7 @@ class ApprovedCache:
     def refresh(self) -> bool:
         """Load once; on failure keep the last table (and log E863). True when it loaded."""
         try:
-            table = build_table(self._load(), self._hashes)
+            table = build_table(self._load(), self._hashes())
         except Exception as err:  # noqa: BLE001 - any failure keeps the last approved set
             logger.warning(Errors.E863.format(cause=type(err).__name__))
             return False

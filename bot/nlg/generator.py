@@ -17,6 +17,7 @@ place where:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
@@ -50,7 +51,8 @@ class CandorNLG(TemplatedNaturalLanguageGenerator):
         super().__init__(domain.responses if domain else {})
         self.bank_facts = load_bank_facts()
         self.rulebook: Rulebook = load_rulebook()
-        self.approved = approved_cache(endpoint_config, self.responses)
+        self._hashed: tuple[int, dict[str, str]] = (0, {})
+        self.approved = approved_cache(endpoint_config, self.baseline_hashes)
 
     async def generate(
         self,
@@ -86,6 +88,14 @@ class CandorNLG(TemplatedNaturalLanguageGenerator):
         message["compliance_rules"] = list(dict.fromkeys(rule_ids))
         return message
 
+    def baseline_hashes(self) -> dict[str, str]:
+        """Hash of each response's texts, recomputed only when Rasa sets new responses."""
+        if self._hashed[0] != id(self.responses):
+            self._hashed = (id(self.responses), {
+                name: baseline_hash(texts_of(variations))
+                for name, variations in self.responses.items()})
+        return self._hashed[1]
+
     def _text(self, name: str, tracker: DialogueStateTracker, channel: str,
               values: dict[str, Any]) -> str:
         filled = self.generate_from_slots(name, tracker.current_slot_values(), channel, **values)
@@ -93,7 +103,7 @@ class CandorNLG(TemplatedNaturalLanguageGenerator):
 
 
 def approved_cache(endpoint_config: EndpointConfig | None,
-                   responses: dict[str, list[dict[str, Any]]]) -> ApprovedCache | None:
+                   hashes: Callable[[], Mapping[str, str]]) -> ApprovedCache | None:
     """The cache of approved versions named in endpoints.yml (``nlg: responses_source:``).
 
     Without an endpoint configuration (tests, tools) only domain.yml is served.
@@ -103,7 +113,6 @@ def approved_cache(endpoint_config: EndpointConfig | None,
     kwargs = endpoint_config.kwargs or {}
     factory = registry.response_sources.get(str(kwargs.get("responses_source")
                                                 or "studio.database.v1"))
-    hashes = {name: baseline_hash(texts_of(variations)) for name, variations in responses.items()}
     refresh = float(kwargs.get("refresh_seconds") or DEFAULT_REFRESH_SECONDS)
     cache = ApprovedCache(factory(), hashes, refresh)  # type: ignore[operator]
     cache.ensure_running()  # load now, not at the first message (a fork restarts it there)

@@ -92,7 +92,7 @@ def test_an_unreachable_database_keeps_the_last_approved_set(
 
 def test_the_refresh_thread_picks_up_an_approval_without_a_restart(
         db: Database, domain: Domain) -> None:
-    cache = ApprovedCache(lambda: servable(db), {"utter_greet": load_baselines()[
+    cache = ApprovedCache(lambda: servable(db), lambda: {"utter_greet": load_baselines()[
         "utter_greet"].hash}, refresh_seconds=0.05)
     assert cache.choose("utter_greet", "s").version == 0
     _approved(db, "utter_greet", "Hello again!")
@@ -123,3 +123,17 @@ def test_an_experiment_splits_between_approved_variants_only(
     table = build_table(servable(db), {"utter_greet": load_baselines()["utter_greet"].hash})
     seen = Counter(table.choose("utter_greet", f"s{n}").variant for n in range(400))
     assert set(seen) == {"baseline", "warm"} and 150 < seen["warm"] < 250
+
+
+def test_responses_set_after_construction_are_used_as_rasa_does(
+        db: Database, domain: Domain) -> None:
+    """Rasa's Agent builds the NLG with an empty domain, then sets the model's responses."""
+    _approved(db, "utter_greet", "Hi! What can I do for you?")
+    registry.response_sources.add("test.source.v1", lambda: lambda: servable(db))
+    config = EndpointConfig(type="bot.nlg.generator.CandorNLG",
+                            responses_source="test.source.v1", refresh_seconds=60)
+    nlg = CandorNLG(config, Domain.empty())
+    nlg.responses = domain.responses  # what Agent.load_model does
+    assert nlg.approved is not None and nlg.approved.refresh()
+    message = _say(nlg, domain, "utter_greet")
+    assert (message["text"], message["response_version"]) == ("Hi! What can I do for you?", 1)

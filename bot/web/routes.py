@@ -5,24 +5,24 @@ every role (``tests/web/test_console_access.py``). ``PUBLIC`` routes are the log
 customer-facing widget endpoints (health, demo page, survey answers), which never use the
 console session. A route missing from this table does not exist.
 
-=============================  ======  ===============================
-route                          method  roles
-=============================  ======  ===============================
-/                              GET     compliance, marketing, admin
-/conversations                 GET     compliance, marketing
-/conversations/{id}            GET     compliance, marketing (*)
-/audit                         GET     compliance, admin
-/users                         GET     admin
-/users/{username}/disable      POST    admin
-/logout                        POST    compliance, marketing, admin
-/studio                        GET     compliance, marketing
-/studio/responses[/{name}]     GET     compliance, marketing
-/studio/responses/{name}/propose      POST  marketing
-/studio/responses/{name}/experiments  POST  marketing
-/studio/versions/{id}/review   POST    compliance (never the proposer)
-/studio/versions/{id}/retire   POST    compliance, marketing
-/studio/experiments/{id}/status POST   compliance, marketing
-=============================  ======  ===============================
+======================================  ======  ===============================
+route                                   method  roles
+======================================  ======  ===============================
+/                                       GET     compliance, marketing, admin
+/conversations                          GET     compliance, marketing
+/conversations/{id}                     GET     compliance, marketing (*)
+/audit                                  GET     compliance, admin
+/users                                  GET     admin
+/users/{username}/disable               POST    admin
+/logout                                 POST    compliance, marketing, admin
+/studio                                 GET     compliance, marketing
+/studio/responses[/{name}]              GET     compliance, marketing
+/studio/responses/{name}/propose        POST    marketing
+/studio/responses/{name}/experiments    POST    marketing
+/studio/versions/{id}/review            POST    compliance (never the proposer)
+/studio/versions/{id}/retire            POST    compliance, marketing
+/studio/experiments/{id}/status         POST    compliance, marketing
+======================================  ======  ===============================
 
 (*) marketing is refused transcripts with a ``vulnerable-customer`` rule hit (special-category
 data), in :mod:`bot.web.conversations`.

@@ -122,6 +122,10 @@ class ApprovedCache:
             threading.Thread(target=self._run, name="candor-approved-responses",
                              daemon=True).start()
 
+    def close(self) -> None:
+        """Stop refreshing (the thread ends after its current sleep)."""
+        self._pid = None
+
     def _run(self) -> None:
         pid = os.getpid()
         while self._pid == pid:

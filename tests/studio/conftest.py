@@ -9,7 +9,8 @@ import pytest
 
 from bot import registry
 from bot.settings.console import AuditKeys
-from bot.transcripts.db import Database, database
+from bot.transcripts.db import Database, database, open_database
+from tests.transcripts.transcript_services import postgres_database
 
 KEYS = AuditKeys(b"studio-audit-key-" * 3)
 
@@ -22,6 +23,13 @@ def restore_registry() -> Iterator[None]:
         reg.restore(snap)
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    return database(f"sqlite:///{tmp_path / 'studio.sqlite'}")
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A migrated database on both dialects (PostgreSQL skips without the service)."""
+    if request.param == "sqlite":
+        yield database(f"sqlite:///{tmp_path / 'studio.sqlite'}")
+        return
+    with postgres_database("candor_studio") as url:
+        db = open_database(url)
+        yield db
+        db.engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -31,12 +32,24 @@ def domain() -> Domain:
         name: [{"text": t} for t in b.texts] for name, b in load_baselines().items()}})
 
 
+#: Caches built by the running test; their refresh threads stop when it ends.
+CREATED: list[ApprovedCache] = []
+
+
+@pytest.fixture(autouse=True)
+def stop_caches() -> Iterator[None]:
+    yield
+    while CREATED:
+        CREATED.pop().close()
+
+
 def _nlg(domain: Domain, load: Any) -> CandorNLG:
     registry.response_sources.add("test.source.v1", lambda: load)
     config = EndpointConfig(type="bot.nlg.generator.CandorNLG",
                             responses_source="test.source.v1", refresh_seconds=60)
     nlg = CandorNLG(config, domain)
     assert nlg.approved is not None and nlg.approved.refresh()
+    CREATED.append(nlg.approved)
     return nlg
 
 
@@ -94,6 +107,7 @@ def test_the_refresh_thread_picks_up_an_approval_without_a_restart(
         db: Database, domain: Domain) -> None:
     cache = ApprovedCache(lambda: servable(db), lambda: {"utter_greet": load_baselines()[
         "utter_greet"].hash}, refresh_seconds=0.05)
+    CREATED.append(cache)
     assert cache.choose("utter_greet", "s").version == 0
     _approved(db, "utter_greet", "Hello again!")
     for _ in range(100):
@@ -135,5 +149,6 @@ def test_responses_set_after_construction_are_used_as_rasa_does(
     nlg = CandorNLG(config, Domain.empty())
     nlg.responses = domain.responses  # what Agent.load_model does
     assert nlg.approved is not None and nlg.approved.refresh()
+    CREATED.append(nlg.approved)
     message = _say(nlg, domain, "utter_greet")
     assert (message["text"], message["response_version"]) == ("Hi! What can I do for you?", 1)

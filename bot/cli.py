@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.commands.users",
     "bot.commands.audit",
     "bot.commands.review",
+    "bot.commands.studio",
 )
 
 

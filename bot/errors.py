@@ -232,3 +232,33 @@ class Errors:
     E726 = "E726 No active legal hold {hold_id}."
     E727 = "E727 The archive {path} does not verify: {problem}."
     E728 = "E728 Nothing to export: {problem}."
+    # E85x: Studio (response versions, four-eyes approval, experiments).
+    E851 = "E851 A proposed text must be 1-{limit} characters of plain text."
+    E852 = (
+        "E852 A proposed text must be plain text: {found!r} looks like markup (HTML, Markdown "
+        "links, emphasis or code, or a stray brace). Remove it; the widget shows text as typed."
+    )
+    E853 = (
+        "E853 {placeholders} cannot be used in {response}: a variant may use only the "
+        "placeholders its response already uses ({allowed})."
+    )
+    E854 = "E854 No customer-facing response named {response!r} in domain.yml or data/."
+    E855 = "E855 {variant!r} is not a valid variant name: use 1-32 lowercase letters, digits or '-'."
+    E856 = "E856 No response version with id {version_id}."
+    E857 = (
+        "E857 {actor!r} proposed this version and cannot also {verb} it: a second person "
+        "(four eyes) must review it."
+    )
+    E858 = "E858 Version {version_id} is {status}; only a {needed} version can be {verb}."
+    E859 = "E859 A rejection needs a comment saying why (the proposer reads it)."
+    E860 = (
+        "E860 An experiment needs at least two arms with positive whole-number weights, each "
+        "the baseline or an approved, current variant of {response}: {problem}."
+    )
+    E861 = "E861 No experiment with id {experiment_id}."
+    E862 = "E862 Experiment {experiment_id} is {status}; it cannot be {verb}."
+    E863 = (
+        "E863 The approved responses could not be reloaded from the database ({cause}); "
+        "serving the last approved set loaded."
+    )
+    E864 = "E864 The report must be written to a .html or .csv file, not {path}."

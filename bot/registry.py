@@ -110,7 +110,11 @@ redaction_operators: Registry[type] = Registry(
 )
 disclaimers: Registry[object] = Registry("disclaimer")
 csat_features: Registry[object] = Registry("CSAT feature", ("bot.scoring.extractors",))
-nlg_variant_selectors: Registry[object] = Registry("NLG variant selector")
+nlg_variant_selectors: Registry[object] = Registry(
+    "NLG variant selector", ("bot.nlg.experiments",)
+)
+#: Where the NLG reads approved response versions from (a factory of a loader function).
+response_sources: Registry[object] = Registry("response source", ("bot.transcripts.response_store",))
 
 ALL: tuple[Registry[Any], ...] = (
     detectors,
@@ -118,4 +122,5 @@ ALL: tuple[Registry[Any], ...] = (
     disclaimers,
     csat_features,
     nlg_variant_selectors,
+    response_sources,
 )

@@ -36,5 +36,7 @@ def labelled(recipient_id: str, message: Mapping[str, Any]) -> OutgoingMessage:
         ai_generated=True,
         compliance_rules=list(message.get("compliance_rules") or []),
         response=message.get("utter_action"),
+        response_version=message.get("response_version"),
+        variant=message.get("variant"),
     )
     return out  # type: ignore[return-value]

@@ -98,3 +98,29 @@ class BotMessageMetadata(ResponseProvenance):
 
     ai_generated: bool
     compliance_rules: list[str]
+
+
+class ServableVersion(TypedDict):
+    """An approved, not retired response version (Studio), as the NLG's cache loads it."""
+
+    response: str
+    variant: str
+    version: int
+    text: str
+    #: What the version was approved against; the NLG skips it when domain.yml has changed.
+    baseline_hash: str
+
+
+class ServableExperiment(TypedDict):
+    """A running experiment: the response and its arms' weights (``baseline``: live text)."""
+
+    id: int
+    response: str
+    arms: dict[str, int]
+
+
+class ServableSet(TypedDict):
+    """Everything the NLG may serve beyond domain.yml: loaded every few seconds."""
+
+    versions: list[ServableVersion]
+    experiments: list[ServableExperiment]

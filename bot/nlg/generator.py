@@ -9,11 +9,15 @@ place where:
 - rulebook disclaimers are appended to the responses that trigger them (``rate-disclaimer``);
 - a rule's prefix goes before the first answer of a turn (the ``pii-redaction`` warning);
 - ``compliance_rules`` (ids of the rules that fired this turn or that this response carries
-  out) is set, which the channels put into every message's metadata.
+  out) is set, which the channels put into every message's metadata;
+- the approved Studio version replaces the domain.yml text (:mod:`bot.nlg.approved`), before the
+  disclaimers, so they stay attached whatever the variant; ``response_version`` and
+  ``variant`` name what was shown (0 and ``baseline`` for domain.yml itself).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
@@ -22,9 +26,12 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot import registry
 from bot.compliance.evaluation import fired_rule_ids, rule_hits, rules_for_response
 from bot.compliance.rulebook import Rulebook, load_rulebook
+from bot.nlg.approved import BASELINE_CHOICE, DEFAULT_REFRESH_SECONDS, ApprovedCache
 from bot.nlg.bank_facts import load_bank_facts
+from bot.nlg.baseline import baseline_hash, texts_of
 
 
 def first_answer_of_turn(tracker: DialogueStateTracker) -> bool:
@@ -44,6 +51,8 @@ class CandorNLG(TemplatedNaturalLanguageGenerator):
         super().__init__(domain.responses if domain else {})
         self.bank_facts = load_bank_facts()
         self.rulebook: Rulebook = load_rulebook()
+        self._hashed: tuple[int, dict[str, str]] = (0, {})
+        self.approved = approved_cache(endpoint_config, self.baseline_hashes)
 
     async def generate(
         self,
@@ -57,6 +66,12 @@ class CandorNLG(TemplatedNaturalLanguageGenerator):
         message = await super().generate(utter_action, tracker, output_channel, **values)
         if message is None:
             return None
+        choice = (self.approved.choose(utter_action, tracker.sender_id) if self.approved
+                  else BASELINE_CHOICE)
+        if choice.text is not None:
+            message["text"] = self._fill_response(
+                {"text": choice.text}, tracker.current_slot_values(), **values)["text"]
+        message["response_version"], message["variant"] = choice.version, choice.variant
         hits = rule_hits(self.rulebook, tracker.latest_message.parse_data
                          if tracker.latest_message else None)
         turn_rules = [self.rulebook.rule(rule_id) for rule_id in fired_rule_ids(hits)]
@@ -73,7 +88,32 @@ class CandorNLG(TemplatedNaturalLanguageGenerator):
         message["compliance_rules"] = list(dict.fromkeys(rule_ids))
         return message
 
+    def baseline_hashes(self) -> dict[str, str]:
+        """Hash of each response's texts, recomputed only when Rasa sets new responses."""
+        if self._hashed[0] != id(self.responses):
+            self._hashed = (id(self.responses), {
+                name: baseline_hash(texts_of(variations))
+                for name, variations in self.responses.items()})
+        return self._hashed[1]
+
     def _text(self, name: str, tracker: DialogueStateTracker, channel: str,
               values: dict[str, Any]) -> str:
         filled = self.generate_from_slots(name, tracker.current_slot_values(), channel, **values)
         return str((filled or {}).get("text") or "")
+
+
+def approved_cache(endpoint_config: EndpointConfig | None,
+                   hashes: Callable[[], Mapping[str, str]]) -> ApprovedCache | None:
+    """The cache of approved versions named in endpoints.yml (``nlg: responses_source:``).
+
+    Without an endpoint configuration (tests, tools) only domain.yml is served.
+    """
+    if endpoint_config is None:
+        return None
+    kwargs = endpoint_config.kwargs or {}
+    factory = registry.response_sources.get(str(kwargs.get("responses_source")
+                                                or "studio.database.v1"))
+    refresh = float(kwargs.get("refresh_seconds") or DEFAULT_REFRESH_SECONDS)
+    cache = ApprovedCache(factory(), hashes, refresh)  # type: ignore[operator]
+    cache.ensure_running()  # load now, not at the first message (a fork restarts it there)
+    return cache

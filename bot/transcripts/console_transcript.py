@@ -48,6 +48,7 @@ class TurnView:
     answered_intent: str | None = None
     answered_confidence: float | None = None
     answered_detectors: tuple[str, ...] = ()
+    response_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def _turns(s: Session, pk: int) -> list[TurnView]:
             t.variant, bool(t.ai_label), t.latency_ms, _split(t.detectors),
             tuple(rules.get(t.id, ())),
             answered.intent if answered else None, answered.confidence if answered else None,
-            _split(answered.detectors) if answered else (),
+            _split(answered.detectors) if answered else (), t.response_version,
         ))
         if t.actor == "user":
             last_user = t

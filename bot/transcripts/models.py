@@ -80,6 +80,8 @@ class Turn(Base):
     action: Mapped[str | None] = Column(String(128))
     response: Mapped[str | None] = Column(String(128))
     variant: Mapped[str | None] = Column(String(64))
+    #: The approved version of ``response`` shown (0: the domain.yml baseline; migration 0004).
+    response_version: Mapped[int | None] = Column(Integer)
     ai_label: Mapped[bool] = Column(Boolean, nullable=False, default=False)
     latency_ms: Mapped[float | None] = Column(Float)
     sent_at: Mapped[datetime] = Column(DateTime(timezone=True), nullable=False)

@@ -63,6 +63,7 @@ class TurnRow:
     action: str | None = None
     response: str | None = None
     variant: str | None = None
+    response_version: int | None = None
     ai_label: bool = False
     latency_ms: float | None = None
     detectors: str | None = None
@@ -128,6 +129,11 @@ def _user(event: dict[str, Any], state: ConversationState, ts: float) -> Project
     return Projection(new_state, turn=turn, ended=resolves, channel=event.get("input_channel"))
 
 
+def _version(value: Any) -> int | None:
+    """The response version a bot message names (an int in the NLG's metadata), or None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _bot(event: dict[str, Any], state: ConversationState, ts: float) -> Projection:
     meta = _meta(event)
     rules = tuple(dict.fromkeys(str(r) for r in meta.get("compliance_rules") or ()))
@@ -137,6 +143,7 @@ def _bot(event: dict[str, Any], state: ConversationState, ts: float) -> Projecti
         actor="bot", text=event.get("text"), sent_at=ts, action=state.last_action,
         response=response,
         variant=meta.get("variant") or meta.get("response_variant"),
+        response_version=_version(meta.get("response_version")),
         ai_label=bool(meta.get("ai_generated", True)),
         latency_ms=round(latency, 3) if latency is not None else None,
     )

@@ -33,6 +33,7 @@ class TurnRecord(TypedDict):
     action: str | None
     response: str | None
     variant: str | None
+    response_version: int | None
     ai_label: bool
     latency_ms: float | None
     timestamp: float
@@ -84,7 +85,8 @@ def _turn(turn: m.Turn, hits: list[m.RuleHit]) -> TurnRecord:
     return TurnRecord(
         turn_id=turn.id, role=turn.actor, text=turn.text, intent=turn.intent,
         confidence=turn.confidence, action=turn.action, response=turn.response,
-        variant=turn.variant, ai_label=bool(turn.ai_label), latency_ms=turn.latency_ms,
+        variant=turn.variant, response_version=turn.response_version,
+        ai_label=bool(turn.ai_label), latency_ms=turn.latency_ms,
         timestamp=sent.timestamp(), sent_at=sent.isoformat(),
         rule_hits=[RuleHitRecord(rule_id=h.rule_id, regulation=h.regulation) for h in hits],
         rule_ids=[h.rule_id for h in hits],

@@ -61,6 +61,11 @@ class ConsoleSettings:
     warm_up_redaction: bool = True
     #: Bank sites (origins) allowed to post survey answers cross-origin (``/demo`` needs none).
     widget_origins: tuple[str, ...] = ()
+    #: Studio's experiment monitor: how often it tests running experiments (0: never), and the
+    #: mSPRT's false-alarm rate and mixing scale (:mod:`bot.scoring.experiment_stats`).
+    experiment_check_seconds: float = 60.0
+    experiment_alpha: float = 0.05
+    experiment_tau: float = 0.05
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> ConsoleSettings:
@@ -102,12 +107,30 @@ def _warm_up_redaction() -> None:
         logger.warning("Redaction warm-up failed: %r", err)
 
 
+def _monitor_experiments(app: Starlette, stop: threading.Event) -> None:
+    """Pause harmful experiments every ``experiment_check_seconds`` (audited by the monitor)."""
+    from bot.web.studio_data import check_experiments
+
+    settings: ConsoleSettings = app.state.settings
+    while not stop.wait(settings.experiment_check_seconds):
+        try:
+            check_experiments(app.state.db, app.state.security.audit,
+                              settings.experiment_alpha, settings.experiment_tau)
+        except Exception as err:  # noqa: BLE001 - try again next time; the page still works
+            logger.warning("Experiment check failed: %r", err)
+
+
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     """Start-up work that must not delay the health check."""
     if app.state.settings.warm_up_redaction:
         threading.Thread(target=_warm_up_redaction, name="redaction-warm-up", daemon=True).start()
+    stop = threading.Event()
+    if app.state.settings.experiment_check_seconds > 0:
+        threading.Thread(target=_monitor_experiments, args=(app, stop),
+                         name="experiment-monitor", daemon=True).start()
     yield
+    stop.set()
 
 
 def create_app(

@@ -5,17 +5,31 @@ every role (``tests/web/test_console_access.py``). ``PUBLIC`` routes are the log
 customer-facing widget endpoints (health, demo page, survey answers), which never use the
 console session. A route missing from this table does not exist.
 
-=============================  ======  ===============================
-route                          method  roles
-=============================  ======  ===============================
-/                              GET     compliance, marketing, admin
-/conversations                 GET     compliance, marketing
-/conversations/{id}            GET     compliance, marketing (*)
-/audit                         GET     compliance, admin
-/users                         GET     admin
-/users/{username}/disable      POST    admin
-/logout                        POST    compliance, marketing, admin
-=============================  ======  ===============================
+======================================  ======  ===============================
+route                                   method  roles
+======================================  ======  ===============================
+/                                       GET     compliance, marketing, admin
+/conversations                          GET     compliance, marketing
+/conversations/{id}                     GET     compliance, marketing (*)
+/audit                                  GET     compliance, admin
+/users                                  GET     admin
+/users/{username}/disable               POST    admin
+/logout                                 POST    compliance, marketing, admin
+/studio                                 GET     compliance, marketing
+/studio/responses[/{name}]              GET     compliance, marketing
+/studio/responses/{name}/propose        POST    marketing
+/studio/responses/{name}/experiments    POST    marketing
+/studio/versions/{id}/review            POST    compliance (never the proposer)
+/studio/versions/{id}/retire            POST    compliance, marketing
+/studio/experiments/{id}/status         POST    compliance, marketing
+/review                                 GET     compliance
+/review/fill                            POST    compliance
+/review/outcomes                        GET     compliance, marketing (aggregates)
+/review/queues/{queue}                  GET     compliance
+/review/items/{id}[/claim|reviews|...]  GET/P   compliance (four eyes on escalations)
+/holds, /holds/{id}/lift                GET/P   compliance
+/exports                                GET/P   compliance
+======================================  ======  ===============================
 
 (*) marketing is refused transcripts with a ``vulnerable-customer`` rule hit (special-category
 data), in :mod:`bot.web.conversations`.
@@ -33,7 +47,7 @@ from typing import Any
 
 from starlette.routing import Route
 
-from bot.web import conversations, holds, pages, review
+from bot.web import conversations, holds, pages, review, studio, studio_responses
 from bot.web.guard import guarded
 from bot.web.models import ROLES
 from bot.web.templating import NAV, NAV_ROLES
@@ -41,6 +55,7 @@ from bot.web.templating import NAV, NAV_ROLES
 PUBLIC = None
 EVERYONE = frozenset(ROLES)
 REVIEWERS = frozenset({"compliance", "marketing"})
+MARKETING = frozenset({"marketing"})
 COMPLIANCE = frozenset({"compliance"})
 
 
@@ -65,6 +80,20 @@ ROUTES: tuple[RouteSpec, ...] = (
     RouteSpec("/audit", pages.audit_page, ("GET",), frozenset({"compliance", "admin"})),
     RouteSpec("/users", pages.users_page, ("GET",), frozenset({"admin"})),
     RouteSpec("/users/{username}/disable", pages.user_disable, ("POST",), frozenset({"admin"})),
+    RouteSpec("/studio", studio.analytics_page, ("GET",), REVIEWERS),
+    RouteSpec("/studio/responses", studio_responses.responses_page, ("GET",), REVIEWERS),
+    RouteSpec("/studio/responses/{name:path}/propose", studio_responses.propose, ("POST",),
+              MARKETING),
+    RouteSpec("/studio/responses/{name:path}/experiments", studio.start_experiment, ("POST",),
+              MARKETING),
+    RouteSpec("/studio/responses/{name:path}", studio_responses.response_page, ("GET",),
+              REVIEWERS),
+    RouteSpec("/studio/versions/{version_id:int}/review", studio_responses.review, ("POST",),
+              COMPLIANCE),
+    RouteSpec("/studio/versions/{version_id:int}/retire", studio_responses.retire, ("POST",),
+              REVIEWERS),
+    RouteSpec("/studio/experiments/{experiment_id:int}/status", studio.experiment_status,
+              ("POST",), REVIEWERS),
 )
 
 #: Review, legal holds and regulator exports (issue 16): compliance only, except the

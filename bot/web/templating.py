@@ -13,10 +13,12 @@ from starlette.templating import Jinja2Templates
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))  # autoescapes .html
-NAV: tuple[tuple[str, str], ...] = (("/", "Home"), ("/conversations", "Conversations"), ("/audit", "Audit log"),
-       ("/users", "Users"))
-NAV += (("/review", "Review"), ("/review/outcomes", "Review outcomes"), ("/holds", "Legal holds"),
-        ("/exports", "Exports"))
+NAV: tuple[tuple[str, str], ...] = (
+    ("/", "Home"), ("/conversations", "Conversations"), ("/review", "Review"),
+    ("/review/outcomes", "Review outcomes"), ("/holds", "Legal holds"), ("/exports", "Exports"),
+    ("/studio", "Studio"), ("/studio/responses", "Responses"), ("/audit", "Audit log"),
+    ("/users", "Users"),
+)
 
 
 #: Roles allowed to GET each navigation path; the route table fills it when it is built

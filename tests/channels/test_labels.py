@@ -4,11 +4,13 @@ from bot.channels.labels import labelled
 
 
 def test_every_message_is_labelled_ai_generated() -> None:
-    out = labelled("abc", {"text": "hello", "utter_action": "utter_greet", "timestamp": 1.0})
+    out = labelled("abc", {"text": "hello", "utter_action": "utter_greet", "timestamp": 1.0,
+                           "response_version": 2, "variant": "warm"})
     assert out == {
         "recipient_id": "abc",
         "text": "hello",
-        "metadata": {"ai_generated": True, "compliance_rules": [], "response": "utter_greet"},
+        "metadata": {"ai_generated": True, "compliance_rules": [], "response": "utter_greet",
+                     "response_version": 2, "variant": "warm"},
     }
 
 

@@ -7,6 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 import bot.transcripts.review_models  # noqa: F401 - the review tables share the metadata
+import bot.transcripts.studio_models  # noqa: F401 - so do Studio's
 import bot.web.models  # noqa: F401 - the console's tables share the metadata
 from bot.transcripts.db import Database, migrate
 from bot.transcripts.models import Base
@@ -30,4 +31,4 @@ def test_migrations_match_the_models(db: Database) -> None:
 def test_migrating_again_is_a_no_op(db: Database) -> None:
     migrate(db.engine)
     with db.engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0003_review"
+        assert MigrationContext.configure(conn).get_current_revision() == "0004_studio"

@@ -45,8 +45,9 @@ def client(console: Console) -> Iterator[TestClient]:
 
 
 def concrete(path: str) -> str:
-    return path.replace("{conversation_id}", "no-such-conversation").replace("{username}",
-                                                                             "nobody")
+    return (path.replace("{conversation_id}", "no-such-conversation")
+            .replace("{username}", "nobody").replace("{name:path}", "utter_greet")
+            .replace("{version_id:int}", "999").replace("{experiment_id:int}", "999"))
 
 
 CASES = [(spec.path, method, role) for spec in ROUTES for method in spec.methods

@@ -262,6 +262,16 @@ def test_compare_finds_missing_and_duplicated_events() -> None:
     }
 
 
+def test_compare_matches_a_timestamp_near_half_a_millisecond_as_the_writer_stores_it() -> None:
+    # 1764700899.8185003 s: rounded to ms it is ...819, but stored to the microsecond it is
+    # ...18.500, which rounds to ...818: the last load run counted such a message as "missing"
+    # and "duplicated" at once (4 of 3,656) although it was stored exactly once.
+    event = {"event": "user", "timestamp": 1764700899.8185003, "text": "hi", "parse_data": {}}
+    stored = TranscriptTurn("a", "user", datetime.fromisoformat("2025-12-02 18:41:39.818500+00:00"))
+    counts = compare([TrackerEvent("a", event)], [event_key("a", event)], [stored])
+    assert (counts["turns_missing"], counts["turns_duplicated"]) == (0, 0)
+
+
 def test_compare_databases_reads_rasa_and_transcript_sqlite(tmp_path: Path) -> None:
     tracker_db, transcripts_db = tmp_path / "tracker.sqlite", tmp_path / "transcripts.sqlite"
     evs = events("a", 1_764_000_000.123456)

@@ -44,6 +44,7 @@ def serve(
     from rasa.utils.log_utils import configure_structlog
 
     from bot.compliance.log_redaction import install_log_redaction
+    from bot.runtime.action_endpoint import BoundedActionEndpoint
     from bot.runtime.fail_closed import violations
     from bot.settings import export, load_settings
 
@@ -54,7 +55,11 @@ def serve(
     configure_structlog(level)
     install_log_redaction()
     endpoints = AvailableEndpoints.read_endpoints(str(endpoints_file))
-    workers = load_settings().rasa_workers
+    settings = load_settings()
+    if endpoints.action is not None:  # seconds, not Rasa's five minutes; see action_endpoint
+        endpoints.action = BoundedActionEndpoint.wrapping(endpoints.action,
+                                                          settings.action_timeout_seconds)
+    workers = settings.rasa_workers
     export({"SANIC_WORKERS": str(workers)})  # Rasa honours it only with a shared lock store
     migrate_before_fork(endpoints)
     unsafe = multiprocessing.get_context("fork").Value("i", 0)  # shared with forked workers

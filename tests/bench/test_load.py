@@ -328,9 +328,10 @@ def test_tree_sampler_measures_this_process() -> None:
 
 def test_free_ports_are_distinct_and_exported_as_candor_settings() -> None:
     ports = free_ports()
-    assert len({ports.rasa, ports.actions, ports.console}) == 3
+    assert len({ports.rasa, ports.actions, ports.console, ports.rasa_upstream}) == 4
     env = port_env(ports)
     assert env["CANDOR_RASA_PORT"] == str(ports.rasa) and env["CANDOR_HOST"] == "127.0.0.1"
+    assert env["CANDOR_RASA_UPSTREAM_PORT"] == str(ports.rasa_upstream)
 
 
 def test_a_given_model_is_linked_under_the_name_candor_run_looks_for(tmp_path: Path) -> None:
@@ -352,7 +353,7 @@ def test_scaleout_names_are_unique_and_the_replica_uses_the_scaleout_endpoints(
     assert env["CANDOR_TRANSCRIPTS_URL"].endswith("/" + a.transcripts_db)
     assert env["CANDOR_EVENTS_QUEUE"] == a.queue and env["CANDOR_TRACKER_DB"] == a.tracker_db
     specs = services(CandorHome(tmp_path), free_ports(), tmp_path / "m.tar.gz")
-    assert [s.name for s in specs] == ["actions", "rasa"]
+    assert [s.name for s in specs] == ["actions", "rasa", "gateway"]
     rasa = list(specs[1].argv)
     assert rasa[rasa.index("--endpoints") + 1] == str(ENDPOINTS)
 

@@ -1,0 +1,70 @@
+"""The action server endpoint Rasa calls: a short timeout and a circuit breaker.
+
+Rasa 3.6 waits up to five minutes for a custom action (``DEFAULT_REQUEST_TIMEOUT``), and when
+the call fails it logs the error and carries on without that action's events (a skipped AI
+disclosure included). Candor wraps the configured ``action_endpoint`` so that
+
+- each call waits at most ``CANDOR_ACTION_TIMEOUT`` seconds (default 5);
+- a refused, reset or timed-out call opens the breaker for ``cooldown`` seconds, during which
+  calls fail at once instead of each waiting out the timeout; the first call after that tries
+  again;
+- a failure raises :class:`~bot.errors.ActionServerUnavailable`, which aborts the turn before
+  the tracker is saved, so the channel answers 503 and a resend starts cleanly.
+
+An action server that answers with an HTTP error (the action raised, or rejected) is up: that
+keeps Rasa's own handling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+import aiohttp
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.errors import ActionServerUnavailable, Errors
+
+logger = logging.getLogger(__name__)
+
+#: Seconds the breaker stays open after a failed call.
+DEFAULT_COOLDOWN = 2.0
+
+
+class BoundedActionEndpoint(EndpointConfig):
+    """An ``EndpointConfig`` whose calls time out quickly and fail fast while the server is down."""
+
+    def __init__(self, timeout: float, cooldown: float = DEFAULT_COOLDOWN, **config: Any) -> None:
+        super().__init__(**config)
+        self.timeout = timeout
+        self.cooldown = cooldown
+        self._open_until = 0.0
+
+    @classmethod
+    def wrapping(cls, endpoint: EndpointConfig, timeout: float,
+                 cooldown: float = DEFAULT_COOLDOWN) -> BoundedActionEndpoint:
+        """The same endpoint (URL, headers, token, ...) with the timeout and breaker."""
+        return cls(timeout, cooldown, url=endpoint.url, params=endpoint.params,
+                   headers=endpoint.headers, basic_auth=endpoint.basic_auth,
+                   token=endpoint.token, token_name=endpoint.token_name,
+                   cafile=endpoint.cafile, type=endpoint.type, **endpoint.kwargs)
+
+    async def request(self, method: str = "post", subpath: str | None = None,
+                      content_type: str | None = "application/json", compress: bool = False,
+                      **kwargs: Any) -> Any:
+        """Call the action server, or raise :class:`ActionServerUnavailable` (E029)."""
+        if time.monotonic() < self._open_until:
+            raise self._unavailable("not answering a moment ago; breaker open")
+        kwargs["timeout"] = aiohttp.ClientTimeout(total=self.timeout)
+        try:
+            return await super().request(method, subpath, content_type, compress, **kwargs)
+        except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as err:
+            self._open_until = time.monotonic() + self.cooldown
+            raise self._unavailable(type(err).__name__) from err
+
+    def _unavailable(self, cause: str) -> ActionServerUnavailable:
+        message = Errors.E029.format(url=self.url, cause=cause)
+        logger.error(message)
+        return ActionServerUnavailable(message)

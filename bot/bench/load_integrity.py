@@ -10,7 +10,7 @@ against the transcript database:
   timestamp as ``sent_at``). This is what finds duplicates: ``processed_events`` has the key as
   its primary key, so it cannot hold one twice, but turns could.
 
-Timestamps are matched as the writer converts them (:func:`~bot.transcripts.writer.utc`, to the
+Timestamps are matched as the writer converts them (:func:`~bot.transcripts.projection.utc`, to the
 microsecond), not rounded to milliseconds from both sides: the float seconds and the stored
 microseconds round differently near a half millisecond (about 1 message in 2,500), which showed
 up as "missing" plus "duplicated" pairs in runs where nothing was missing.
@@ -29,8 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from bot.transcripts.projection import event_key
-from bot.transcripts.writer import utc
+from bot.transcripts.projection import event_key, utc
 
 TURN_EVENTS = {"user": "user", "bot": "bot"}
 

@@ -21,17 +21,6 @@ class CandorError(RuntimeError):
         return str(self).split(" ", 1)[0]
 
 
-class ActionServerUnavailable(BaseException):  # noqa: N818 - not an error *of* Candor's
-    """The action server did not answer a call in time (refused, reset or timed out): E029.
-
-    Deliberately not an ``Exception``: Rasa 3.6's processor catches every ``Exception`` an
-    action raises and carries on with that action's events lost, so a conversation whose
-    ``action_session_start`` failed would never get its AI disclosure, and a reply could go out
-    without the handoff or intake an action adds. Escaping that catch aborts the whole turn
-    before the tracker is saved; the channel answers 503 (E026) and a resend starts cleanly.
-    """
-
-
 class ErrorBody(TypedDict):
     code: str
     message: str
@@ -101,8 +90,8 @@ class Errors:
     )
     E028 = "E028 The assistant is restarting; resend in a few seconds."
     E029 = (
-        "E029 The action server at {url} did not answer ({cause}); the turn was abandoned "
-        "before anything was stored, and the customer was asked to resend."
+        "E029 The action server at {url} did not answer ({cause}); the turn goes on without "
+        "that action (no reply at all is answered 503 E026)."
     )
     # E1xx: compliance detectors, redaction and registries (bot/compliance/, bot/registry.py).
     E101 = "E101 No {kind} named {name!r} is registered. Available: {available}."

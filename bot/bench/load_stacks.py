@@ -151,8 +151,15 @@ def stop(stack: Stack, timeout: float = 40.0) -> None:
 
 def services_supervisor(home: CandorHome, ports: Ports,
                         extra: Mapping[str, str] | None = None) -> Supervisor:
-    """A supervisor with the environment ``candor run`` gives its processes (plus ``extra``)."""
+    """A supervisor with the environment ``candor run`` gives its processes (plus ``extra``).
+
+    Like ``candor run``, it makes the console's secrets for the throw-away home when none are set
+    (the console refuses to start without them, E701/E702).
+    """
+    from bot.settings.console import local_secrets
+
     base = {**process_env(), **port_env(ports), **(extra or {})}
+    base.update(local_secrets(home.root / "secrets" / "console.env", base))
     return Supervisor(product_env(runtime_env(home, base), ports), home.logs, PROJECT_ROOT)
 
 

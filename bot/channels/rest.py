@@ -20,7 +20,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.labels import labelled
 from bot.channels.validation import InvalidMessage, validate_message
-from bot.errors import ActionServerUnavailable, Errors, HttpError
+from bot.errors import Errors, HttpError
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +73,6 @@ class CandorRestInput(RestInput):
             except CancelledError:
                 logger.error("E024 Reply to sender %s timed out.", sender)
                 return _unavailable(Errors.E024)
-            except ActionServerUnavailable:  # logged (E029); nothing of the turn was stored
-                return _unavailable(Errors.E026)
             except Exception as err:  # report the kind of failure, never the customer's text
                 logger.error("E025 Handling a message from %s failed: %r", sender, type(err))
                 return _unavailable(Errors.E025)

@@ -45,7 +45,7 @@ from socketio import AsyncRedisManager, AsyncServer
 
 from bot.channels.labels import labelled
 from bot.channels.validation import InvalidMessage, validate_message
-from bot.errors import ActionServerUnavailable, Errors
+from bot.errors import Errors
 
 logger = logging.getLogger(__name__)
 
@@ -212,8 +212,6 @@ class CandorSocketIOInput(SocketIOInput):
             )
             try:
                 await on_new_message(message)
-            except ActionServerUnavailable:  # logged (E029); nothing of the turn was stored
-                return await refuse(sid, NO_REPLY)
             except Exception as err:  # the kind of failure only, never the customer's text
                 logger.error("E025 Handling a message from %s failed: %r", sender, type(err))
                 return await refuse(sid, FAILED)

@@ -1,18 +1,22 @@
 """The action server endpoint Rasa calls: a short timeout and a circuit breaker.
 
-Rasa 3.6 waits up to five minutes for a custom action (``DEFAULT_REQUEST_TIMEOUT``), and when
-the call fails it logs the error and carries on without that action's events (a skipped AI
-disclosure included). Candor wraps the configured ``action_endpoint`` so that
+Rasa 3.6 waits up to five minutes for a custom action (``DEFAULT_REQUEST_TIMEOUT``): an
+action server that accepts connections but does not answer (stuck, or starting up under load)
+holds the customer's turn, and every other turn that needs it, that long. Candor wraps the
+configured ``action_endpoint`` so that
 
 - each call waits at most ``CANDOR_ACTION_TIMEOUT`` seconds (default 5);
-- a refused, reset or timed-out call opens the breaker for ``cooldown`` seconds, during which
+- a refused, reset or timed-out call opens a breaker for ``cooldown`` seconds, during which
   calls fail at once instead of each waiting out the timeout; the first call after that tries
   again;
-- a failure raises :class:`~bot.errors.ActionServerUnavailable`, which aborts the turn before
-  the tracker is saved, so the channel answers 503 and a resend starts cleanly.
+- a failure is raised as :class:`ActionServerUnreachable`, a connection error, so Rasa handles
+  it as it handles a refused connection: it logs it and carries on without that action's
+  events. What the customer then gets is Candor's design for a missing action server: the
+  guard policy sends the AI disclosure itself when ``action_session_start`` could not, replies
+  that need no action go out, and a turn left with no reply is answered 503 E026.
 
 An action server that answers with an HTTP error (the action raised, or rejected) is up: that
-keeps Rasa's own handling.
+keeps Rasa's own handling and does not open the breaker.
 """
 
 from __future__ import annotations
@@ -25,12 +29,16 @@ from typing import Any
 import aiohttp
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.errors import ActionServerUnavailable, Errors
+from bot.errors import Errors
 
 logger = logging.getLogger(__name__)
 
 #: Seconds the breaker stays open after a failed call.
 DEFAULT_COOLDOWN = 2.0
+
+
+class ActionServerUnreachable(aiohttp.ClientConnectionError):
+    """The action server refused, reset or did not answer in time (E029)."""
 
 
 class BoundedActionEndpoint(EndpointConfig):
@@ -54,7 +62,7 @@ class BoundedActionEndpoint(EndpointConfig):
     async def request(self, method: str = "post", subpath: str | None = None,
                       content_type: str | None = "application/json", compress: bool = False,
                       **kwargs: Any) -> Any:
-        """Call the action server, or raise :class:`ActionServerUnavailable` (E029)."""
+        """Call the action server, or raise :class:`ActionServerUnreachable` (E029)."""
         if time.monotonic() < self._open_until:
             raise self._unavailable("not answering a moment ago; breaker open")
         kwargs["timeout"] = aiohttp.ClientTimeout(total=self.timeout)
@@ -64,7 +72,7 @@ class BoundedActionEndpoint(EndpointConfig):
             self._open_until = time.monotonic() + self.cooldown
             raise self._unavailable(type(err).__name__) from err
 
-    def _unavailable(self, cause: str) -> ActionServerUnavailable:
+    def _unavailable(self, cause: str) -> ActionServerUnreachable:
         message = Errors.E029.format(url=self.url, cause=cause)
         logger.error(message)
-        return ActionServerUnavailable(message)
+        return ActionServerUnreachable(message)

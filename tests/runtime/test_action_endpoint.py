@@ -8,8 +8,7 @@ import time
 import pytest
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
-from bot.errors import ActionServerUnavailable
-from bot.runtime.action_endpoint import BoundedActionEndpoint
+from bot.runtime.action_endpoint import ActionServerUnreachable, BoundedActionEndpoint
 from bot.runtime.services import free_port
 
 
@@ -33,7 +32,7 @@ def endpoint(port: int, timeout: float = 0.5, cooldown: float = 2.0) -> BoundedA
 
 async def timed_call(ep: BoundedActionEndpoint) -> float:
     started = time.monotonic()
-    with pytest.raises(ActionServerUnavailable, match="E029"):
+    with pytest.raises(ActionServerUnreachable, match="E029"):
         await ep.request(json={"next_action": "action_session_start"}, method="post",
                          timeout=300)  # what Rasa passes: five minutes
     return time.monotonic() - started
@@ -71,3 +70,26 @@ def test_wrapping_keeps_the_configured_url_token_and_headers() -> None:
     ep = endpoint(5055)
     assert ep.url == "http://127.0.0.1:5055/webhook" and ep.token == "t"
     assert ep.headers == {"X": "1"} and ep.timeout == 0.5
+
+
+def test_rasa_handles_a_hung_action_server_as_a_failed_action_within_the_timeout() -> None:
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.shared.exceptions import RasaException
+
+    async def run() -> float:
+        port = free_port()
+        server = await asyncio.start_server(hung, "127.0.0.1", port)
+        try:
+            action = RemoteAction("action_session_start", endpoint(port))
+            started = time.monotonic()
+            with pytest.raises(RasaException, match="Couldn't connect"):  # Rasa's own handling
+                await action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}),
+                                 DialogueStateTracker("s1", []), Domain.empty())
+            return time.monotonic() - started
+        finally:
+            server.close()
+    assert asyncio.run(run()) < 2.0  # not Rasa's five minutes

@@ -6,9 +6,14 @@ loads). ``candor serve gateway`` listens on ``CANDOR_RASA_PORT`` and relays ever
 byte for byte to the Rasa server on its upstream port, so REST, socket.io polling and websockets
 pass unchanged and cost one loopback hop. It answers by itself only when Rasa cannot:
 
-- the upstream refuses the connection: the request is read and answered with the JSON error
-  ``503 E028`` (``Retry-After``, CORS for the widget's origin), as Candor's channels answer;
+- the upstream is down: the request is read and answered with the JSON error ``503 E028``
+  (``Retry-After``, CORS for the widget's origin), as Candor's channels answer;
 - the upstream dies while a request waits for its answer: the same 503, not a reset.
+
+"Down" is what a health probe (``GET /webhooks/rest/`` every second) and refused connections
+say. A restarted Rasa server binds its port a minute or more before its workers have loaded
+the model; connections made then would wait in the listen queue, so the gateway forwards again
+only once the probe has had a 200. A probe that is merely slow (a busy server) changes nothing.
 
 A websocket (after ``101 Switching Protocols``) or a half-sent answer is just closed: the
 socket.io client reconnects. This is the least machinery that keeps the documented contract
@@ -36,6 +41,9 @@ MAX_BODY = 1 << 20
 READ_SECONDS = 5.0
 CONNECT_SECONDS = 2.0
 RETRY_AFTER_SECONDS = 5
+PROBE_EVERY_SECONDS = 1.0
+PROBE_SECONDS = 10.0
+HEALTH_PATH = "/webhooks/rest/"
 
 _CONTENT_LENGTH = re.compile(rb"^content-length:\s*(\d+)\s*$", re.IGNORECASE | re.MULTILINE)
 _ORIGIN = re.compile(rb"^origin:\s*(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
@@ -83,22 +91,57 @@ class Exchange:
         self.waiting = False
 
 
-@dataclass(frozen=True)
+@dataclass
 class Gateway:
     """Relays ``host:port`` to ``upstream_host:upstream_port``; see the module docstring."""
 
     upstream_host: str
     upstream_port: int
     cors: tuple[str, ...] = ()
+    #: Whether Rasa is taken to be up: set by :meth:`watch` and by refused connections.
+    healthy: bool = False
+
+    async def watch(self) -> None:
+        """Probe the upstream's health every second, for ever."""
+        while True:
+            state = await self.probe()
+            if state is not None and state != self.healthy:
+                self.healthy = state
+                logger.info(f"Rasa at {self.upstream_host}:{self.upstream_port} is "
+                            f"{'up: relaying' if state else 'down: answering 503 E028'}")
+            await asyncio.sleep(PROBE_EVERY_SECONDS)
+
+    async def probe(self) -> bool | None:
+        """True: answered 200; False: refused, reset or another status; None: no answer yet."""
+        try:
+            reader, writer = await asyncio.wait_for(
+                asyncio.open_connection(self.upstream_host, self.upstream_port), CONNECT_SECONDS)
+        except (OSError, asyncio.TimeoutError):
+            return False
+        try:
+            writer.write(f"GET {HEALTH_PATH} HTTP/1.1\r\nHost: {self.upstream_host}\r\n"
+                         "Connection: close\r\n\r\n".encode())
+            status = await asyncio.wait_for(reader.readline(), PROBE_SECONDS)
+            return status.split(b" ", 2)[1:2] == [b"200"] if status else False
+        except asyncio.TimeoutError:
+            return None
+        except OSError:
+            return False
+        finally:
+            writer.close()
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         """One client connection."""
         try:
+            if not self.healthy:
+                await self._refuse(reader, writer)
+                return
             try:
                 up_reader, up_writer = await asyncio.wait_for(
                     asyncio.open_connection(self.upstream_host, self.upstream_port),
                     CONNECT_SECONDS)
             except (OSError, asyncio.TimeoutError):
+                self.healthy = False  # the probe says when it is back
                 await self._refuse(reader, writer)
                 return
             await self._relay(reader, writer, up_reader, up_writer)
@@ -159,5 +202,9 @@ async def serve(host: str, port: int, gateway: Gateway) -> None:
                                         reuse_address=True, backlog=1024)
     logger.info(f"gateway on {host}:{port} -> Rasa at "
                 f"{gateway.upstream_host}:{gateway.upstream_port}")
-    async with server:
-        await server.serve_forever()
+    watcher = asyncio.create_task(gateway.watch())
+    try:
+        async with server:
+            await server.serve_forever()
+    finally:
+        watcher.cancel()

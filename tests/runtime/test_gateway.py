@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -17,36 +18,51 @@ import aiohttp
 from bot.runtime.gateway import Gateway, serve
 from bot.runtime.services import free_port
 
-Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+Behaviour = Callable[[bytes, asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 ORIGIN = "http://127.0.0.1:8000"
+HEALTHY = b"HTTP/1.1 200 OK\r\nContent-Length: 15\r\nConnection: close\r\n\r\n{\"status\":\"ok\"}"
 
 
-async def answering(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+def rasa_like(behaviour: Behaviour) -> Callable[[asyncio.StreamReader, asyncio.StreamWriter],
+                                                Awaitable[None]]:
+    """A server that passes the gateway's health probe and treats other requests its way."""
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        if head.startswith(b"GET /webhooks/rest/ "):
+            writer.write(HEALTHY)
+            await writer.drain()
+            writer.close()
+        else:
+            await behaviour(head, reader, writer)
+    return handle
+
+
+async def answering(head: bytes, reader: asyncio.StreamReader,
+                    writer: asyncio.StreamWriter) -> None:
     """Answer every request on the connection with its body echoed (keep-alive)."""
     while True:
-        try:
-            head = await reader.readuntil(b"\r\n\r\n")
-        except asyncio.IncompleteReadError:
-            break
         length = int(next((line.split(b":")[1] for line in head.split(b"\r\n")
                            if line.lower().startswith(b"content-length")), b"0"))
         body = await reader.readexactly(length)
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                      b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
         await writer.drain()
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+        except asyncio.IncompleteReadError:
+            break
     writer.close()
 
 
-async def dying(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    """Read the request, then go away without answering (``kill -9`` mid-turn)."""
-    await reader.readuntil(b"\r\n\r\n")
+async def dying(head: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Go away without answering the request (``kill -9`` mid-turn)."""
     await asyncio.sleep(0.05)
     writer.transport.abort()
 
 
-async def upgrading(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+async def upgrading(head: bytes, reader: asyncio.StreamReader,
+                    writer: asyncio.StreamWriter) -> None:
     """Switch protocols, send one frame's worth of bytes, then go away."""
-    await reader.readuntil(b"\r\n\r\n")
     writer.write(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                  b"Connection: Upgrade\r\n\r\n")
     await writer.drain()
@@ -55,12 +71,18 @@ async def upgrading(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) 
 
 
 @asynccontextmanager
-async def gateway(upstream: Handler | None) -> AsyncIterator[str]:
+async def gateway(upstream: Behaviour | None) -> AsyncIterator[str]:
     """A gateway on a free port in front of ``upstream`` (None: nothing listens there)."""
     up_port, port = free_port(), free_port()
-    server = await asyncio.start_server(upstream, "127.0.0.1", up_port) if upstream else None
-    task = asyncio.create_task(serve("127.0.0.1", port, Gateway("127.0.0.1", up_port, (ORIGIN,))))
-    await asyncio.sleep(0.1)
+    server = (await asyncio.start_server(rasa_like(upstream), "127.0.0.1", up_port)
+              if upstream else None)
+    relay = Gateway("127.0.0.1", up_port, (ORIGIN,))
+    task = asyncio.create_task(serve("127.0.0.1", port, relay))
+    for _ in range(50):
+        await asyncio.sleep(0.05)
+        if relay.healthy or upstream is None:
+            break
+    assert relay.healthy == (upstream is not None)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -120,4 +142,25 @@ def test_a_websocket_is_closed_not_answered_with_http_after_the_upgrade() -> Non
             rest = await asyncio.wait_for(reader.read(), 5)
             assert b"503" not in rest  # closed, no HTTP answer inside a websocket
             writer.close()
+    asyncio.run(run())
+
+
+def test_a_rasa_server_that_is_starting_gets_no_requests_until_its_probe_answers() -> None:
+    async def run() -> None:
+        up_port = free_port()
+        # Port bound, nothing accepted yet: a restarted Rasa server loading its model.
+        listening = socket.create_server(("127.0.0.1", up_port))
+        relay = Gateway("127.0.0.1", up_port, (ORIGIN,))
+        assert await relay.probe() is None  # no answer yet: state unchanged
+        port = free_port()
+        task = asyncio.create_task(serve("127.0.0.1", port, relay))
+        await asyncio.sleep(0.2)
+        try:
+            started = time.monotonic()
+            status, body, _ = await post(f"http://127.0.0.1:{port}")
+            assert (status, body["error"]["code"]) == (503, "E028")
+            assert time.monotonic() - started < 3.0  # not queued behind the model load
+        finally:
+            task.cancel()
+            listening.close()
     asyncio.run(run())

@@ -9,6 +9,10 @@ Both cores: with a lock store shared between processes (SQLite by default, Redis
 out) Sanic forks ``CANDOR_RASA_WORKERS`` workers. The transcript database is migrated once
 before the fork; a worker that finds an unsafe component stops them all (exit code 3), and a
 worker dies with its parent, so ``kill -9`` of the server leaves no orphan serving the port.
+
+Each worker parses one message before it serves (``warm_up``), so a (re)started server's first
+customers do not wait for TensorFlow to build its graphs; the gateway forwards to it only once
+its health check answers, which is after that.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 EXIT_UNSAFE = 3
+#: Parsed once by each worker at start-up (no conversation, nothing stored).
+WARM_UP_MESSAGE = "hello, how do I activate my new card?"
 
 
 def serve(
@@ -81,6 +87,13 @@ def serve(
             else:
                 app.stop()
 
+    async def warm_up(app: Any, _loop: Any) -> None:
+        # The first parse in a worker builds TensorFlow's graphs for the encoders: tens of
+        # seconds on a busy machine. Done here, it holds the worker's event loop before any
+        # customer's message (the health check, and so the gateway, waits), not during one.
+        if not unsafe.value:
+            await app.ctx.agent.parse_message(WARM_UP_MESSAGE)
+
     parent = os.getpid()
 
     serve_application(
@@ -94,7 +107,8 @@ def serve(
         enable_api=True,
         log_file=str(log_file) if log_file else None,
         server_listeners=[(die_with_parent, "before_server_start"),
-                          (check_agent, "after_server_start")],
+                          (check_agent, "after_server_start"),
+                          (warm_up, "after_server_start")],
     )
     return EXIT_UNSAFE if unsafe.value else 0
 

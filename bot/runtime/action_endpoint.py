@@ -5,7 +5,8 @@ action server that accepts connections but does not answer (stuck, or starting u
 holds the customer's turn, and every other turn that needs it, that long. Candor wraps the
 configured ``action_endpoint`` so that
 
-- each call waits at most ``CANDOR_ACTION_TIMEOUT`` seconds (default 5);
+- each call waits at most ``CANDOR_ACTION_TIMEOUT`` seconds (default 3; a healthy action
+  server answers in milliseconds);
 - a refused, reset or timed-out call opens a breaker for ``cooldown`` seconds, during which
   calls fail at once instead of each waiting out the timeout; the first call after that tries
   again;

@@ -96,7 +96,9 @@ def product_services(
                 "--cors", ports.url(ports.console),
             ),
             ports.url(upstream, "/webhooks/rest/"),
-            startup_seconds=300.0,
+            # Loading the model, then each worker's warm-up parse (rasa_server): minutes on a
+            # busy 2-core machine.
+            startup_seconds=600.0,
         ),
         ServiceSpec(
             "gateway",

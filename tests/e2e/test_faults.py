@@ -16,6 +16,7 @@ import pytest
 
 from bot.paths import CandorHome
 from bot.runtime.services import product_services, product_supervisor
+from bot.runtime.supervisor import is_healthy
 from tests.conftest import free_ports
 from tests.e2e.chat import Chat, post_json, responses
 
@@ -59,6 +60,9 @@ def test_customers_get_an_answer_or_a_503_within_10_s_under_faults(
         assert "Traceback" not in str(body)
 
         supervisor.restart(server)
+        deadline = time.monotonic() + 30  # the gateway's next probe (every second) sees it
+        while not is_healthy(gateway.health_url) and time.monotonic() < deadline:
+            time.sleep(0.2)
         status, body, seconds = timed_post(chat, "thank you")  # the conversation goes on
         assert status == 200 and body, body
         assert seconds < BUDGET_SECONDS  # the restarted server warmed up before it served

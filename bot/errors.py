@@ -88,6 +88,11 @@ class Errors:
         "E027 `session_id` must be the id this connection was confirmed for: send "
         "`session_request` first and use the id from `session_confirm`."
     )
+    E028 = "E028 The assistant is restarting; resend in a few seconds."
+    E029 = (
+        "E029 The action server at {url} did not answer ({cause}); the turn goes on without "
+        "that action (no reply at all is answered 503 E026)."
+    )
     # E1xx: compliance detectors, redaction and registries (bot/compliance/, bot/registry.py).
     E101 = "E101 No {kind} named {name!r} is registered. Available: {available}."
     E102 = (

@@ -11,9 +11,10 @@ Per level: msg/s, p50/p95/p99 latency, errors, and each server process's CPU sec
 RSS (:mod:`bot.bench.load_procs`). Afterwards Candor's tracker store is compared with its
 transcript database (:mod:`bot.bench.load_integrity`). Results: ``bench/results/load.{json,md,png}``.
 
-``--faults`` instead starts Candor's three processes as ``candor run`` does, puts it under load at
-20 concurrent conversations, kills (SIGKILL) and restarts the action server, then sends ``kill -9`` to
-the Rasa server and restarts it, and records what customers saw (status, error code, time to
+``--faults`` instead starts Candor's processes as ``candor run`` does, puts it under load at
+20 concurrent conversations (or the single ``--concurrency`` level given), kills (SIGKILL)
+and restarts the action server, then sends ``kill -9`` to the Rasa server (behind its gateway)
+and restarts it, and records what customers saw (status, error code, time to
 the error, longest wait) and whether every event reached the transcripts exactly once.
 Results: ``bench/results/load_faults.{json,md}``. ``--faults --scaleout`` does the same in the
 scale-out set-up (:mod:`bot.bench.load_scaleout`), killing ``candor transcripts worker``:
@@ -93,7 +94,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--startup-seconds", type=float, default=1800.0,
                    help="how long to wait for a server (training included)")
     p.add_argument("--faults", action="store_true",
-                   help="fault injection at 20 concurrent conversations instead of the levels")
+                   help="fault injection at one level (a single --concurrency value, else 20) "
+                        "instead of the levels")
     p.add_argument("--scaleout", action="store_true",
                    help="with --faults: the scale-out set-up (PostgreSQL, Redis, RabbitMQ), "
                         "killing `candor transcripts worker` instead")
@@ -120,6 +122,12 @@ def levels_of(spec: str) -> list[int]:
     if not levels or min(levels) < 1:
         raise ValueError(f"--concurrency {spec!r}: give positive whole numbers, e.g. 1,5,20,50")
     return levels
+
+
+def fault_concurrency(spec: str) -> int:
+    """``--faults`` runs at one level: the one ``--concurrency`` names, else 20."""
+    levels = levels_of(spec)
+    return levels[0] if len(levels) == 1 else FAULT_CONCURRENCY
 
 
 def _machine() -> dict[str, Any]:
@@ -322,7 +330,8 @@ async def _inject(args: argparse.Namespace, pool: list[str], target: Target,
                   faults: list[Fault], tally: Tally) -> list[dict[str, Any]]:
     """Run the load while applying each fault in turn; what happened when."""
     done = asyncio.Event()
-    load = asyncio.create_task(drive(target, FAULT_CONCURRENCY, done.is_set, pool, args.seed,
+    load = asyncio.create_task(drive(target, fault_concurrency(args.concurrency), done.is_set,
+                                     pool, args.seed,
                                      args.timeout, tally))
     timeline: list[dict[str, Any]] = []
     try:
@@ -385,7 +394,7 @@ WINDOW_NOTE = (
 def run_faults(args: argparse.Namespace, pool: list[str], work: Path) -> dict[str, Any]:
     """Candor's processes under load at 20 concurrent conversations, with faults."""
     report = _report_head(args, pool)
-    report["concurrency"] = FAULT_CONCURRENCY
+    report["concurrency"] = fault_concurrency(args.concurrency)
     home = CandorHome(work / "candor-home")
     ports = free_ports()
     print(f"starting Candor's processes (CANDOR_HOME={home.root}) ...", flush=True)
@@ -406,10 +415,11 @@ def run_faults(args: argparse.Namespace, pool: list[str], work: Path) -> dict[st
     report["integrity"] = integrity(home)
     report["notes"] = [
         WINDOW_NOTE,
-        "While the Rasa server is down nothing listens on its port, so customers get a refused "
-        "connection (`connection`), not a 503: a 503 there needs a load balancer or a second "
-        "replica in front (scale-out set-up). Killing `candor transcripts worker` is "
-        "`--faults --scaleout`.",
+        "Customers talk to the gateway on the Rasa port (`candor serve gateway`), which answers "
+        "503 E028 while the Rasa server behind it is down, starting or dies mid-request. Rasa "
+        "waits at most `CANDOR_ACTION_TIMEOUT` (3 s) for a dead or hung action server and goes "
+        "on without the action; a turn left with no reply is 503 E026. Killing `candor "
+        "transcripts worker` is `--faults --scaleout`.",
     ]
     report["machine"] = {**_machine(), "load_average_1_5_15": report["load_average_before"]}
     return report
@@ -420,7 +430,7 @@ def run_faults_scaleout(args: argparse.Namespace, pool: list[str], work: Path) -
     from bot.bench.load_scaleout import ScaleOut, Worker, cleanup, create
     from bot.bench.load_scaleout import services as scaleout_services
 
-    report = {**_report_head(args, pool), "concurrency": FAULT_CONCURRENCY,
+    report = {**_report_head(args, pool), "concurrency": fault_concurrency(args.concurrency),
               "setup": "scale-out",
               "setup_note": "Scale-out set-up as the README runs it (`endpoints.scaleout.yml`: "
                             "PostgreSQL tracker store, Redis lock store, RabbitMQ to `candor "

@@ -32,7 +32,8 @@ from bot.bench.load_stats import (
 )
 
 REST_PATH = "/webhooks/rest/webhook"
-#: After a refused connection, a customer's widget waits a little before the next message.
+#: After a refused connection or a 503, a customer's widget waits a little before the next
+#: message (the real widget backs off from 1 s; the gateway's 503 says ``Retry-After: 5``).
 RETRY_PAUSE = 0.5
 
 
@@ -116,7 +117,7 @@ async def rest_client(session: aiohttp.ClientSession, target: Target, client: in
                 return
             sample = await rest_message(session, url, sender, text, timeout, tally)
             tally.samples.append(sample)
-            if sample.outcome == CONNECTION:
+            if sample.outcome == CONNECTION or sample.status == 503:
                 await asyncio.sleep(RETRY_PAUSE)
         tally.conversations += 1
 

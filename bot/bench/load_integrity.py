@@ -10,6 +10,11 @@ against the transcript database:
   timestamp as ``sent_at``). This is what finds duplicates: ``processed_events`` has the key as
   its primary key, so it cannot hold one twice, but turns could.
 
+Timestamps are matched as the writer converts them (:func:`~bot.transcripts.projection.utc`, to the
+microsecond), not rounded to milliseconds from both sides: the float seconds and the stored
+microseconds round differently near a half millisecond (about 1 message in 2,500), which showed
+up as "missing" plus "duplicated" pairs in runs where nothing was missing.
+
 :func:`compare` is pure; the ``read_*`` functions read the databases (SQLite files in the default
 set-up, PostgreSQL in the scale-out one) through SQLAlchemy.
 """
@@ -24,7 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from bot.transcripts.projection import event_key
+from bot.transcripts.projection import event_key, utc
 
 TURN_EVENTS = {"user": "user", "bot": "bot"}
 
@@ -46,10 +51,6 @@ class TranscriptTurn:
     sent_at: datetime
 
 
-def _millis(ts: float) -> int:
-    return round(ts * 1000)
-
-
 def _aware(dt: datetime) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
@@ -59,12 +60,12 @@ def compare(tracker: Sequence[TrackerEvent], processed_keys: Iterable[str],
     """Counts of matched, missing, unmatched and duplicated events and messages."""
     processed = set(processed_keys)
     keys = [event_key(e.sender_id, e.event) for e in tracker]
-    wanted: Counter[tuple[str, str, int]] = Counter(
+    wanted: Counter[tuple[str, str, datetime]] = Counter(
         (e.sender_id, TURN_EVENTS[str(e.event.get("event"))],
-         _millis(float(e.event.get("timestamp") or 0.0)))
+         utc(float(e.event.get("timestamp") or 0.0)))
         for e in tracker if e.event.get("event") in TURN_EVENTS)
-    stored: Counter[tuple[str, str, int]] = Counter(
-        (t.sender_id, t.actor, _millis(_aware(t.sent_at).timestamp())) for t in turns)
+    stored: Counter[tuple[str, str, datetime]] = Counter(
+        (t.sender_id, t.actor, _aware(t.sent_at)) for t in turns)
     missing = wanted - stored
     duplicated = stored - wanted
     matched = sum(k in processed for k in keys)

@@ -20,6 +20,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 ROLES: tuple[tuple[str, str], ...] = (
     ("serve rasa", "rasa"),
+    ("serve gateway", "gateway"),
     ("serve actions", "actions"),
     ("serve console", "console"),
     ("transcripts worker", "worker"),

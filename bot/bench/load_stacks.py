@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,32 +24,26 @@ from pathlib import Path
 
 from bot.bench.load_procs import descendants, parent_map
 from bot.paths import PROJECT_ROOT, CandorHome
-from bot.runtime.services import Ports, product_env, product_services
+from bot.runtime.services import Ports, free_port, product_env, product_services
 from bot.runtime.supervisor import Service, ServiceSpec, Supervisor, candor_argv, is_healthy
 from bot.runtime.training import ensure_model, model_path
 from bot.settings import process_env, runtime_env
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
-
-
 def free_ports(host: str = "127.0.0.1") -> Ports:
-    """Three distinct free ports for Rasa, the action server and the console."""
+    """Distinct free ports for the gateway, the action server, the console and Rasa itself."""
     ports: set[int] = set()
-    while len(ports) < 3:
+    while len(ports) < 4:
         ports.add(free_port(host))
-    rasa, actions, console = sorted(ports)
-    return Ports(host, rasa, actions, console)
+    rasa, actions, console, upstream = sorted(ports)
+    return Ports(host, rasa, actions, console, upstream)
 
 
 def port_env(ports: Ports) -> dict[str, str]:
     """The ``CANDOR_*`` variables that put Candor on ``ports``."""
     return {"CANDOR_HOST": ports.host, "CANDOR_RASA_PORT": str(ports.rasa),
-            "CANDOR_ACTIONS_PORT": str(ports.actions), "CANDOR_CONSOLE_PORT": str(ports.console)}
+            "CANDOR_ACTIONS_PORT": str(ports.actions), "CANDOR_CONSOLE_PORT": str(ports.console),
+            "CANDOR_RASA_UPSTREAM_PORT": str(ports.rasa_upstream)}
 
 
 def link_model(model: Path, home: CandorHome) -> Path:
@@ -158,8 +151,15 @@ def stop(stack: Stack, timeout: float = 40.0) -> None:
 
 def services_supervisor(home: CandorHome, ports: Ports,
                         extra: Mapping[str, str] | None = None) -> Supervisor:
-    """A supervisor with the environment ``candor run`` gives its processes (plus ``extra``)."""
+    """A supervisor with the environment ``candor run`` gives its processes (plus ``extra``).
+
+    Like ``candor run``, it makes the console's secrets for the throw-away home when none are set
+    (the console refuses to start without them, E701/E702).
+    """
+    from bot.settings.console import local_secrets
+
     base = {**process_env(), **port_env(ports), **(extra or {})}
+    base.update(local_secrets(home.root / "secrets" / "console.env", base))
     return Supervisor(product_env(runtime_env(home, base), ports), home.logs, PROJECT_ROOT)
 
 

@@ -1,4 +1,8 @@
-"""``candor run``: train if needed, start every process, print the URLs; Ctrl-C stops all."""
+"""``candor run``: train if needed, start every process, print the URLs; Ctrl-C stops all.
+
+A process that dies is restarted (at most 5 times in 10 minutes each, never after a
+configuration failure); while the Rasa server restarts, its gateway answers customers 503 E028.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ def _raise_interrupt(signum: int, frame: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Train if needed, start every process, print the URLs; returns when one stops."""
     from bot.runtime.services import Ports, product_services, product_supervisor
+    from bot.runtime.supervisor import RestartBudget
     from bot.runtime.training import ensure_model
     from bot.settings import candor_home, export, process_env
     from bot.settings.console import local_secrets
@@ -53,10 +58,19 @@ def run(args: argparse.Namespace) -> int:
             "Press Ctrl-C to stop.",
             flush=True,
         )
-        while (exited := supervisor.first_exited()) is None:
-            time.sleep(1)
-        print(f"{exited.spec.name} stopped (exit code {exited.process.returncode}); see {exited.log}")
-        return 1
+        budget = RestartBudget()
+        while True:
+            exited = supervisor.first_exited()
+            if exited is None:
+                time.sleep(1)
+                continue
+            code = exited.process.returncode
+            if not budget.allows(exited):
+                print(f"{exited.spec.name} stopped (exit code {code}); see {exited.log}")
+                return 1
+            print(f"{exited.spec.name} exited (code {code}); restarting ...", flush=True)
+            supervisor.restart(exited)
+            print(f"{exited.spec.name} is back", flush=True)
     except CandorError as err:
         print(err)
         return 1

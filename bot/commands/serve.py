@@ -1,4 +1,4 @@
-"""``candor serve rasa|actions|console``: run one of Candor's processes in the foreground."""
+"""``candor serve rasa|gateway|actions|console``: run one of Candor's processes in the foreground."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from bot.settings import DEFAULT_ACTIONS_PORT, DEFAULT_CONSOLE_PORT, DEFAULT_RAS
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
-    """Add ``candor serve rasa|actions|console``."""
+    """Add ``candor serve rasa|gateway|actions|console``."""
     parser = subparsers.add_parser("serve", help="run one process (used by `candor run`)")
     which = parser.add_subparsers(dest="process", metavar="PROCESS", required=True)
 
@@ -22,13 +22,21 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     rasa.add_argument("--cors", help="allowed origins for the widget, e.g. http://localhost:8000")
     rasa.set_defaults(func=serve_rasa)
 
+    gateway = which.add_parser(
+        "gateway", help="the Rasa server's public port: relays to it, answers 503 while it is down")
+    gateway.add_argument("--upstream-port", type=int, required=True,
+                         help="where the Rasa server listens (same host)")
+    gateway.add_argument("--cors", action="append", default=[],
+                         help="an origin allowed to read the 503 (the widget's); repeatable")
+    gateway.set_defaults(func=serve_gateway)
+
     actions = which.add_parser("actions", help="the action server (Rasa SDK)")
     actions.set_defaults(func=serve_actions)
 
     console = which.add_parser("console", help="the console web app")
     console.set_defaults(func=serve_console)
 
-    ports = ((rasa, DEFAULT_RASA_PORT), (actions, DEFAULT_ACTIONS_PORT),
+    ports = ((rasa, DEFAULT_RASA_PORT), (gateway, DEFAULT_RASA_PORT), (actions, DEFAULT_ACTIONS_PORT),
              (console, DEFAULT_CONSOLE_PORT))
     for sub, default_port in ports:
         sub.add_argument("--host", default="127.0.0.1")
@@ -49,6 +57,22 @@ def serve_rasa(args: argparse.Namespace) -> int:
         credentials_file=args.credentials, cors=args.cors, log_file=args.log_file,
         auth_token=load_settings().rasa_token,
     )
+
+
+def serve_gateway(args: argparse.Namespace) -> int:
+    """The gateway in front of the Rasa server (see :mod:`bot.runtime.gateway`)."""
+    import asyncio
+    import logging
+
+    from bot.runtime.gateway import Gateway, serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        asyncio.run(serve(args.host, args.port,
+                          Gateway(args.host, args.upstream_port, tuple(args.cors))))
+    except KeyboardInterrupt:
+        pass
+    return 0
 
 
 def serve_actions(args: argparse.Namespace) -> int:

@@ -9,6 +9,10 @@ Both cores: with a lock store shared between processes (SQLite by default, Redis
 out) Sanic forks ``CANDOR_RASA_WORKERS`` workers. The transcript database is migrated once
 before the fork; a worker that finds an unsafe component stops them all (exit code 3), and a
 worker dies with its parent, so ``kill -9`` of the server leaves no orphan serving the port.
+
+Each worker parses one message before it serves (``warm_up``), so a (re)started server's first
+customers do not wait for TensorFlow to build its graphs; the gateway forwards to it only once
+its health check answers, which is after that.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 EXIT_UNSAFE = 3
+#: Parsed once by each worker at start-up (no conversation, nothing stored).
+WARM_UP_MESSAGE = "hello, how do I activate my new card?"
 
 
 def serve(
@@ -44,6 +50,7 @@ def serve(
     from rasa.utils.log_utils import configure_structlog
 
     from bot.compliance.log_redaction import install_log_redaction
+    from bot.runtime.action_endpoint import BoundedActionEndpoint
     from bot.runtime.fail_closed import violations
     from bot.settings import export, load_settings
 
@@ -54,7 +61,11 @@ def serve(
     configure_structlog(level)
     install_log_redaction()
     endpoints = AvailableEndpoints.read_endpoints(str(endpoints_file))
-    workers = load_settings().rasa_workers
+    settings = load_settings()
+    if endpoints.action is not None:  # seconds, not Rasa's five minutes; see action_endpoint
+        endpoints.action = BoundedActionEndpoint.wrapping(endpoints.action,
+                                                          settings.action_timeout_seconds)
+    workers = settings.rasa_workers
     export({"SANIC_WORKERS": str(workers)})  # Rasa honours it only with a shared lock store
     migrate_before_fork(endpoints)
     unsafe = multiprocessing.get_context("fork").Value("i", 0)  # shared with forked workers
@@ -76,6 +87,13 @@ def serve(
             else:
                 app.stop()
 
+    async def warm_up(app: Any, _loop: Any) -> None:
+        # The first parse in a worker builds TensorFlow's graphs for the encoders: tens of
+        # seconds on a busy machine. Done here, it holds the worker's event loop before any
+        # customer's message (the health check, and so the gateway, waits), not during one.
+        if not unsafe.value:
+            await app.ctx.agent.parse_message(WARM_UP_MESSAGE)
+
     parent = os.getpid()
 
     serve_application(
@@ -89,7 +107,8 @@ def serve(
         enable_api=True,
         log_file=str(log_file) if log_file else None,
         server_listeners=[(die_with_parent, "before_server_start"),
-                          (check_agent, "after_server_start")],
+                          (check_agent, "after_server_start"),
+                          (warm_up, "after_server_start")],
     )
     return EXIT_UNSAFE if unsafe.value else 0
 

@@ -2,12 +2,15 @@
 
 Ports come from the environment (``CANDOR_RASA_PORT``, ``CANDOR_ACTIONS_PORT``,
 ``CANDOR_CONSOLE_PORT``, host ``CANDOR_HOST``) so several copies, such as the tests', can run
-side by side.
+side by side. Customers reach the Rasa server through the gateway on ``CANDOR_RASA_PORT``
+(:mod:`bot.runtime.gateway`); Rasa itself listens on ``CANDOR_RASA_UPSTREAM_PORT``, by default
+a free port chosen at start.
 """
 
 from __future__ import annotations
 
 import secrets
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,14 +35,24 @@ class Ports:
     rasa: int = DEFAULT_RASA_PORT
     actions: int = DEFAULT_ACTIONS_PORT
     console: int = DEFAULT_CONSOLE_PORT
+    #: Where the Rasa server itself listens, behind the gateway on ``rasa`` (0: a free port).
+    rasa_upstream: int = 0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Ports:
         settings = load_settings(env)
-        return cls(settings.host, settings.rasa_port, settings.actions_port, settings.console_port)
+        return cls(settings.host, settings.rasa_port, settings.actions_port, settings.console_port,
+                   settings.rasa_upstream_port)
 
     def url(self, port: int, path: str = "") -> str:
         return f"http://{self.host}:{port}{path}"
+
+
+def free_port(host: str = DEFAULT_HOST) -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
 
 
 def action_url(ports: Ports) -> str:
@@ -65,7 +78,8 @@ def product_supervisor(home: CandorHome, ports: Ports) -> Supervisor:
 def product_services(
     home: CandorHome, ports: Ports, model: Path, root: Path = PROJECT_ROOT
 ) -> list[ServiceSpec]:
-    """Action server, then Rasa (which calls it), then the console, in start order."""
+    """Action server, Rasa (which calls it), its gateway, then the console, in start order."""
+    upstream = ports.rasa_upstream or free_port(ports.host)
     return [
         ServiceSpec(
             "actions",
@@ -76,13 +90,21 @@ def product_services(
             "rasa",
             candor_argv(
                 "serve", "rasa", "--model", str(model), "--host", ports.host,
-                "--port", str(ports.rasa), "--endpoints", str(root / "endpoints.yml"),
+                "--port", str(upstream), "--endpoints", str(root / "endpoints.yml"),
                 "--credentials", str(root / "credentials.yml"),
                 "--log-file", str(home.logs / "rasa-server.log"),
                 "--cors", ports.url(ports.console),
             ),
+            ports.url(upstream, "/webhooks/rest/"),
+            # Loading the model, then each worker's warm-up parse (rasa_server): minutes on a
+            # busy 2-core machine.
+            startup_seconds=600.0,
+        ),
+        ServiceSpec(
+            "gateway",
+            candor_argv("serve", "gateway", "--host", ports.host, "--port", str(ports.rasa),
+                        "--upstream-port", str(upstream), "--cors", ports.url(ports.console)),
             ports.url(ports.rasa, "/webhooks/rest/"),
-            startup_seconds=300.0,
         ),
         ServiceSpec(
             "console",

@@ -84,6 +84,11 @@ class Supervisor:
         """A service that has stopped on its own, if any."""
         return next((s for s in self.services if s.process.poll() is not None), None)
 
+    def restart(self, service: Service) -> Service:
+        """Start an exited ``service`` again (same argv and ports), blocking until healthy."""
+        self.services.remove(service)
+        return self.start(service.spec)
+
     def stop(self, timeout: float = 15.0) -> None:
         """SIGTERM every process group (newest first), SIGKILL what outlives ``timeout``."""
         for service in reversed(self.services):
@@ -96,6 +101,31 @@ class Supervisor:
                 _signal_group(service.process, signal.SIGKILL)
                 service.process.wait()
         self.services.clear()
+
+
+#: Exit codes that mean "misconfigured", which a restart cannot fix: the model is missing (2),
+#: or a component is not Candor's redacting one (3, fail closed).
+NOT_RESTARTED = frozenset({2, 3})
+
+
+@dataclass
+class RestartBudget:
+    """At most ``limit`` restarts of one service within ``window`` seconds (no restart loop)."""
+
+    limit: int = 5
+    window: float = 600.0
+    _times: dict[str, list[float]] = field(default_factory=dict)
+
+    def allows(self, service: Service, now: float | None = None) -> bool:
+        """Whether ``service`` (exited) may be restarted now; counts the restart if so."""
+        if service.process.returncode in NOT_RESTARTED:
+            return False
+        now = time.monotonic() if now is None else now
+        recent = [t for t in self._times.get(service.spec.name, []) if now - t < self.window]
+        if len(recent) >= self.limit:
+            return False
+        self._times[service.spec.name] = [*recent, now]
+        return True
 
 
 def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:

@@ -35,6 +35,8 @@ DEFAULT_MAX_MESSAGE_CHARS = 2000
 DEFAULT_RASA_WORKERS = 2  # one per core of the reference machine; each holds a model copy
 DEFAULT_RETENTION_DAYS = 7 * 365  # banks commonly keep customer communications 5-7 years
 DEFAULT_CSAT_IDLE_MINUTES = 30.0
+#: Longest wait for the action server per call: a customer gets a 503 within the 10 s budget.
+DEFAULT_ACTION_TIMEOUT_SECONDS = 3.0
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -67,6 +69,19 @@ def _positive_minutes(name: str, raw: str) -> float:
     if not value > 0:  # NaN is not positive either
         raise CandorError(Errors.E409.format(value=raw))
     return value
+
+
+def _seconds(low: float, high: float) -> Callable[[str, str], float]:
+    def parse(name: str, raw: str) -> float:
+        try:
+            value = float(raw)
+        except ValueError:
+            value = float("nan")
+        if not low <= value <= high:  # NaN fails too
+            raise _fail(name, raw, f"seconds from {low:g} to {high:g}")
+        return value
+
+    return parse
 
 
 def _http_url(name: str, raw: str) -> str:
@@ -113,6 +128,11 @@ class Settings:
     rasa_port: int = DEFAULT_RASA_PORT
     actions_port: int = DEFAULT_ACTIONS_PORT
     console_port: int = DEFAULT_CONSOLE_PORT
+    #: ``CANDOR_RASA_UPSTREAM_PORT``: where the Rasa server itself listens, behind the gateway
+    #: on ``CANDOR_RASA_PORT`` (0: ``candor run`` picks a free port).
+    rasa_upstream_port: int = 0
+    #: ``CANDOR_ACTION_TIMEOUT``: seconds Rasa waits for the action server per call.
+    action_timeout_seconds: float = DEFAULT_ACTION_TIMEOUT_SECONDS
     #: ``CANDOR_RASA_WORKERS``: Sanic worker processes of the Rasa server (each loads the model).
     rasa_workers: int = DEFAULT_RASA_WORKERS
     #: ``CANDOR_RASA_TOKEN``: the Rasa HTTP API token (``candor run`` generates one per run).
@@ -150,6 +170,8 @@ VARIABLES: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "rasa_port": ("CANDOR_RASA_PORT", _integer(1, 65535)),
     "actions_port": ("CANDOR_ACTIONS_PORT", _integer(1, 65535)),
     "console_port": ("CANDOR_CONSOLE_PORT", _integer(1, 65535)),
+    "rasa_upstream_port": ("CANDOR_RASA_UPSTREAM_PORT", _integer(0, 65535)),
+    "action_timeout_seconds": ("CANDOR_ACTION_TIMEOUT", _seconds(0.1, 300.0)),
     "rasa_workers": ("CANDOR_RASA_WORKERS", _integer(1, 64)),
     "rasa_token": ("CANDOR_RASA_TOKEN", _text),
     "rasa_public_url": ("CANDOR_RASA_PUBLIC_URL", _http_url),

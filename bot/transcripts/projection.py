@@ -16,6 +16,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from typing import Any, TypedDict
 
 HANDOFF_SLOT = "handoff"
@@ -25,6 +26,11 @@ RESOLVING_INTENTS = frozenset({"goodbye"})
 #: The bot closing the conversation (also when the customer said there is nothing else).
 RESOLVING_RESPONSES = frozenset({"utter_goodbye"})
 _NAMESPACE = uuid.UUID("6f1c1f5e-2f59-4f43-9a55-6b1f8a0c2a11")
+
+
+def utc(ts: float) -> datetime:
+    """Rasa's epoch-seconds timestamp as an aware UTC datetime (a turn's ``sent_at``)."""
+    return datetime.fromtimestamp(ts, timezone.utc)
 
 
 class BrokerEvent(TypedDict, total=False):

@@ -30,15 +30,11 @@ from bot.transcripts.projection import (
     conversation_key,
     event_key,
     project,
+    utc,
 )
 from bot.transcripts.redact_events import redact_event
 
 logger = logging.getLogger(__name__)
-
-
-def utc(ts: float) -> datetime:
-    """Rasa's epoch-seconds timestamp as an aware UTC datetime."""
-    return datetime.fromtimestamp(ts, timezone.utc)
 
 
 @lru_cache(maxsize=1)

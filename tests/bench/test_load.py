@@ -262,6 +262,16 @@ def test_compare_finds_missing_and_duplicated_events() -> None:
     }
 
 
+def test_compare_matches_a_timestamp_near_half_a_millisecond_as_the_writer_stores_it() -> None:
+    # 1764700899.8185003 s: rounded to ms it is ...819, but stored to the microsecond it is
+    # ...18.500, which rounds to ...818: the last load run counted such a message as "missing"
+    # and "duplicated" at once (4 of 3,656) although it was stored exactly once.
+    event = {"event": "user", "timestamp": 1764700899.8185003, "text": "hi", "parse_data": {}}
+    stored = TranscriptTurn("a", "user", datetime.fromisoformat("2025-12-02 18:41:39.818500+00:00"))
+    counts = compare([TrackerEvent("a", event)], [event_key("a", event)], [stored])
+    assert (counts["turns_missing"], counts["turns_duplicated"]) == (0, 0)
+
+
 def test_compare_databases_reads_rasa_and_transcript_sqlite(tmp_path: Path) -> None:
     tracker_db, transcripts_db = tmp_path / "tracker.sqlite", tmp_path / "transcripts.sqlite"
     evs = events("a", 1_764_000_000.123456)
@@ -318,9 +328,10 @@ def test_tree_sampler_measures_this_process() -> None:
 
 def test_free_ports_are_distinct_and_exported_as_candor_settings() -> None:
     ports = free_ports()
-    assert len({ports.rasa, ports.actions, ports.console}) == 3
+    assert len({ports.rasa, ports.actions, ports.console, ports.rasa_upstream}) == 4
     env = port_env(ports)
     assert env["CANDOR_RASA_PORT"] == str(ports.rasa) and env["CANDOR_HOST"] == "127.0.0.1"
+    assert env["CANDOR_RASA_UPSTREAM_PORT"] == str(ports.rasa_upstream)
 
 
 def test_a_given_model_is_linked_under_the_name_candor_run_looks_for(tmp_path: Path) -> None:
@@ -342,7 +353,7 @@ def test_scaleout_names_are_unique_and_the_replica_uses_the_scaleout_endpoints(
     assert env["CANDOR_TRANSCRIPTS_URL"].endswith("/" + a.transcripts_db)
     assert env["CANDOR_EVENTS_QUEUE"] == a.queue and env["CANDOR_TRACKER_DB"] == a.tracker_db
     specs = services(CandorHome(tmp_path), free_ports(), tmp_path / "m.tar.gz")
-    assert [s.name for s in specs] == ["actions", "rasa"]
+    assert [s.name for s in specs] == ["actions", "rasa", "gateway"]
     rasa = list(specs[1].argv)
     assert rasa[rasa.index("--endpoints") + 1] == str(ENDPOINTS)
 

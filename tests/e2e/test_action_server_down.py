@@ -20,9 +20,10 @@ def test_rasa_without_its_action_server(tmp_path: Path, trained_model: Path) -> 
     ports = free_ports()
     home = CandorHome(tmp_path / "home").ensure()
     supervisor = product_supervisor(home, ports)
-    actions, rasa, _ = product_services(home, ports, trained_model)
+    actions, rasa, gateway, _ = product_services(home, ports, trained_model)
     try:
         supervisor.start(rasa)  # no action server yet
+        supervisor.start(gateway)
         chat = Chat(ports)
         replies = chat >> "hello"
         assert replies[0]["metadata"]["response"] == "utter_ai_disclosure"

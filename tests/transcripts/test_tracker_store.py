@@ -1,0 +1,65 @@
+"""RedactingSQLTrackerStore.save: only new events, redacted, stored once, streamed once, in order."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.core.brokers.broker import EventBroker
+
+RAW = "jane.doe@example.com"
+
+
+class Collecting(EventBroker):
+    """What the tracker store streams (a real broker that keeps the events)."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+
+    def publish(self, event: dict[str, Any]) -> None:
+        self.events.append(event)
+
+
+async def _two_turns(broker: Collecting) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
+
+    from bot.transcripts.tracker_store import RedactingSQLTrackerStore
+
+    store = RedactingSQLTrackerStore(Domain.load("domain.yml"), event_broker=broker)
+    tracker = await store.get_or_create_tracker("s1", append_action_listen=False)
+    for event in (ActionExecuted("action_session_start"), SessionStarted(),
+                  UserUttered(f"my email is {RAW}", {"name": "greet", "confidence": 0.9}),
+                  BotUttered("Hello!")):
+        tracker.update(event)
+    await store.save(tracker)
+    first = list(broker.events)
+    tracker = await store.retrieve("s1")  # as Rasa does for the next message
+    assert tracker is not None
+    for event in (UserUttered("thanks", {"name": "thank", "confidence": 0.9}),
+                  BotUttered(f"We will write to {RAW}.")):
+        tracker.update(event)
+    await store.save(tracker)
+    return first, broker.events[len(first):]
+
+
+def test_save_stores_and_streams_each_new_event_once_redacted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CANDOR_HOME", str(tmp_path))
+    first, second = asyncio.run(_two_turns(Collecting()))
+    assert [e["event"] for e in first] == ["action", "session_started", "user", "bot"]
+    assert [e["event"] for e in second] == ["user", "bot"]  # not the first turn again
+    assert all(e["sender_id"] == "s1" for e in first + second)
+
+    with sqlite3.connect(tmp_path / "db" / "tracker.sqlite") as db:
+        rows = db.execute("SELECT type_name, intent_name, data FROM events ORDER BY id").fetchall()
+    assert [r[0] for r in rows] == ["action", "session_started", "user", "bot", "user", "bot"]
+    assert rows[2][1] == "greet"
+    stored = [json.loads(r[2]) for r in rows]
+    assert stored == [{k: v for k, v in e.items() if k != "sender_id"} for e in first + second]
+    assert RAW not in json.dumps(stored)  # the user's and the bot's text, both redacted
+    assert stored[2]["parse_data"]["compliance"]["redacted"] is True

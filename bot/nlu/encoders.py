@@ -17,13 +17,17 @@ Each runs on one of three backends (:data:`BACKENDS`), chosen by name: ``minilm`
 use :data:`DEFAULT_BACKEND`; ``minilm@tf``, ``mpnet@onnx``, ``mpnet@onnx-int8``... pick one
 explicitly (in config.yml's ``encoder`` key or ``candor bench nlu encoders --sets``).
 
-* ``onnx-int8`` (default): ONNX Runtime on a graph exported at install time
-  (:mod:`bot.nlu.encoder_onnx`) with int8 dynamic quantisation, one intra-op thread per process.
-  About 3x less CPU per message than TensorFlow on one thread (MiniLM 13.5 -> 4.4 ms, MPNet
-  70 -> 26 ms) at the same BANKING77 accuracy (bench/results/encoders_onnx.md), and
-  ``onnxruntime`` is its only run-time dependency.
-* ``onnx``: the same graph in fp32 (agrees with TensorFlow to a cosine of 0.999999+; 7.3 and
-  41 ms CPU).
+* ``onnx`` (default): ONNX Runtime on an fp32 graph exported at install time
+  (:mod:`bot.nlu.encoder_onnx`), one intra-op thread per process. Its vectors agree with
+  TensorFlow's to a cosine of 0.9999+ (the export checks it), so accuracy is unchanged by
+  construction, at less CPU per message (1.3-1.9x, bench/results/encoders_onnx.md), no
+  TensorFlow graph to trace when a worker starts, and ``onnxruntime`` as the only run-time
+  dependency.
+* ``onnx-int8``: the same graph with 8-bit dynamic quantisation. On the VNNI machine where it
+  was first measured it cost a third of TensorFlow's CPU within 0.2 points of BANKING77
+  accuracy; on an AVX2-only CPU (no VNNI, where it must use unsigned weights, see
+  :mod:`bot.nlu.onnx_export_worker`) it saved only a fifth over fp32 for MPNet and its accuracy
+  has not been re-measured, so it is not the default.
 * ``tf``: the original TensorFlow path. The safetensors were written for PyTorch, so each TF
   model is built from the bundled config, called once on ``dummy_inputs`` to create its
   variables, and filled with transformers' own PyTorch-to-TF name mapping.
@@ -57,9 +61,9 @@ logger = logging.getLogger(__name__)
 
 MAX_LENGTH = 128  # BANKING77's longest query is ~80 word pieces; customer chat lines are shorter.
 BACKENDS = ("tf", "onnx", "onnx-int8")
-# The backend of a bare encoder name. ONNX int8 kept BANKING77 5-fold CV accuracy within 0.3
-# points of TensorFlow at a fraction of the cost (bench/results/encoders_onnx.md).
-DEFAULT_BACKEND = "onnx-int8"
+# The backend of a bare encoder name: fp32 ONNX gives TensorFlow's vectors for less CPU and no
+# graph tracing at start-up (bench/results/encoders_onnx.md).
+DEFAULT_BACKEND = "onnx"
 ONNX_FILES = {"onnx": "model.onnx", "onnx-int8": "model.int8.onnx"}
 ONNX_STAMP = ".candor-onnx-from"  # written last by the export: its presence means "complete"
 ONNX_EXPORT_HINT = "python -m bot.nlu.encoder_onnx export"

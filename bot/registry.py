@@ -103,7 +103,9 @@ def _describe(obj: object) -> str:
 
 # The registries. Values are classes or factories; each kind's contract lives with its users.
 detectors: Registry[type] = Registry(
-    "detector", ("bot.compliance.detectors", "bot.compliance.signals")
+    "detector",
+    ("bot.compliance.detectors", "bot.compliance.signals", "bot.compliance.signals_v2",
+     "bot.compliance.signal_requests"),
 )
 redaction_operators: Registry[type] = Registry(
     "redaction operator", ("bot.compliance.operators",)

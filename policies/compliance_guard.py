@@ -10,6 +10,10 @@ held more than one request (``additional_intents``, :mod:`bot.nlu.multi_intent`)
 over the turn, the guard runs ``action_answer_also`` after the first answer, so the requests not
 yet answered still are, and then ends the turn.
 
+In a survey comment (the reply to ``utter_ask_csat_comment``), a phone number or e-mail address
+is feedback contact details, not a request for a person; a rule that fires there (a complaint)
+runs first and the comment is then stored and thanked by ``action_csat_comment``.
+
 Fail closed: a message whose detectors failed, or a free-text message with no detector result
 at all, is answered with ``utter_safe_fallback`` (safe reply plus handoff offer). If the custom
 ``action_session_start`` could not send the AI disclosure (action server down), the guard sends
@@ -34,7 +38,12 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import InvalidConfigException
 
-from bot.compliance.contract import ADDITIONAL_INTENTS_KEY, AI_DISCLOSURE, COMPLIANCE_KEY
+from bot.compliance.contract import (
+    ADDITIONAL_INTENTS_KEY,
+    AI_DISCLOSURE,
+    COMPLIANCE_KEY,
+    HUMAN_HANDOFF,
+)
 from bot.compliance.evaluation import rule_hits, takeover_rule
 from bot.compliance.rulebook import Rule, Rulebook, RulebookError, load_rulebook
 from bot.errors import Errors
@@ -45,6 +54,9 @@ SAFE_FALLBACK = "utter_safe_fallback"
 DISCLOSURE = "utter_ai_disclosure"
 SESSION_START = "action_session_start"
 ANSWER_ALSO = "action_answer_also"
+ASK_COMMENT = "utter_ask_csat_comment"
+STORE_COMMENT = "action_csat_comment"
+CONTACT_TYPES = frozenset({"PHONE_NUMBER", "EMAIL_ADDRESS"})
 
 
 def actions_this_turn(tracker: DialogueStateTracker) -> list[str]:
@@ -75,6 +87,27 @@ def disclosure_missing(tracker: DialogueStateTracker) -> bool:
         elif isinstance(event, ActionExecuted) and event.action_name == SESSION_START:
             return messages == 1 and not disclosed
     return False
+
+
+def survey_comment_turn(tracker: DialogueStateTracker) -> bool:
+    """True when the latest customer message answers the survey's comment question."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            if seen_user:
+                return False
+            seen_user = True
+        elif seen_user and isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:
+            return event.action_name == ASK_COMMENT
+        elif seen_user and isinstance(event, BotUttered):
+            return event.metadata.get("utter_action") == ASK_COMMENT
+    return False
+
+
+def leaves_contact_details(parse_data: dict[str, Any]) -> bool:
+    """The message carries a phone number or an e-mail address (found by the PII detectors)."""
+    hits = (parse_data.get(COMPLIANCE_KEY) or {}).get("hits") or []
+    return any(h.get("entity_type") in CONTACT_TYPES for h in hits)
 
 
 def detectors_missing_or_failed(parse_data: dict[str, Any]) -> bool:
@@ -117,7 +150,7 @@ class ComplianceGuardPolicy(Policy):
         """Nothing to learn; check that every enforcement action exists in the domain."""
         known = set(domain.action_names_or_texts)
         wanted = {r.enforcement.action for r in self.rulebook.rules if r.enforcement.action}
-        missing = sorted((wanted | {SAFE_FALLBACK, DISCLOSURE, ANSWER_ALSO}) - known)
+        missing = sorted((wanted | {SAFE_FALLBACK, DISCLOSURE, ANSWER_ALSO, STORE_COMMENT}) - known)
         if missing:
             raise InvalidConfigException(Errors.E204.format(actions=", ".join(missing)))
         return self._resource
@@ -136,6 +169,8 @@ class ComplianceGuardPolicy(Policy):
         if detectors_missing_or_failed(message.parse_data):
             return self._predict(domain, SAFE_FALLBACK if not done else ACTION_LISTEN_NAME, None)
         hits = rule_hits(self.rulebook, message.parse_data)
+        if survey_comment_turn(tracker):
+            return self._survey_comment(domain, hits, done, message.parse_data)
         in_form = tracker.active_loop_name is not None
         pending = self._pending_rules(hits, done, in_form and not done)
         if pending:
@@ -149,6 +184,25 @@ class ComplianceGuardPolicy(Policy):
         if ANSWER_ALSO in done:
             return self._predict(domain, ACTION_LISTEN_NAME, None, in_form)
         return self._abstain(domain)
+
+    def _survey_comment(self, domain: Domain, hits: list[Any], done: list[str],
+                        parse_data: dict[str, Any]) -> PolicyPrediction:
+        """A survey comment: the rules' actions (a complaint is recorded), then it is stored.
+
+        "Call me on ..." in a comment is contact details left with feedback, not a request for
+        a person: with a phone number or e-mail in it, the human-handoff rule does not fire. The
+        comment is stored (redacted) and thanked once the rules had their turn.
+        """
+        if leaves_contact_details(parse_data):
+            hits = [h for h in hits if h.rule_id != HUMAN_HANDOFF]
+        pending = self._pending_rules(hits, done, False)
+        if pending:
+            return self._predict(domain, str(pending[0].enforcement.action), pending[0])
+        if STORE_COMMENT in done:
+            return self._predict(domain, ACTION_LISTEN_NAME, None)
+        if hits or leaves_contact_details(parse_data):
+            return self._predict(domain, STORE_COMMENT, None)
+        return self._abstain(domain)  # data/rules.yml routes the plain comment
 
     def _pending_rules(self, hits: list[Any], done: list[str], in_form: bool) -> list[Rule]:
         """Fired rules with an action not yet run this turn, in enforcement order."""

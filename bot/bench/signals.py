@@ -1,11 +1,13 @@
-"""``candor bench signals``: precision/recall of the conversational guardrail triggers.
+"""``candor bench signals``: precision/recall of the rules that fire on what a customer says.
 
-For the rules that fire on what a customer says (advice, complaint, vulnerability, human
-request, bot-identity question, account data), each message of a labelled set written for
-Candor (``bench/data/guardrail_signals.yml``, never used for training) is evaluated three ways
-with :func:`bot.compliance.evaluation.rule_hits`: the pattern signals alone, the trained NLU's
-intent alone, and both together as production runs them. Results:
-``bench/results/guardrails_signals.{json,md}``.
+The default set is the frozen, blind evaluation set (``bench/data/signals_eval/``: written by
+someone who had seen neither the detector patterns nor the training data). Only its *test* half
+is reported (:func:`bot.bench.signal_metrics.half_of`); the *tune* half is the one detectors
+may be changed against, and ``--misses`` lists its misses (refused on the test half, so nobody
+tunes on it by accident). Each customer turn is parsed by the trained model and evaluated three
+ways with :func:`bot.compliance.evaluation.rule_hits`: the pattern signals alone, the NLU's
+intent alone, and both as production runs them; a sample fires a rule when any of its turns
+does. Scores carry 95% Wilson intervals. Results: ``bench/results/<name>.{json,md,png}``.
 """
 
 from __future__ import annotations
@@ -13,14 +15,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.bench.signal_metrics import (
+    markdown,
+    mode_summary,
+    precision_recall,
+    select,
+    turns_of,
+)
 from bot.paths import PROJECT_ROOT
 
-DEFAULT_DATA = PROJECT_ROOT / "bench" / "data" / "guardrail_signals.yml"
+DEFAULT_DATA = PROJECT_ROOT / "bench" / "data" / "signals_eval" / "signals_eval.yml"
 DEFAULT_OUT = PROJECT_ROOT / "bench" / "results"
 MODES = ("patterns", "nlu", "combined")
 
@@ -29,23 +39,24 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Add ``candor bench signals``."""
     parser = subparsers.add_parser("signals", help="guardrail triggers: precision/recall")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--half", choices=("test", "tune", "all"), default="test",
+                        help="which half of the split to score (default: the test half)")
     parser.add_argument("--model", type=Path, help="trained model (default: the current one)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--name", default="guardrails_signals_eval", help="result file stem")
+    parser.add_argument("--misses", action="store_true",
+                        help="print wrong rule sets (tune half only)")
     parser.set_defaults(func=run)
 
 
-def precision_recall(gold: list[set[str]], predicted: list[set[str]], rule: str) -> dict[str, Any]:
-    """Per-rule counts and scores over the samples."""
-    tp = sum(rule in g and rule in p for g, p in zip(gold, predicted, strict=True))
-    fp = sum(rule not in g and rule in p for g, p in zip(gold, predicted, strict=True))
-    fn = sum(rule in g and rule not in p for g, p in zip(gold, predicted, strict=True))
-    precision = tp / (tp + fp) if tp + fp else None
-    recall = tp / (tp + fn) if tp + fn else None
-    return {"tp": tp, "fp": fp, "fn": fn, "precision": precision, "recall": recall}
+def measured_rules(rule_ids: list[str], samples: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Rules the set labels, in rulebook order (a labelled rule the rulebook lacks comes last)."""
+    labelled = {rule for s in samples for rule in s["rules"]}
+    return [r for r in rule_ids if r in labelled] + sorted(labelled - set(rule_ids))
 
 
 def run(args: argparse.Namespace) -> int:
-    """Parse every labelled message, score the three modes, write JSON and markdown."""
+    """Parse every turn, score the three modes, write JSON, markdown and a chart."""
     from rasa.core.agent import Agent
 
     from bot.compliance.contract import COMPLIANCE_KEY
@@ -54,44 +65,88 @@ def run(args: argparse.Namespace) -> int:
     from bot.runtime.training import model_path
     from bot.settings import candor_home
 
+    if args.misses and args.half != "tune":
+        raise SystemExit("--misses lists the tune half only (never tune on the test half)")
     book = load_rulebook()
-    samples = yaml.safe_load(args.data.read_text(encoding="utf-8"))
-    measured = [r.id for r in book.rules if r.trigger.intents]  # what customers say
+    samples = select(yaml.safe_load(args.data.read_text(encoding="utf-8")), args.half)
+    measured = measured_rules([r.id for r in book.rules], samples)
     agent = Agent.load(str(args.model or model_path(candor_home())))
-    parsed = [asyncio.run(agent.parse_message(s["text"])) for s in samples]
+    parsed = [[asyncio.run(agent.parse_message(t)) for t in turns_of(s)] for s in samples]
     views = {
-        "patterns": [{**p, "intent": {}} for p in parsed],
-        "nlu": [{**p, COMPLIANCE_KEY: {"hits": []}} for p in parsed],
-        "combined": parsed,
+        "patterns": lambda p: {**p, "intent": {}},
+        "nlu": lambda p: {**p, COMPLIANCE_KEY: {"hits": []}},
+        "combined": lambda p: p,
     }
     gold = [set(s["rules"]) for s in samples]
-    report: dict[str, Any] = {"n_samples": len(samples), "data": str(args.data), "modes": {}}
+    report: dict[str, Any] = {"n_samples": len(samples), "half": args.half,
+                              "data": str(args.data.relative_to(PROJECT_ROOT)
+                                          if args.data.is_relative_to(PROJECT_ROOT) else args.data),
+                              "rulebook_version": book.version, "modes": {}}
+    predicted_by_mode: dict[str, list[set[str]]] = {}
     for mode, view in views.items():
-        predicted = [set(fired_rule_ids(rule_hits(book, p))) & set(measured) for p in view]
-        report["modes"][mode] = {rule: precision_recall(gold, predicted, rule) for rule in measured}
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "guardrails_signals.json").write_text(json.dumps(report, indent=2) + "\n")
-    table = markdown(report, measured)
-    (args.out / "guardrails_signals.md").write_text(
-        "# Guardrail triggers: precision / recall\n\n"
-        f"{len(samples)} labelled messages written for Candor (`{args.data.name}`), each parsed by "
-        "the trained model; a rule counts as fired when `rule_hits` returns it.\n\n"
-        f"Command: `candor bench signals`\n\n{table}\n"
-    )
-    print(table)
+        predicted_by_mode[mode] = [
+            {rule for p in turns for rule in fired_rule_ids(rule_hits(book, view(p)))} & set(measured)
+            for turns in parsed
+        ]
+        report["modes"][mode] = {rule: precision_recall(gold, predicted_by_mode[mode], rule)
+                                 for rule in measured}
+    if args.misses:
+        print_misses(samples, gold, predicted_by_mode["combined"])
+    write_results(args, report, measured)
     return 0
 
 
-def _fmt(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
+def print_misses(samples: Sequence[Mapping[str, Any]], gold: list[set[str]],
+                 predicted: list[set[str]]) -> None:
+    """Every sample whose fired rules differ from its labels (tune half only)."""
+    for sample, want, got in zip(samples, gold, predicted, strict=True):
+        if want != got:
+            print(f"{sample['id']}: want {sorted(want)} got {sorted(got)} :: "
+                  + " || ".join(turns_of(sample)))
 
 
-def markdown(report: dict[str, Any], rules: list[str]) -> str:
-    """One row per rule: precision/recall for patterns, NLU and both."""
-    lines = ["| rule | " + " | ".join(f"{m} P / R" for m in MODES) + " |",
-             "| --- |" + " --- |" * len(MODES)]
-    for rule in rules:
-        cells = [f"{_fmt(report['modes'][m][rule]['precision'])} / "
-                 f"{_fmt(report['modes'][m][rule]['recall'])}" for m in MODES]
-        lines.append(f"| `{rule}` | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+def write_results(args: argparse.Namespace, report: dict[str, Any], rules: list[str]) -> None:
+    """``<name>.json``, ``<name>.md`` and ``<name>.png`` under ``--out``."""
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"{args.name}.json").write_text(json.dumps(report, indent=2) + "\n")
+    combined = markdown(report["modes"]["combined"], rules)
+    chart = write_chart(report, rules, args.out / f"{args.name}.png")
+    command = "candor bench signals" + ("" if args.half == "test" else f" --half {args.half}")
+    (args.out / f"{args.name}.md").write_text(
+        "# Guardrail triggers: precision / recall with 95% Wilson intervals\n\n"
+        f"{report['n_samples']} samples ({args.half} half) of `{report['data']}`, rulebook "
+        f"{report['rulebook_version']}; every customer turn is parsed by the trained model and a "
+        "sample fires a rule when `rule_hits` returns it for any of its turns.\n\n"
+        f"Command: `{command}`\n\n## Production (patterns + NLU)\n\n{combined}\n\n"
+        f"## Patterns alone, NLU alone, both\n\n{mode_summary(report['modes'], rules)}\n"
+        + (f"\n![precision and recall per rule]({chart.name})\n" if chart else "")
+    )
+    print(combined)
+
+
+def write_chart(report: dict[str, Any], rules: list[str], path: Path) -> Path | None:
+    """Precision and recall bars per rule with their 95% intervals (skipped without matplotlib)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except Exception:  # noqa: BLE001 - the chart is optional
+        return None
+    scores = report["modes"]["combined"]
+    fig, ax = plt.subplots(figsize=(9, 3.8))
+    for offset, metric in ((-0.2, "precision"), (0.2, "recall")):
+        values = [scores[r][metric] or 0.0 for r in rules]
+        cis = [scores[r][f"{metric}_ci"] or (0.0, 0.0) for r in rules]
+        errors = [[v - lo for v, (lo, _) in zip(values, cis, strict=True)],
+                  [hi - v for v, (_, hi) in zip(values, cis, strict=True)]]
+        ax.bar([x + offset for x in range(len(rules))], values, 0.4, yerr=errors, capsize=3,
+               label=metric)
+    ax.set_xticks(list(range(len(rules))), rules, rotation=25, ha="right", fontsize=8)
+    ax.set_ylim(0, 1.05)
+    ax.set_title(f"Candor guardrail triggers, {report['half']} half (95% Wilson intervals)")
+    ax.legend(loc="lower left", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

@@ -30,6 +30,7 @@ BOT_IDENTITY_QUESTION = "bot-identity-question"
 PII_REDACTION = "pii-redaction"
 RATE_DISCLAIMER = "rate-disclaimer"
 DEPOSIT_INSURANCE_DISCLAIMER = "deposit-insurance-disclaimer"
+DATA_RIGHTS_REQUEST = "data-rights-request"
 
 REQUIRED_RULE_IDS: tuple[str, ...] = (
     AI_DISCLOSURE,
@@ -41,6 +42,7 @@ REQUIRED_RULE_IDS: tuple[str, ...] = (
     DISPUTE_INTAKE,
     BOT_IDENTITY_QUESTION,
     PII_REDACTION,
+    DATA_RIGHTS_REQUEST,
 )
 
 

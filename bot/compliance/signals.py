@@ -18,24 +18,43 @@ from bot.registry import detectors
 
 
 class PatternSignal(Detector):
-    """A detector defined by named, case-insensitive regular expressions."""
+    """A detector defined by named, case-insensitive regular expressions.
+
+    ``requires`` makes a pattern count only when another expression also occurs in the message
+    (a scam cue only with a sign that money moved); a match of any of ``vetoes`` silences the
+    whole signal (a general question about the topic, not the customer's own case). Curly
+    apostrophes are read as straight ones, so patterns need only ``'``.
+    """
 
     patterns: ClassVar[dict[str, str]]
+    requires: ClassVar[dict[str, str]] = {}
+    vetoes: ClassVar[tuple[str, ...]] = ()
     default_min_score = 0.0
     score: ClassVar[float] = 0.9
 
     def __init__(self, min_score: float | None = None) -> None:
         super().__init__(min_score)
-        self.compiled = {name: re.compile(rx, re.IGNORECASE) for name, rx in self.patterns.items()}
+        self.compiled = {name: _compile(rx) for name, rx in self.patterns.items()}
+        self.required = {name: _compile(rx) for name, rx in self.requires.items()}
+        self.vetoed = [_compile(rx) for rx in self.vetoes]
 
     def analyze(self, text: str, nlp_artifacts: object = None) -> list[DetectorHit]:
+        text = text.replace("\u2019", "'").replace("\u2018", "'")  # same length: offsets hold
+        if any(veto.search(text) for veto in self.vetoed):
+            return []
         hits = [
             DetectorHit(self.entity_type, m.start(), m.end(), self.score, self.name, name)
             for name, pattern in self.compiled.items()
+            if name not in self.required or self.required[name].search(text)
             for m in pattern.finditer(text)
             if m.end() > m.start()
         ]
         return sorted(hits, key=lambda h: (h.start, h.end))
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    """Case-insensitive, and every apostrophe optional: customers type "cant", "im", "its"."""
+    return re.compile(pattern.replace("'?", "'").replace("'", "'?"), re.IGNORECASE)
 
 
 @detectors.register("signal.advice_request.v1")

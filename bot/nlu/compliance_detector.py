@@ -1,9 +1,10 @@
 """Runs Candor's compliance detectors inside Rasa's NLU pipeline.
 
 Every parsed message gets a ``compliance`` section with the detector hits (PII spans and
-guardrail signals: advice request, complaint, vulnerability, bot-identity question, request for
-a human). Hits hold offsets and detector names, never the matched text. The guard policy and
-the NLG read this section through :func:`bot.compliance.evaluation.rule_hits`.
+guardrail signals: advice request, complaint, vulnerability and scam, bot-identity question,
+request for a human, account data, dispute, data-rights request). Hits hold offsets and detector
+names, never the matched text. The guard policy and the NLG read this section through
+:func:`bot.compliance.evaluation.rule_hits`.
 
 Fail closed: if a detector raises, the section says so (``error: E203``) and the guard answers
 with the safe reply and a handoff offer instead of letting the message through unchecked.
@@ -28,11 +29,15 @@ from bot.errors import Errors
 logger = logging.getLogger(__name__)
 
 DEFAULT_DETECTORS = (
-    "signal.advice_request.v1",
-    "signal.complaint.v1",
-    "signal.vulnerability.v1",
-    "signal.human_request.v1",
-    "signal.bot_identity.v1",
+    "signal.advice_request.v2",
+    "signal.complaint.v2",
+    "signal.vulnerability.v2",
+    "signal.scam_money_moved.v1",
+    "signal.human_request.v2",
+    "signal.bot_identity.v2",
+    "signal.account_data.v1",
+    "signal.dispute.v1",
+    "signal.data_rights.v1",
 )
 
 

@@ -34,6 +34,8 @@ Base: Any = declarative_base()
 
 #: Conversation outcomes: still going, ended well, passed to a person, left without ending.
 OUTCOMES = ("open", "resolved", "handed_off", "abandoned")
+#: Where a data-rights request stands: taken in chat, being worked on, answered.
+DATA_RIGHTS_STATUSES = ("received", "in_progress", "completed")
 
 
 def _conversation_fk() -> Column:
@@ -132,6 +134,29 @@ class Complaint(Base):
     category: Mapped[str] = Column(String(64), nullable=False)
     created_at: Mapped[datetime] = Column(DateTime(timezone=True), nullable=False)
     __table_args__ = (Index("ix_complaints_conversation", "conversation_pk"),)
+
+
+class DataRightsRequest(Base):
+    """A customer's data-protection request taken in chat, for the bank's privacy team.
+
+    ``kinds`` says what was asked (``access``, ``rectification``, ``erasure``, ``objection``,
+    comma-separated; ``unspecified`` when only the NLU intent fired); ``due_at`` is when the
+    customer was told to expect the outcome (``bank.yml`` ``data_rights.response_days``). The
+    request text itself stays in the redacted transcript, never here.
+    """
+
+    __tablename__ = "data_rights_requests"
+    id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_pk: Mapped[int] = _conversation_fk()
+    kinds: Mapped[str] = Column(String(128), nullable=False)
+    status: Mapped[str] = Column(String(16), nullable=False, default="received")
+    created_at: Mapped[datetime] = Column(DateTime(timezone=True), nullable=False)
+    due_at: Mapped[datetime] = Column(DateTime(timezone=True), nullable=False)
+    __table_args__ = (
+        CheckConstraint(f"status IN {DATA_RIGHTS_STATUSES}", name="ck_data_rights_status"),
+        Index("ix_data_rights_conversation", "conversation_pk"),
+        Index("ix_data_rights_status_due", "status", "due_at", "id"),
+    )
 
 
 class Survey(Base):

@@ -21,6 +21,7 @@ from typing import Any, TypedDict
 
 HANDOFF_SLOT = "handoff"
 COMPLAINT_SLOT = "complaint_category"
+DATA_RIGHTS_SLOT = "data_rights_request"
 SURVEY_SLOT = "csat_survey"
 RESOLVING_INTENTS = frozenset({"goodbye"})
 #: The bot closing the conversation (also when the customer said there is nothing else).
@@ -76,6 +77,26 @@ class TurnRow:
 
 
 @dataclass(frozen=True)
+class DataRightsRow:
+    """A data-rights request to record: what was asked and how many days the bank promised."""
+
+    kinds: str
+    due_days: int
+
+
+def data_rights_row(value: Any) -> DataRightsRow | None:
+    """The slot value ``{"kinds": [...], "due_days": 30}`` as a row, or None if malformed."""
+    if not isinstance(value, dict):
+        return None
+    kinds = [str(k) for k in value.get("kinds") or () if k]
+    try:
+        due_days = int(value["due_days"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return DataRightsRow(",".join(kinds)[:128] or "unspecified", due_days) if due_days > 0 else None
+
+
+@dataclass(frozen=True)
 class Projection:
     """Everything one event changes."""
 
@@ -84,6 +105,7 @@ class Projection:
     rule_ids: tuple[str, ...] = ()
     handoff: str | None = None
     complaint: str | None = None
+    data_rights: DataRightsRow | None = None
     new_session: bool = False
     ended: bool = False
     survey: bool = False
@@ -164,6 +186,8 @@ def _slot(event: dict[str, Any], state: ConversationState) -> Projection:
         return Projection(replace(state, outcome="handed_off"), handoff=str(value), ended=True)
     if name == COMPLAINT_SLOT and value:
         return Projection(state, complaint=str(value))
+    if name == DATA_RIGHTS_SLOT and value:
+        return Projection(state, data_rights=data_rights_row(value))
     if name == SURVEY_SLOT and value:
         return Projection(state, survey=True)
     return Projection(state)

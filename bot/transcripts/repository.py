@@ -155,6 +155,22 @@ def rule_hit_counts(db: Database | None = None) -> dict[str, int]:
         return {rule: int(n) for rule, n in s.execute(query)}
 
 
+def data_rights_requests(status: str | None = "received",
+                         db: Database | None = None) -> list[dict[str, Any]]:
+    """Data-rights requests taken in chat, soonest due first (the privacy team's queue)."""
+    query = select(m.DataRightsRequest, m.Conversation.conversation_id).join(
+        m.Conversation, m.Conversation.id == m.DataRightsRequest.conversation_pk)
+    if status is not None:
+        query = query.where(m.DataRightsRequest.status == status)
+    query = query.order_by(m.DataRightsRequest.due_at, m.DataRightsRequest.id)
+    with (db or database()).begin() as s:
+        return [
+            {"id": r.id, "conversation_id": conversation_id, "kinds": r.kinds.split(","),
+             "status": r.status, "created_at": aware(r.created_at), "due_at": aware(r.due_at)}
+            for r, conversation_id in s.execute(query)
+        ]
+
+
 # --- CSAT (bot/scoring reads and writes only through these) -----------------------------
 
 

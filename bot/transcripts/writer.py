@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 
@@ -196,6 +196,10 @@ class TranscriptWriter:
         if p.complaint:
             session.add(m.Complaint(conversation_pk=conv.id, category=p.complaint,
                                     created_at=utc(ts)))
+        if p.data_rights:
+            session.add(m.DataRightsRequest(
+                conversation_pk=conv.id, kinds=p.data_rights.kinds, status="received",
+                created_at=utc(ts), due_at=utc(ts) + timedelta(days=p.data_rights.due_days)))
 
 
 def _aware(value: datetime) -> datetime:

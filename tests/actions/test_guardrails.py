@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.guardrails import (
     ActionHandoff,
     ActionRecordComplaint,
+    ActionRecordDataRights,
     ActionSubmitDispute,
     ActionVulnerableCustomer,
     complaint_category,
@@ -77,3 +78,58 @@ def test_submitted_dispute_states_timelines_and_clears_its_slots() -> None:
     responses, events = run(ActionSubmitDispute(), tracker())
     assert responses == ["utter_dispute_timelines"]
     assert {e["name"] for e in events} == {"dispute_what", "dispute_when", "dispute_amount"}
+
+
+def hit(detector: str, pattern: str) -> dict[str, Any]:
+    return {"detector": detector, "entity_type": "X", "pattern_name": pattern, "start": 0,
+            "end": 1, "score": 0.9}
+
+
+def tracker_with_hits(text: str, *hits: dict[str, Any]) -> Tracker:
+    message = {"text": text, "intent": {}, "compliance": {"hits": list(hits)}}
+    return Tracker("s", {}, message, [], False, None, {}, "action_listen")
+
+
+def test_a_scam_with_money_gone_gets_the_urgent_fraud_line_first() -> None:
+    text = "I sent £2,000 to a man pretending to be from your fraud team"
+    responses, events = run(ActionVulnerableCustomer(), tracker_with_hits(
+        text, hit("signal.vulnerability.v2", "scam"), hit("signal.scam_money_moved.v1", "scam_money_moved")))
+    assert responses == ["utter_fraud_urgent", "utter_vulnerable_support"]
+    assert {"event": "slot", "name": "handoff", "value": "priority", "timestamp": None} in events
+
+
+def test_a_scam_before_money_moved_gets_care_without_the_fraud_line() -> None:
+    responses, _ = run(ActionVulnerableCustomer(), tracker_with_hits(
+        "a caller wants me to move my savings", hit("signal.vulnerability.v2", "scam_steered")))
+    assert responses == ["utter_vulnerable_support"]
+
+
+def test_a_data_rights_request_is_recorded_with_its_kinds_and_due_days() -> None:
+    responses, events = run(ActionRecordDataRights(), tracker_with_hits(
+        "delete my data and stop emailing me", hit("signal.data_rights.v1", "erasure"),
+        hit("signal.data_rights.v1", "objection"), hit("signal.data_rights.v1", "erasure")))
+    assert responses == ["utter_data_rights_ack"]
+    [slot] = events
+    assert slot["name"] == "data_rights_request"
+    assert slot["value"] == {"kinds": ["erasure", "objection"], "due_days": 30}
+
+
+def test_a_data_rights_request_found_by_the_intent_alone_is_unspecified() -> None:
+    _, events = run(ActionRecordDataRights(), tracker_with_hits("data request pls"))
+    assert events[0]["value"]["kinds"] == ["unspecified"]
+
+
+def test_the_data_rights_reply_promises_a_date_and_never_a_done_deletion() -> None:
+    import yaml
+
+    from bot.nlg.bank_facts import load_bank_facts
+    from bot.paths import PROJECT_ROOT
+
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
+    text = domain["responses"]["utter_data_rights_ack"][0]["text"]
+    assert "{bank_data_rights_response_days} days" in text
+    assert "Nothing has been changed or deleted yet" in text
+    for claim in ("has been deleted", "have deleted", "we deleted", "was deleted", "erased your"):
+        assert claim not in text.lower()
+    assert load_bank_facts()["bank_data_rights_response_days"].isdigit()
+    assert "{bank_fraud_urgent_phone}" in domain["responses"]["utter_fraud_urgent"][0]["text"]

@@ -1,26 +1,73 @@
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
+import pytest
 import yaml
 
-from bot.bench.signals import DEFAULT_DATA, precision_recall
+from bot.bench.signal_metrics import half_of, precision_recall, select, turns_of, wilson
+from bot.bench.signals import DEFAULT_DATA, measured_rules
 from bot.compliance.rulebook import load_rulebook
 
 
 def test_precision_recall_counts() -> None:
     gold = [{"complaint"}, {"complaint"}, set(), set()]
     predicted = [{"complaint"}, set(), {"complaint"}, set()]
-    assert precision_recall(gold, predicted, "complaint") == {
-        "tp": 1, "fp": 1, "fn": 1, "precision": 0.5, "recall": 0.5}
+    scores = precision_recall(gold, predicted, "complaint")
+    assert (scores["tp"], scores["fp"], scores["fn"]) == (1, 1, 1)
+    assert scores["precision"] == scores["recall"] == 0.5
+    assert scores["recall_ci"] == wilson(1, 2)
 
 
 def test_undefined_scores_are_none_not_zero() -> None:
-    assert precision_recall([set()], [set()], "complaint")["precision"] is None
+    scores = precision_recall([set()], [set()], "complaint")
+    assert scores["precision"] is None and scores["precision_ci"] is None
 
 
-def test_the_labelled_set_names_only_real_rules() -> None:
+# fmt: off
+@pytest.mark.parametrize(("successes", "total", "expected"), [
+    (0, 10, (0.0, 0.2775)),      # a perfect miss still leaves room above zero
+    (10, 10, (0.7225, 1.0)),     # ... and a perfect score room below one
+    (95, 100, (0.8882, 0.9785)),
+    (50, 100, (0.4038, 0.5962)),
+])
+# fmt: on
+def test_wilson_interval(successes: int, total: int, expected: tuple[float, float]) -> None:
+    assert wilson(successes, total) == pytest.approx(expected, abs=1e-4)
+
+
+def test_wilson_without_trials_is_none() -> None:
+    assert wilson(0, 0) is None
+
+
+def test_split_is_the_parity_of_the_first_sha256_byte() -> None:
+    ids = [f"x{i}" for i in range(40)]
+    for item in ids:
+        odd = hashlib.sha256(item.encode()).digest()[0] % 2 == 1
+        assert half_of(item) == ("test" if odd else "tune")
+    samples = [{"id": i} for i in ids]
+    test, tune = select(samples, "test"), select(samples, "tune")
+    assert test and tune and len(test) + len(tune) == len(ids)
+    assert not {s["id"] for s in test} & {s["id"] for s in tune}
+    assert select(samples, "all") == samples
+
+
+def test_turns_of_both_sample_shapes() -> None:
+    assert turns_of({"turns": ["a", "b"]}) == ["a", "b"]
+    assert turns_of({"text": "a"}) == ["a"]
+
+
+def test_measured_rules_keep_rulebook_order_and_name_unknown_labels() -> None:
+    samples = [{"rules": ["complaint", "new-rule"]}, {"rules": ["ai-disclosure"]}]
+    assert measured_rules(["ai-disclosure", "complaint", "x"], samples) == [
+        "ai-disclosure", "complaint", "new-rule"]
+
+
+def test_the_frozen_set_names_only_real_rules_and_has_enough_positives_per_half() -> None:
     ids = {rule.id for rule in load_rulebook().rules}
     samples = yaml.safe_load(Path(DEFAULT_DATA).read_text())
-    assert len(samples) >= 60
     assert all(set(s["rules"]) <= ids for s in samples)
+    test = select(samples, "test")
+    for rule in ("complaint", "vulnerable-customer"):
+        assert sum(rule in s["rules"] for s in test) >= 50

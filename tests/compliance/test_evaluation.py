@@ -33,7 +33,7 @@ def parsed(intent: str = "faq", confidence: float = 0.95, detectors: tuple[str, 
 @pytest.mark.parametrize(("message", "rules"), [
     (parsed("complain"), ["complaint"]),
     (parsed("complain", confidence=0.3), []),
-    (parsed("faq", detectors=("signal.complaint.v1",)), ["complaint"]),
+    (parsed("faq", detectors=("signal.complaint.v2",)), ["complaint"]),
     (parsed("request_human"), ["human-handoff"]),
     (parsed("bot_challenge"), ["bot-identity-question"]),
     (parsed("ask_personal_advice"), ["no-personal-advice"]),
@@ -42,7 +42,7 @@ def parsed(intent: str = "faq", confidence: float = 0.95, detectors: tuple[str, 
     (parsed("faq", retrieval="faq/dispute_double_charge"), ["dispute-intake"]),
     (parsed("faq", retrieval="faq/card_pin"), []),
     (parsed("greet"), []),
-    (parsed("disclose_vulnerability", detectors=("signal.human_request.v1",)),
+    (parsed("disclose_vulnerability", detectors=("signal.human_request.v2",)),
      ["vulnerable-customer", "human-handoff"]),
 ])
 # fmt: on
@@ -53,15 +53,15 @@ def test_rules_fire_on_intents_detectors_and_retrieval_keys(
 
 
 def test_hits_carry_the_regulation_and_cause(book: Rulebook) -> None:
-    (hit,) = rule_hits(book, parsed("faq", detectors=("signal.advice_request.v1",)))
+    (hit,) = rule_hits(book, parsed("faq", detectors=("signal.advice_request.v2",)))
     assert hit.rule_id == "no-personal-advice"
     assert "MiFID" in hit.regulation
-    assert hit.detector == "signal.advice_request.v1"
+    assert hit.detector == "signal.advice_request.v2"
     assert hit.action == "utter_advice_decline"
 
 
 def test_the_most_severe_rule_takes_over(book: Rulebook) -> None:
-    hits = rule_hits(book, parsed("complain", detectors=("signal.vulnerability.v1",)))
+    hits = rule_hits(book, parsed("complain", detectors=("signal.vulnerability.v2",)))
     assert takeover_rule(book, hits).id == "vulnerable-customer"  # type: ignore[union-attr]
 
 

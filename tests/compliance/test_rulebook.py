@@ -28,7 +28,7 @@ def test_the_project_rulebook_is_valid_and_complete() -> None:
     ("unknown_detector.yml", r"rules\[3\] \(complaint\)\.trigger\.detectors\[0\]: unknown detector 'signal\.complaints\.v1'; available: .*signal\.complaint\.v1"),
     ("duplicate_id.yml", r"rules: duplicate rule id\(s\): complaint"),
     ("missing_regulation.yml", r"rules\[5\] \(account-data-requires-auth\)\.regulation: field required"),
-    ("missing_required_rule.yml", r"required rule id\(s\) missing: rate-disclaimer"),
+    ("missing_required_rule.yml", r"required rule id\(s\) missing: data-rights-request, rate-disclaimer"),
     ("bad_severity.yml", r"bad_severity\.yml:93: rules\[9\] \(rate-disclaimer\)\.severity: unexpected value"),
 ])
 # fmt: on

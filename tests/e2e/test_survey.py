@@ -8,18 +8,16 @@ product fixture sets ``CANDOR_CSAT_IDLE_MINUTES`` to 3 seconds so the idle path 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timezone
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from bot.paths import CandorHome
 from bot.runtime.services import Ports
-from bot.settings import runtime_env
 from bot.transcripts import models as m
-from bot.transcripts.db import Database, database_url, open_database
+from bot.transcripts.db import Database
 from bot.transcripts.repository import conversations_of
 from tests.e2e.chat import Chat, post_json, responses
 
@@ -27,14 +25,6 @@ pytestmark = pytest.mark.slow
 
 ASK = "utter_ask_csat_rating"
 SURVEY_RESPONSES = {ASK, "utter_ask_csat_comment", "utter_csat_thanks"}
-
-
-@pytest.fixture(scope="module")
-def db(product: Ports, product_home: CandorHome) -> Iterator[Database]:
-    """The product's own transcript database."""
-    database = open_database(database_url(runtime_env(product_home)))
-    yield database
-    database.engine.dispose()
 
 
 def wait_for(what: str, check: Callable[[], Any], seconds: float = 60.0) -> Any:

@@ -73,7 +73,7 @@ def test_forces_the_rule_action_and_explains_why(guard: ComplianceGuardPolicy, d
 
 
 def test_a_pattern_fires_even_when_the_intent_is_wrong(guard: ComplianceGuardPolicy, domain: Domain) -> None:
-    event = user("should I invest in stocks", "faq", detectors=("signal.advice_request.v1",))
+    event = user("should I invest in stocks", "faq", detectors=("signal.advice_request.v2",))
     assert predict(guard, domain, [event])[0] == "utter_advice_decline"
 
 
@@ -113,7 +113,7 @@ def test_a_single_request_is_left_to_the_learned_policies(
 
 def test_runs_every_fired_rule_most_severe_first(guard: ComplianceGuardPolicy, domain: Domain) -> None:
     first = user("my wife died, get me a person", "disclose_vulnerability",
-                 detectors=("signal.human_request.v1",))
+                 detectors=("signal.human_request.v2",))
     assert predict(guard, domain, [first])[0] == "action_vulnerable_customer"
     then = [first, ActionExecuted("action_vulnerable_customer")]
     assert predict(guard, domain, then)[0] == "action_handoff"
@@ -188,3 +188,67 @@ def test_inside_a_form_the_guard_competes_with_the_form_prediction(
     assert guard.predict_action_probabilities(tracker, domain).is_no_user_prediction
     outside = DialogueStateTracker.from_events("s", [events[0], events[2]], domain.slots)
     assert not guard.predict_action_probabilities(outside, domain).is_no_user_prediction
+
+
+def test_a_dispute_that_is_also_a_complaint_records_both(guard: ComplianceGuardPolicy, domain: Domain) -> None:
+    event = user("you charged me twice and ignored me for a month", "complain",
+                 detectors=("signal.complaint.v2", "signal.dispute.v1"))
+    assert predict(guard, domain, [event])[0] == "action_record_complaint"
+    then = [event, ActionExecuted("action_record_complaint")]
+    assert predict(guard, domain, then)[0] == "dispute_form"
+
+
+def test_a_scam_story_with_a_question_offers_priority_help_then_answers(
+    guard: ComplianceGuardPolicy, domain: Domain
+) -> None:
+    event = user("my online boyfriend needs money, what's the international transfer fee?", "faq",
+                 detectors=("signal.vulnerability.v2",))
+    assert predict(guard, domain, [event])[0] == "action_vulnerable_customer"
+    then = [event, ActionExecuted("action_vulnerable_customer")]
+    assert predict(guard, domain, then)[0] == "action_answer_also"
+
+
+def comment(text: str, intent: str, hits: list[dict[str, Any]]) -> list[Event]:
+    """A survey comment: the reply to the comment question, with the given detector hits."""
+    event = user(text, intent)
+    event.parse_data["compliance"] = {"hits": hits}
+    return [ActionExecuted("action_csat_rating"), ActionExecuted("utter_ask_csat_comment"),
+            ActionExecuted("action_listen"), event]
+
+
+def hit(detector: str, entity_type: str) -> dict[str, Any]:
+    return {"detector": detector, "entity_type": entity_type, "pattern_name": "p", "start": 0,
+            "end": 1, "score": 0.9}
+
+
+def test_contact_details_in_a_survey_comment_are_stored_not_a_handoff(
+    guard: ComplianceGuardPolicy, domain: Domain
+) -> None:
+    events = comment("good chat, call me on 555 0100 if you want more feedback", "request_human",
+                     [hit("pii.phone.v1", "PHONE_NUMBER"),
+                      hit("signal.human_request.v2", "HUMAN_REQUEST")])
+    assert predict(guard, domain, events)[0] == "action_csat_comment"
+    assert predict(guard, domain, [*events, ActionExecuted("action_csat_comment")])[0] == (
+        "action_listen")
+
+
+def test_a_dissatisfied_survey_comment_is_a_complaint_and_still_stored(
+    guard: ComplianceGuardPolicy, domain: Domain
+) -> None:
+    events = comment("useless, went round in circles", "complain",
+                     [hit("signal.complaint.v2", "COMPLAINT")])
+    assert predict(guard, domain, events)[0] == "action_record_complaint"
+    events.append(ActionExecuted("action_record_complaint"))
+    assert predict(guard, domain, events)[0] == "action_csat_comment"
+
+
+def test_a_plain_survey_comment_is_left_to_the_rules(guard: ComplianceGuardPolicy, domain: Domain) -> None:
+    assert predict(guard, domain, comment("quick and clear, thanks", "thank", []))[0] is None
+
+
+def test_a_request_for_a_person_in_a_comment_without_contact_details_is_a_handoff(
+    guard: ComplianceGuardPolicy, domain: Domain
+) -> None:
+    events = comment("can I talk to a person now", "request_human",
+                     [hit("signal.human_request.v2", "HUMAN_REQUEST")])
+    assert predict(guard, domain, events)[0] == "action_handoff"

@@ -129,3 +129,22 @@ def test_a_writer_without_its_rulebook_refuses_to_start(
         writer._rulebook.cache_clear()
         load_rulebook.cache_clear()
     assert TranscriptWriter(db)  # the real rulebook loads again
+
+
+def test_a_data_rights_request_is_recorded_with_its_due_date(db: Database) -> None:
+    from datetime import timedelta
+
+    from bot.transcripts.repository import data_rights_requests
+
+    writer = TranscriptWriter(db)
+    for e in ev.session_start("gil") + [
+        ev.user("gil", "delete my data and stop texting me", intent="request_data_rights"),
+        ev.action("gil", "action_record_data_rights"),
+        ev.slot("gil", "data_rights_request", {"kinds": ["erasure", "objection"], "due_days": 30}),
+    ]:
+        writer.write(e)
+    [request] = data_rights_requests(db=db)
+    assert request["kinds"] == ["erasure", "objection"] and request["status"] == "received"
+    assert request["due_at"] - request["created_at"] == timedelta(days=30)
+    assert request["conversation_id"] == conversations_of("gil", db)[0]["conversation_id"]
+    assert data_rights_requests(status="completed", db=db) == []

@@ -24,6 +24,7 @@ import re
 from bot import registry
 from bot.compliance.detectors.base import Detector, DetectorHit, compile_words, has_context
 from bot.compliance.detectors.digit_runs import (
+    SSN_SHAPE,
     digit_runs,
     is_grouped,
     looks_like_date,
@@ -72,7 +73,7 @@ class CardNumberDetector(Detector):
                 return CONTEXT_SCORE, "card number (context)"
             return None
         run = text[start:end]
-        if length > MAX_PAN or looks_like_date(run):
+        if length > MAX_PAN or looks_like_date(run) or SSN_SHAPE.fullmatch(run):
             return None
         led = FRAGMENT_LEAD.search(text[max(0, start - 40):start]) is not None
         if length >= MIN_LEAD_FRAGMENT and led:

@@ -36,6 +36,8 @@ def is_grouped(run: str) -> bool:
     return GROUPED.fullmatch(run) is not None
 
 
+#: A US social security number's shape ("219-09-9999"), left to pii.us_ssn.v1.
+SSN_SHAPE = re.compile(r"\d{3}[ \-]\d{2}[ \-]\d{4}")
 DATE = re.compile(
     r"(?:19|20)\d\d[ \-]?(?:0[1-9]|1[0-2])[ \-]?(?:0[1-9]|[12]\d|3[01])"
     r"|(?:0?[1-9]|[12]\d|3[01])[ \-](?:0?[1-9]|1[0-2])[ \-](?:19|20)?\d\d"

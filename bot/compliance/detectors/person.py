@@ -58,7 +58,7 @@ GAZETTEER_PATH = Path(__file__).with_name("names.txt.gz")
 NAME_TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?")
 PARTICLES = frozenset("van von der den de del della da di du la le ten ter bin al el y".split())
 GAZETTEER_SCORE = 0.6
-WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+WORD = re.compile(r"[^\W\d_][^\W\d_'\-]*")
 INTRO_SCORE = 0.85
 MAX_NAME_WORDS = 3
 
@@ -129,7 +129,7 @@ def gazetteer_names(text: str, names: Gazetteer) -> list[tuple[int, int]]:
             run.append(word)
             continue
         spans.extend(_run_span(run, names))
-        run = [word] if word is not None and word.group() != "I" else []
+        run = [word] if word is not None and not _first_person(word.group()) else []
     spans.extend(_run_span(run, names))
     return spans
 
@@ -137,7 +137,12 @@ def gazetteer_names(text: str, names: Gazetteer) -> list[tuple[int, int]]:
 def _same_case(previous: str, word: str) -> bool:
     """Whether ``word`` continues a run: same capitalisation, or a particle ("van", "de")."""
     return (_capitalised(word) == _capitalised(previous) or word.lower() in PARTICLES) and (
-        word != "I")
+        not _first_person(word))
+
+
+def _first_person(word: str) -> bool:
+    """"I", "I'm", "I'd": capitalised, never part of a name."""
+    return word == "I" or word.startswith(("I'", "I’"))
 
 
 def _run_span(run: list[re.Match[str]], names: Gazetteer) -> list[tuple[int, int]]:
@@ -197,7 +202,8 @@ def greeted_names(text: str, names: Gazetteer) -> list[tuple[int, int]]:
                 break
             words.append(word)
         if words:
-            spans.append((words[0].start(), words[-1].end()))
+            last = words[-1].group()
+            spans.append((words[0].start(), words[-1].end() - (1 if _ends_sentence(last) else 0)))
     return spans
 
 

@@ -16,7 +16,7 @@ import re
 
 from bot import registry
 from bot.compliance.detectors.base import Detector, DetectorHit, compile_words, has_context
-from bot.compliance.detectors.digit_runs import looks_like_date
+from bot.compliance.detectors.digit_runs import SSN_SHAPE, looks_like_date
 
 REGIONS = ("US", "GB")
 CONTEXT = compile_words([
@@ -28,7 +28,6 @@ SHAPE = re.compile(
     r"(?<![\w+])(?:(?:\+|00)\d{1,3}[ .\-]?)?(?:\(\d{1,5}\)[ .\-]?)?\d{1,5}"
     r"(?:[ .\-]\d{1,8}){0,5}(?:\s*(?:x|ext\.?)\s*\d{1,6})?(?![\w:])"
 )
-SSN_SHAPE = re.compile(r"\d{3}[ \-]\d{2}[ \-]\d{4}")
 MIN_DIGITS, MAX_DIGITS, BARE_DIGITS = 7, 15, 9
 LIB_SCORE, CONTEXT_SCORE, BARE_SCORE = 0.75, 0.7, 0.55
 

@@ -193,7 +193,7 @@ def greeted_names(text: str, names: Gazetteer) -> list[tuple[int, int]]:
     """Pure: a known name right after "I'm", "dear", "hi", "thanks" (any case)."""
     spans = []
     for lead in GREETING.finditer(text):
-        words = []
+        words: list[re.Match[str]] = []
         for word in NAME_TOKEN.finditer(text, lead.end()):
             gap = text[(words[-1].end() if words else lead.end()):word.start()]
             if (words and not _joins(gap)) or len(words) == MAX_NAME_WORDS:

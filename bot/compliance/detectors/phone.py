@@ -39,7 +39,7 @@ class PhoneDetector(Detector):
     default_min_score = 0.5
 
     def analyze(self, text: str, nlp_artifacts: object = None) -> list[DetectorHit]:
-        """libphonenumber matches per region, then phone-shaped runs it did not validate."""
+        """Matches of libphonenumber per region, then phone-shaped runs it did not validate."""
         import phonenumbers
 
         spans: dict[tuple[int, int], tuple[float, str]] = {}
@@ -49,10 +49,10 @@ class PhoneDetector(Detector):
                     text, region, leniency=phonenumbers.Leniency.VALID
                 ):
                     spans[(match.start, match.end)] = (LIB_SCORE, f"libphonenumber ({region})")
-            for match in SHAPE.finditer(text):
-                verdict = shape_verdict(text, match.start(), match.end())
-                if verdict and not _inside(spans, match.start(), match.end()):
-                    spans[(match.start(), match.end())] = verdict
+            for shape in SHAPE.finditer(text):
+                verdict = shape_verdict(text, shape.start(), shape.end())
+                if verdict and not _inside(spans, shape.start(), shape.end()):
+                    spans[(shape.start(), shape.end())] = verdict
         return sorted(
             (DetectorHit(self.entity_type, s, e, score, self.name, pattern)
              for (s, e), (score, pattern) in spans.items() if score >= self.min_score),

@@ -12,6 +12,8 @@ the lead phrase, which Presidio's whole-match spans cannot express. Patterns:
   up to the end of the clause: catches non-English street formats ("Puruntie 82").
 
 * US military addresses ("PSC 1437, Box 3833", "USNS Møller" then "APO AA 66791").
+* European streets: a street word before or in the name and the house number after it
+  ("Passauer Strasse 33", "ul. Słowicza 10", "Puruntie 82"); and "the corner of A and B".
 
 A found address is then grown into its *block* (:func:`extend_block`), because a town,
 region, postcode or country left beside a redacted street still locates the customer:
@@ -60,8 +62,27 @@ STREET = (
     r"(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?\b)?"
 )
 LEAD = (
-    r"(?i:(?:my |new |home |billing |mailing |postal )*address(?: is|:)|live at|living at"
-    r"|moved to|located at|send (?:it|them|the card|the statement|mail) to|deliver (?:it )?to)"
+    r"(?i:(?:my |new |home |billing |mailing |postal )*address(?:es)?(?: is|:| to)|live at"
+    r"|living at|lives at|lives on|moved to|located at|office is at|sent to|send (?:it|them"
+    r"|the card|the statement|mail) to|deliver (?:it )?to|return (?:it )?to|meet (?:me|you) at"
+    r"|stop at|drops? you off at|taxi to|arrived at|here they are:|the following\?|enter on)"
+)
+# Street words of European addresses, written before or after the name, with the house number
+# after it ("Puruntie 82", "Passauer Strasse 33", "ul. Słowicza 10", "Piroska u. 97.").
+EURO_STREET_WORDS = (
+    r"(?i:stra(?:ss|ß)e|str\.|gasse|weg|vej|gade|gata|gatan|katu|tie|veien|vegen|vei|gate|laan"
+    r"|straat|plein|rue|via|viale|calle|avenida|avda\.|rua|ulica|ul\.|u\.|utca|útja|út|tér"
+    r"|náměstí|namesti|trida|třída|street|road|avenue|lane|drive)"
+)
+EURO_STREET = (
+    rf"(?:\b{EURO_STREET_WORDS}\s+[^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*){{0,2}}"
+    rf"|\b[^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*){{0,2}}?(?:{EURO_STREET_WORDS}"
+    r"|(?i:strasse|straße|gasse|weg|vej|gade|gata|gatan|katu|tie|veien|vegen|laan|straat)\b))"
+    r"\s+\d{1,5}[A-Za-z]?\b\.?"
+)
+CORNER = (
+    r"\b(?i:the corner of)\s+([^!?\n]{3,40}?\s(?i:and|&)\s[^.!?\n,]{3,40}?)"
+    r"(?=[.!?\n,]|$|\s(?:after|last|in case|for)\b)"
 )
 
 
@@ -85,6 +106,8 @@ PATTERNS = (
     AddressPattern("PO box", r"\b(?i:p\.?\s?o\.?\s?box|post office box)\s*#?\d+\b", 0.9),
     AddressPattern("unit designator", rf"(?<![\w#]){UNIT}\b", 0.6),
     AddressPattern("military address", MILITARY, 0.8),
+    AddressPattern("European street + number", EURO_STREET, 0.7),
+    AddressPattern("street corner", CORNER, 0.7, 1),
     AddressPattern(
         "address lead phrase", rf"\b{LEAD}[ \t]+([^.!?\n,;]{{0,40}}?\d[^.!?\n,;]{{0,40}})", 0.7, 1
     ),

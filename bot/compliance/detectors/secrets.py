@@ -41,7 +41,8 @@ ORDINARY = frozenset(
     "wrong incorrect invalid expired locked blocked working reset changed forgotten not correct "
     "same different too being still required needed case sensitive the a an my your it this that "
     "no yes ok okay fine there here what which when where how why lost stolen compromised "
-    "weak strong long short saved stored hacked gone missing new old please".split()
+    "weak strong long short saved stored hacked gone missing new old please is was and but or "
+    "to for of on in".split()
 )
 
 
@@ -80,8 +81,8 @@ PATTERNS: tuple[SecretPattern, ...] = (
 PASSWORD = re.compile(
     r"(?i)\b(?:password|passwd|pwd|pw|passcode|passphrase|pass word|memorable (?:word|information"
     r"|info|answer|name|place|date)|security answer|secret answer|login)"
-    r"(?:\s+(?:is|was|now|=|:|is now|was changed to|changed to|set to|to|should be|will be"
-    r"|it's|its|i use|used to be|of)){0,3}\s*[:=]?\s*"
+    r"(?:(?:\s+(?:is|was|is now|was changed to|changed to|set to|should be|will be|it's|its"
+    r"|i use|used to be)){1,2}\s*[:=]?|\s*[:=])\s*"
     r"[\"'`]?([^\s\"'`]{3,40}?)[\"'`]?(?=[.,;?]*(?:\s|$))"
 )
 PASSWORD_SCORE = 0.85
@@ -106,7 +107,7 @@ class SecretDetector(Detector):
                                               self.name, pattern.name)
         for match in PASSWORD.finditer(text):
             span, value = match.span(1), match.group(1)
-            if (PASSWORD_SCORE >= self.min_score and value.lower() not in ORDINARY
+            if (PASSWORD_SCORE >= self.min_score and value.lower().strip(".,;:?!") not in ORDINARY
                     and not any(_overlap(span, other) for other in found)):
                 found[span] = DetectorHit("PASSWORD", *span, PASSWORD_SCORE, self.name,
                                           "password keyword")

@@ -58,7 +58,7 @@ GAZETTEER_PATH = Path(__file__).with_name("names.txt.gz")
 NAME_TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?")
 PARTICLES = frozenset("van von der den de del della da di du la le ten ter bin al el y".split())
 GAZETTEER_SCORE = 0.6
-WORD = re.compile(r"[^\W\d_][^\W\d_'\-]*")
+WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\-])*")
 INTRO_SCORE = 0.85
 MAX_NAME_WORDS = 3
 

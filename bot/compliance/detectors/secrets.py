@@ -107,11 +107,18 @@ class SecretDetector(Detector):
                                               self.name, pattern.name)
         for match in PASSWORD.finditer(text):
             span, value = match.span(1), match.group(1)
-            if (PASSWORD_SCORE >= self.min_score and value.lower().strip(".,;:?!") not in ORDINARY
+            if (PASSWORD_SCORE >= self.min_score and not _ordinary(value)
                     and not any(_overlap(span, other) for other in found)):
                 found[span] = DetectorHit("PASSWORD", *span, PASSWORD_SCORE, self.name,
                                           "password keyword")
         return sorted(found.values(), key=lambda h: (h.start, h.end))
+
+
+def _ordinary(value: str) -> bool:
+    """An English word that says something about the password, not the password itself."""
+    word = value.strip(".,;:?!")
+    return word.lower() in ORDINARY or (
+        word.isalpha() and word.islower() and word.endswith(("ed", "ing")))
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:

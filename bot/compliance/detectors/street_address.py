@@ -74,9 +74,11 @@ EURO_STREET_WORDS = (
     r"|straat|plein|rue|via|viale|calle|avenida|avda\.|rua|ulica|ul\.|u\.|utca|útja|út|tér"
     r"|náměstí|namesti|trida|třída|street|road|avenue|lane|drive)"
 )
+NOT_STREET = rf"(?!(?i:{FUNCTION_WORDS}|address|addresses|lives?|located|office)\b)"
 EURO_STREET = (
     rf"(?:\b{EURO_STREET_WORDS}\s+[^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*){{0,2}}"
-    rf"|\b[^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*){{0,2}}?(?:{EURO_STREET_WORDS}"
+    rf"|\b{NOT_STREET}[^\W\d_][\w'\-]*(?:\s+{NOT_STREET}[^\W\d_][\w'\-]*){{0,2}}?"
+    rf"(?:{EURO_STREET_WORDS}"
     r"|(?i:strasse|straße|gasse|weg|vej|gade|gata|gatan|katu|tie|veien|vegen|laan|straat)\b))"
     r"\s+\d{1,5}[A-Za-z]?\b\.?"
 )

@@ -14,7 +14,8 @@ rulebook's ``never-share-secrets`` rule warns the customer whenever one is found
 * CARD_EXPIRY: "exp", "expiry", "expires", "valid thru/until" + MM/YY, MM/YYYY, MMYY or a
   month name and year.
 * PASSWORD: "password", "passcode", "pwd", "memorable word/information", "security answer"
-  + "is"/":"/"=" + the next token, unless it is an ordinary word ("my password is wrong").
+  + "is"/":"/"=" + the next token, unless it is an ordinary word ("my password is wrong");
+  without "is" or ":" the token must look like a password (digits or symbols among letters).
 
 Values are read only up to 30 characters after the keyword and never across a sentence end;
 a digit value must not run on into more digits (a card number after "pin" is not a PIN).
@@ -81,8 +82,8 @@ PATTERNS: tuple[SecretPattern, ...] = (
 PASSWORD = re.compile(
     r"(?i)\b(?:password|passwd|pwd|pw|passcode|passphrase|pass word|memorable (?:word|information"
     r"|info|answer|name|place|date)|security answer|secret answer|login)"
-    r"(?:(?:\s+(?:is|was|is now|was changed to|changed to|set to|should be|will be|it's|its"
-    r"|i use|used to be)){1,2}\s*[:=]?|\s*[:=])\s*"
+    r"((?:\s+(?:is|was|is now|was changed to|changed to|set to|should be|will be|it's|its"
+    r"|i use|used to be)){1,2}\s*[:=]?|\s*[:=])?\s*"
     r"[\"'`]?([^\s\"'`]{3,40}?)[\"'`]?(?=[.,;?]*(?:\s|$))"
 )
 PASSWORD_SCORE = 0.85
@@ -106,12 +107,20 @@ class SecretDetector(Detector):
                     found[span] = DetectorHit(pattern.entity_type, *span, pattern.score,
                                               self.name, pattern.name)
         for match in PASSWORD.finditer(text):
-            span, value = match.span(1), match.group(1)
+            span, value = match.span(2), match.group(2)
+            if match.group(1) is None and not _password_like(value):
+                continue  # "password retrieval": without "is" or ":", it must look like one
             if (PASSWORD_SCORE >= self.min_score and not _ordinary(value)
                     and not any(_overlap(span, other) for other in found)):
                 found[span] = DetectorHit("PASSWORD", *span, PASSWORD_SCORE, self.name,
                                           "password keyword")
         return sorted(found.values(), key=lambda h: (h.start, h.end))
+
+
+def _password_like(value: str) -> bool:
+    """Digits or symbols among letters, or capitals inside ("Tulip-Garden77", "hunTer")."""
+    return (any(c.isalpha() for c in value) and any(not c.isalpha() for c in value.rstrip(".,;?"))
+            or any(c.isupper() for c in value[1:]))
 
 
 def _ordinary(value: str) -> bool:

@@ -86,6 +86,11 @@ CASES = [
     ("pii-redaction", "my ssn is 536-22-8714, can I open an account", True),
     ("pii-redaction", "my card ending in 1234 was declined", False),
     ("pii-redaction", "I want to transfer 250 dollars to my savings", False),
+    ("never-share-secrets", "my pin is 4821 can you unblock it", True),
+    ("never-share-secrets", "the code you sent is 551 093 but the app says invalid", True),
+    ("never-share-secrets", "my online banking password is Tulip-Garden77", True),
+    ("never-share-secrets", "how do I change my pin", False),
+    ("never-share-secrets", "I never got the verification code", False),
 ]
 # fmt: on
 

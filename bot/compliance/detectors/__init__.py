@@ -12,6 +12,7 @@ from bot.compliance.detectors import (  # noqa: F401 - imported to register
     person,
     phone,
     routing_number,
+    secrets,
     street_address,
     us_ssn,
 )
@@ -19,6 +20,7 @@ from bot.compliance.detectors.base import Detector, DetectorHit
 
 PII_DETECTORS: tuple[str, ...] = (
     "pii.card_number.v1",
+    "pii.secret.v1",
     "pii.iban.v1",
     "pii.us_ssn.v1",
     "pii.routing_number.v1",

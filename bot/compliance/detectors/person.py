@@ -10,13 +10,22 @@ brand words as people. Two additions, both documented trade-offs:
 * Product and bank vocabulary (:data:`NOT_NAMES`) is never a person, so "is Zelle safe" or
   "what is an IRA" stay intact.
 
-Lower-case names outside an introduction phrase remain a known gap (recall on chat text is
-below that on the capitalised benchmark).
+* A name gazetteer (:data:`GAZETTEER_PATH`, built by ``scripts/build-name-gazetteer`` from
+  Faker's name lists of every locale, minus ordinary English words): a run of capitalised
+  words ("Ravil G Yefimov", "Willemine ten Pas") with a known name in it is a person, and so
+  are two known names in a row typed in lower case ("naomi ryan"). Titles and lead words
+  ("Mr", "Dr", "dear", "card holder", "payee", "I'm") mark the words after them.
+
+Lower-case single names outside an introduction phrase remain a known gap.
 """
 
 from __future__ import annotations
 
+import gzip
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import registry
@@ -28,14 +37,28 @@ if TYPE_CHECKING:
 
 NOT_NAMES = frozenset(
     "zelle venmo paypal visa mastercard amex maestro sepa swift iban ira roth cd apple google "
-    "pay bot chatbot candor fdic ach atm pin ssn cvv hi hello hey thanks po box".split()
+    "pay bot chatbot candor fdic ach atm pin ssn cvv hi hello hey thanks po box euro euros card "
+    "cards app apps bank banks transfer transfers top dollar dollars pound pounds sterling "
+    "yen franc francs cash chase revolut monzo android iphone western union express american "
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday christmas easter uk usa us eu "
+    "gbp usd eur mr mrs ms miss dr sir madam dear".split()
 )
 INTRO = re.compile(
-    r"\b(?:my name is|my name's|my full name is|(?:first |last |full )?name\s*(?:is|:)"
-    r"|i am called|i'm called|this is)[ \t]+",
+    r"\b(?:my name is|my name's|my full name is|(?:first |last |full |sur)?name\s*(?:is|:)"
+    r"|i am called|i'm called|this is|name on (?:the )?card(?: is)?:?|card ?holder(?: is)?:?"
+    r"|call me"
+    r"|(?:mr|mrs|ms|miss|mx|dr|prof|sir)\.?)[ \t]+",
     re.IGNORECASE,
 )
-WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+#: Lead words that introduce a name only when the next word is a known name.
+GREETING = re.compile(r"\b(?:i'm|im|i am|dear|hi|hello|hey|thanks|thank you)[ \t,]+",
+                      re.IGNORECASE)
+GAZETTEER_PATH = Path(__file__).with_name("names.txt.gz")
+NAME_TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?")
+PARTICLES = frozenset("van von der den de del della da di du la le ten ter bin al el y".split())
+GAZETTEER_SCORE = 0.6
+WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\-])*")
 INTRO_SCORE = 0.85
 MAX_NAME_WORDS = 3
 
@@ -58,6 +81,129 @@ def introduced_names(text: str, stop_words: frozenset[str]) -> list[tuple[int, i
         if intro.group().lower().startswith("this is") and not _followed_by_speaking(text, end):
             continue
         spans.append((start, end))
+    return spans
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Case-folded name tokens: ``names`` (all) and ``ambiguous`` (also English words)."""
+
+    names: frozenset[str]
+    ambiguous: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The name tokens of :data:`GAZETTEER_PATH` (loaded once per process)."""
+    with gzip.open(GAZETTEER_PATH, "rt", encoding="utf-8") as handle:
+        lines = [line.strip() for line in handle if line.strip()]
+    ambiguous = frozenset(line[1:] for line in lines if line.startswith("~"))
+    return Gazetteer(frozenset(line.lstrip("~") for line in lines), ambiguous)
+
+
+def _bare(word: str) -> str:
+    bare = word.rstrip(".").casefold()
+    return bare[:-2] if bare.endswith(("'s", "’s")) else bare
+
+
+def _known(word: str, names: Gazetteer, *, strong: bool = False) -> bool:
+    bare = _bare(word)
+    if bare not in names.names or bare in NOT_NAMES or len(bare) < 2:
+        return False
+    return not (strong and bare in names.ambiguous)
+
+
+def gazetteer_names(text: str, names: Gazetteer) -> list[tuple[int, int]]:
+    """Pure: runs of capitalised words holding a known name, and lower-case known-name pairs.
+
+    A run holding an unambiguous name token is a person; one holding only ambiguous tokens
+    (also English words: "Hill", "Rose") needs two of them ("Rose Hill"); a lower-case run
+    needs two known tokens and no other word ("naomi ryan").
+    """
+    spans: list[tuple[int, int]] = []
+    run: list[re.Match[str]] = []
+    for word in [*NAME_TOKEN.finditer(text), None]:
+        if (word is not None and run and _joins(text[run[-1].end():word.start()])
+                and not _ends_sentence(run[-1].group())
+                and _same_case(run[-1].group(), word.group())):
+            run.append(word)
+            continue
+        spans.extend(_run_span(run, names))
+        run = [word] if word is not None and not _first_person(word.group()) else []
+    spans.extend(_run_span(run, names))
+    return spans
+
+
+def _same_case(previous: str, word: str) -> bool:
+    """Whether ``word`` continues a run: same capitalisation, or a particle ("van", "de")."""
+    return (_capitalised(word) == _capitalised(previous) or word.lower() in PARTICLES) and (
+        not _first_person(word))
+
+
+def _first_person(word: str) -> bool:
+    """"I", "I'm", "I'd": capitalised, never part of a name."""
+    return word == "I" or word.startswith(("I'", "I’"))
+
+
+def _run_span(run: list[re.Match[str]], names: Gazetteer) -> list[tuple[int, int]]:
+    while run and (run[-1].group().lower() in PARTICLES):
+        run = run[:-1]
+    if not run:
+        return []
+    words = [w.group() for w in run]
+    if not _capitalised(words[0]):
+        return _lower_case_names(run, names)
+    known = [w for w in words if _known(w, names)]
+    if not (any(_known(w, names, strong=True) for w in words) or len(known) >= 2):
+        return []
+    last = run[-1].group()
+    return [(run[0].start(), run[-1].end() - (1 if _ends_sentence(last) else 0))]
+
+
+def _lower_case_names(run: list[re.Match[str]], names: Gazetteer) -> list[tuple[int, int]]:
+    """Two or three known names in a row, one of them unambiguous ("naomi ryan")."""
+    spans, segment = [], []
+    for word in [*run, None]:
+        if word is not None and _known(word.group(), names):
+            segment.append(word)
+            continue
+        if 2 <= len(segment) <= MAX_NAME_WORDS and any(
+                _known(w.group(), names, strong=True) for w in segment):
+            spans.append((segment[0].start(), segment[-1].end()))
+        segment = []
+    return spans
+
+
+def _ends_sentence(word: str) -> bool:
+    """A full stop after a word longer than an initial ("Spain." but not "H.")."""
+    return word.endswith(".") and len(word) > 2
+
+
+def _capitalised(word: str) -> bool:
+    """Title case ("Anna", "O'Neil") or an initial ("J", "H."); not ALL CAPS words."""
+    letters = word.rstrip(".")
+    return letters[:1].isupper() and (len(letters) == 1 or not letters.isupper())
+
+
+def _joins(gap: str) -> bool:
+    return gap in (" ", "  ")
+
+
+def greeted_names(text: str, names: Gazetteer) -> list[tuple[int, int]]:
+    """Pure: a known name right after "I'm", "dear", "hi", "thanks" (any case)."""
+    spans = []
+    for lead in GREETING.finditer(text):
+        words: list[re.Match[str]] = []
+        for word in NAME_TOKEN.finditer(text, lead.end()):
+            gap = text[(words[-1].end() if words else lead.end()):word.start()]
+            if (words and not _joins(gap)) or len(words) == MAX_NAME_WORDS:
+                break
+            if not _known(word.group(), names):
+                break
+            words.append(word)
+        if words:
+            last = words[-1].group()
+            spans.append((words[0].start(), words[-1].end() - (1 if _ends_sentence(last) else 0)))
     return spans
 
 
@@ -93,6 +239,13 @@ class PersonDetector(Detector):
         for start, end in introduced_names(text, self.stop_words):
             if INTRO_SCORE >= self.min_score and not _covered(hits, start, end):
                 hits[(start, end)] = self._hit(start, end, INTRO_SCORE, "introduction phrase")
+        names = gazetteer()
+        for start, end in greeted_names(text, names):
+            if INTRO_SCORE >= self.min_score and not _covered(hits, start, end):
+                hits[(start, end)] = self._hit(start, end, INTRO_SCORE, "greeting + known name")
+        for start, end in gazetteer_names(text, names):
+            if GAZETTEER_SCORE >= self.min_score and not _covered(hits, start, end):
+                hits[(start, end)] = self._hit(start, end, GAZETTEER_SCORE, "name gazetteer")
         return sorted(hits.values(), key=lambda h: (h.start, h.end))
 
     def _hit(self, start: int, end: int, score: float, pattern: str) -> DetectorHit:

@@ -1,33 +1,81 @@
-"""Phone numbers: Presidio's ``PhoneRecognizer`` (Google's libphonenumber via ``phonenumbers``).
+"""Phone numbers: libphonenumber's region-aware matcher plus a phone-shape pattern with context.
 
-Presidio's default regions (US, UK, DE, FE, IL, IN, CA, BR) plus the main EU markets a
-retail bank serves. libphonenumber's "valid" leniency (1) rejects most digit runs that are
-not dialable numbers, so amounts and dates are not phones; numbers with a leading ``+`` are
-parsed in any region.
+* ``phonenumbers.PhoneNumberMatcher`` (Google's libphonenumber) over :data:`REGIONS`, the
+  markets the bank serves (US and UK); a number written with ``+`` or ``00`` is parsed in any
+  region. Leniency "valid" rejects digit runs that are not dialable numbers. Score 0.75.
+* Short local and foreign formats libphonenumber does not validate for these regions
+  ("467 3395", "78 651 450", "(37) 788-063", "60-56-85-91"): groups of digits joined by
+  spaces, dots, dashes or brackets, 7-15 digits in all, optional extension. Kept with a phone
+  word nearby ("phone", "call me on", "mobile", "fax", ...), a leading ``+``/``00``/bracket,
+  or at least 9 digits in 3+ groups; score 0.7 (0.55 without context). Dates are skipped.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
 
 from bot import registry
-from bot.compliance.detectors.base import PresidioDetector
+from bot.compliance.detectors.base import Detector, DetectorHit, compile_words, has_context
+from bot.compliance.detectors.digit_runs import SSN_SHAPE, looks_like_date
 
-if TYPE_CHECKING:
-    from presidio_analyzer import EntityRecognizer
-
-REGIONS = ("US", "GB", "DE", "FR", "IE", "ES", "IT", "NL", "IL", "IN", "CA", "BR")
+REGIONS = ("US", "GB")
+CONTEXT = compile_words([
+    "phone", "tel", "telephone", "mobile", "cell", "cellphone", "call", "calling", "ring",
+    "fax", "desk", "office", "whatsapp", "text me", "reach me", "landline", "contact number",
+    "number", "dial", "answering", "home", "work",
+])
+SHAPE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)\d{1,3}[ .\-]?)?(?:\(\d{1,5}\)[ .\-]?)?\d{1,5}"
+    r"(?:[ .\-]\d{1,8}){0,5}(?:\s*(?:x|ext\.?)\s*\d{1,6})?(?![\w:])"
+)
+MIN_DIGITS, MAX_DIGITS, BARE_DIGITS = 7, 15, 9
+LIB_SCORE, CONTEXT_SCORE, BARE_SCORE = 0.75, 0.7, 0.55
 
 
 @registry.detectors.register("pii.phone.v1")
-class PhoneDetector(PresidioDetector):
+class PhoneDetector(Detector):
     name = "pii.phone.v1"
     entity_type = "PHONE_NUMBER"
-    presidio_entity = "PHONE_NUMBER"
-    default_min_score = 0.4
+    default_min_score = 0.5
 
-    def build_recognizer(self) -> EntityRecognizer:
-        """Presidio's phone recognizer over :data:`REGIONS`."""
-        from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+    def analyze(self, text: str, nlp_artifacts: object = None) -> list[DetectorHit]:
+        """Matches of libphonenumber per region, then phone-shaped runs it did not validate."""
+        import phonenumbers
 
-        return PhoneRecognizer(supported_regions=REGIONS)
+        spans: dict[tuple[int, int], tuple[float, str]] = {}
+        if sum(c.isdigit() for c in text) >= MIN_DIGITS:
+            for region in REGIONS:
+                for match in phonenumbers.PhoneNumberMatcher(
+                    text, region, leniency=phonenumbers.Leniency.VALID
+                ):
+                    spans[(match.start, match.end)] = (LIB_SCORE, f"libphonenumber ({region})")
+            for shape in SHAPE.finditer(text):
+                verdict = shape_verdict(text, shape.start(), shape.end())
+                if verdict and not _inside(spans, shape.start(), shape.end()):
+                    spans[(shape.start(), shape.end())] = verdict
+        return sorted(
+            (DetectorHit(self.entity_type, s, e, score, self.name, pattern)
+             for (s, e), (score, pattern) in spans.items() if score >= self.min_score),
+            key=lambda h: (h.start, h.end),
+        )
+
+
+def shape_verdict(text: str, start: int, end: int) -> tuple[float, str] | None:
+    """Pure: score and pattern name for one phone-shaped match, or None."""
+    value = text[start:end]
+    digits = sum(c.isdigit() for c in value)
+    if not MIN_DIGITS <= digits <= MAX_DIGITS or looks_like_date(value):
+        return None
+    marked = value.startswith(("+", "00", "("))
+    if marked or has_context(text, start, end, CONTEXT):
+        if SSN_SHAPE.fullmatch(value) and not marked:
+            return None  # "123-45-6789" is a social security number (pii.us_ssn.v1)
+        return CONTEXT_SCORE, "phone shape (context)"
+    groups = len(re.findall(r"\d+", value))
+    if digits >= BARE_DIGITS and groups >= 3 and not SSN_SHAPE.fullmatch(value):
+        return BARE_SCORE, "phone shape"
+    return None
+
+
+def _inside(spans: dict[tuple[int, int], tuple[float, str]], start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e in spans)

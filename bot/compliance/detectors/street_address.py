@@ -11,6 +11,19 @@ the lead phrase, which Presidio's whole-match spans cannot express. Patterns:
 * a lead phrase ("my address is", "I live at", "send it to") followed by text with a digit,
   up to the end of the clause: catches non-English street formats ("Puruntie 82").
 
+* US military addresses ("PSC 1437, Box 3833", "USNS Møller" then "APO AA 66791").
+* European streets: a street word before or in the name and the house number after it
+  ("Passauer Strasse 33", "ul. Słowicza 10", "Puruntie 82"); and "the corner of A and B".
+
+A found address is then grown into its *block* (:func:`extend_block`), because a town,
+region, postcode or country left beside a redacted street still locates the customer:
+
+* backwards over a house or postcode number directly before it ("05405 Wesselényi u. 94");
+* forwards over comma- or line-separated parts that read as address lines: words that start
+  with a capital or a digit ("Suite 680", "Kissousa", "Cyprus 36903", "ON", "nan"), or, in a
+  message typed all in lower case, any word that is not a stop word. It stops at a word that
+  starts a sentence ("Please", "I", "Thanks"), a label ("Mobile:"), or after four lines.
+
 Recall on international formats without a lead phrase is limited; see the benchmark.
 """
 
@@ -26,9 +39,20 @@ from bot.errors import CandorError, Errors
 FUNCTION_WORDS = r"(?:on|the|a|an|to|in|at|for|of|my|your|and|or|is|was|by|from|with|i|it|per)"
 NAME_WORD = rf"(?!{FUNCTION_WORDS}\b)[A-Za-z0-9][\w'.\-]*"
 ANY_CASE_TYPES = r"(?i:street|str|avenue|ave|road|rd|boulevard|blvd|highway|hwy|parkway|pkwy|lane)"
+# Street suffixes after USPS Publication 28 (appendix C1) plus British ones; they must be
+# capitalised ("2 cards I drive" stays intact) and may be plural ("Kishiev Squares").
 CAPITALISED_TYPES = (
-    r"(?:Way|Place|Pl|Court|Ct|Drive|Dr|Ln|St|Terrace|Circle|Cir|Square|Sq|Crescent|Close"
-    r"|Grove|Row|Walk|Trail|Alley|Plaza|Gardens|Mews|Hill)"
+    r"(?:(?:Way|Place|Pl|Court|Ct|Drive|Dr|Ln|St|Terrace|Circle|Cir|Square|Sq|Crescent|Close"
+    r"|Grove|Row|Walk|Trail|Alley|Plaza|Garden|Mews|Hill|Branch|Bridge|Brook|Burg|Bypass|Camp"
+    r"|Canyon|Cape|Causeway|Center|Centre|Cliff|Club|Common|Corner|Course|Cove|Creek|Crest"
+    r"|Crossing|Curve|Dale|Dam|Divide|Estate|Expressway|Extension|Falls|Ferry|Field|Flat|Ford"
+    r"|Forest|Forge|Fork|Fort|Freeway|Gateway|Glen|Green|Harbor|Harbour|Haven|Heights|Hollow"
+    r"|Inlet|Island|Isle|Junction|Key|Knoll|Lake|Land|Landing|Light|Loaf|Lock|Lodge|Loop|Mall"
+    r"|Manor|Meadow|Mill|Mission|Motorway|Mount|Mountain|Neck|Orchard|Oval|Overpass|Park|Pass"
+    r"|Path|Pike|Pine|Plain|Port|Prairie|Radial|Ramp|Ranch|Rapid|Rest|Ridge|River|Route|Rue"
+    r"|Run|Shoal|Shore|Skyway|Spring|Spur|Station|Stravenue|Stream|Summit|Throughway|Trace"
+    r"|Track|Trafficway|Tunnel|Turnpike|Underpass|Union|Valley|Viaduct|View|Village|Ville"
+    r"|Vista|Wall|Well|Wells|Point|Parade|Rise|Wharf|Yard)s?)"
 )
 UNIT = r"(?:(?i:apt|apartment|suite|ste)\.?|Unit|Flat|#)\s*#?\d+[A-Za-z]?"
 STREET = (
@@ -38,8 +62,29 @@ STREET = (
     r"(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?\b)?"
 )
 LEAD = (
-    r"(?i:(?:my |new |home |billing |mailing |postal )*address(?: is|:)|live at|living at"
-    r"|moved to|located at|send (?:it|them|the card|the statement|mail) to|deliver (?:it )?to)"
+    r"(?i:(?:my |new |home |billing |mailing |postal )*address(?:es)?(?: is|:| to)|live at"
+    r"|living at|lives at|lives on|moved to|located at|office is at|sent to|send (?:it|them"
+    r"|the card|the statement|mail) to|deliver (?:it )?to|return (?:it )?to|meet (?:me|you) at"
+    r"|stop at|drops? you off at|taxi to|arrived at|here they are:|the following\?|enter on)"
+)
+# Street words of European addresses, written before or after the name, with the house number
+# after it ("Puruntie 82", "Passauer Strasse 33", "ul. Słowicza 10", "Piroska u. 97.").
+EURO_STREET_WORDS = (
+    r"(?i:stra(?:ss|ß)e|str\.|gasse|weg|vej|gade|gata|gatan|katu|tie|veien|vegen|vei|gate|laan"
+    r"|straat|plein|rue|via|viale|calle|avenida|avda\.|rua|ulica|ul\.|u\.|utca|útja|út|tér"
+    r"|náměstí|namesti|trida|třída|street|road|avenue|lane|drive)"
+)
+NOT_STREET = rf"(?!(?i:{FUNCTION_WORDS}|address|addresses|lives?|located|office)\b)"
+EURO_STREET = (
+    rf"(?:\b{EURO_STREET_WORDS}\s+[^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*){{0,2}}"
+    rf"|\b{NOT_STREET}[^\W\d_][\w'\-]*(?:\s+{NOT_STREET}[^\W\d_][\w'\-]*){{0,2}}?"
+    rf"(?:{EURO_STREET_WORDS}"
+    r"|(?i:strasse|straße|gasse|weg|vej|gade|gata|gatan|katu|tie|veien|vegen|laan|straat)\b))"
+    r"\s+\d{1,5}[A-Za-z]?\b\.?"
+)
+CORNER = (
+    r"\b(?i:the corner of)\s+([^!?\n]{3,40}?\s(?i:and|&)\s[^.!?\n,]{3,40}?)"
+    r"(?=[.!?\n,]|$|\s(?:after|last|in case|for)\b)"
 )
 
 
@@ -53,10 +98,18 @@ class AddressPattern:
     group: int = 0
 
 
+MILITARY = (
+    r"\b(?i:(?:psc|unit|cmr)\s+\d{3,5},?\s+box\s+\d{3,5}|(?:usns|usnv|uss|uscgc)\s+[^\W\d]"
+    r"[\w'\-]*)(?:[ \t]*,?[ \t]*\n?[ \t]*(?i:[afd]po\s+a[aep]\s+\d{5}))?"
+    r"|\b(?i:[afd]po\s+a[aep]\s+\d{5})\b"
+)
 PATTERNS = (
     AddressPattern("street number + name + type", STREET, 0.75),
     AddressPattern("PO box", r"\b(?i:p\.?\s?o\.?\s?box|post office box)\s*#?\d+\b", 0.9),
     AddressPattern("unit designator", rf"(?<![\w#]){UNIT}\b", 0.6),
+    AddressPattern("military address", MILITARY, 0.8),
+    AddressPattern("European street + number", EURO_STREET, 0.7),
+    AddressPattern("street corner", CORNER, 0.7, 1),
     AddressPattern(
         "address lead phrase", rf"\b{LEAD}[ \t]+([^.!?\n,;]{{0,40}}?\d[^.!?\n,;]{{0,40}})", 0.7, 1
     ),
@@ -84,10 +137,65 @@ class StreetAddressDetector(Detector):
             for match in regex.finditer(text):
                 start, end = match.span(pattern.group)
                 if end > start:
+                    start, end = extend_block(text, start, end)
                     hits.append(DetectorHit(
                         self.entity_type, start, end, pattern.score, self.name, pattern.name
                     ))
         return drop_contained(hits)
+
+
+SENTENCE_STARTS = frozenset(
+    "i i'm i'd i'll please thanks thank can could would will my the hi hello what how when is "
+    "are do does it it's this that we you they he she there if and or but for in at on to "
+    "after before as so".split()
+)
+MAX_BLOCK_LINES = 4
+MAX_LINE_WORDS = 6
+SEPARATOR = re.compile(r"[ \t]*(?:,[ \t]*)?(?:\n[ \t]*)?(?:,[ \t]*)?")
+LEADING_NUMBER = re.compile(r"(?<![\w.,])\d{3,6}[ \t]+$")
+
+
+def extend_block(text: str, start: int, end: int) -> tuple[int, int]:
+    """Pure: grow an address span over a number before it and address lines after it."""
+    lead = LEADING_NUMBER.search(text, max(0, start - 8), start)
+    if lead:
+        start = lead.start()
+    lower_case = not any(c.isupper() for c in text)
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    for _ in range(MAX_BLOCK_LINES):
+        sep = SEPARATOR.match(text, end)
+        if sep is None or not ("," in sep.group() or "\n" in sep.group()):
+            break
+        line_end = text.find("\n", sep.end())
+        line = text[sep.end(): len(text) if line_end < 0 else line_end]
+        taken = _address_words(line, lower_case, STOP_WORDS)
+        if not taken:
+            break
+        end = sep.end() + taken
+        if taken < len(line.rstrip()):
+            break
+    return start, end
+
+
+def _address_words(line: str, lower_case: bool, stop_words: frozenset[str] | set[str]) -> int:
+    """Length of the leading part of ``line`` that reads as address words (0 if none)."""
+    taken, words = 0, 0
+    for word in re.finditer(r"[^\s,]+", line):
+        token = word.group().rstrip(".?!;")
+        bare = token.lower().strip("()")
+        if (words == MAX_LINE_WORDS or not token or token.endswith(":")
+                or bare in SENTENCE_STARTS):
+            break
+        first = token.lstrip("(")[:1]
+        if not (first.isupper() or first.isdigit() or bare == "nan"
+                or (lower_case and bare not in stop_words) or (words and bare in CONNECTORS)):
+            break
+        taken, words = word.start() + len(token), words + 1
+    return taken
+
+
+CONNECTORS = frozenset("de do du da del della di la le les u z van von der den y e".split())
 
 
 def drop_contained(hits: list[DetectorHit]) -> list[DetectorHit]:

@@ -5,12 +5,20 @@ from bot.errors import CandorError
 
 # fmt: off
 CASES = [
-    ("I live at 42 Wallaby Way, Sydney",            ["42 Wallaby Way"]),
+    # the town, region, postcode and country after a street are part of the address
+    ("I live at 42 Wallaby Way, Sydney",            ["42 Wallaby Way, Sydney"]),
+    ("send it to 12 Kishiev Squares\n Suite 321\n LONDON\n United Kingdom 75419? thanks",
+     ["12 Kishiev Squares\n Suite 321\n LONDON\n United Kingdom 75419"]),
+    ("it's 12 elm street\nlady frere\n, ec\n 76634. it serves food",
+     ["12 elm street\nlady frere\n, ec\n 76634"]),
+    ("I live at 4 Oak Road, I moved in May",         ["4 Oak Road"]),
+    ("Meet me at PSC 1437, Box 3833\nAPO AA 66791", ["PSC 1437, Box 3833\nAPO AA 66791"]),
+    ("The address is USNS Møller\nFPO AA 85844",     ["USNS Møller\nFPO AA 85844"]),
     ("send it to 1600 Pennsylvania Avenue NW, Washington, DC 20500",
      ["1600 Pennsylvania Avenue NW, Washington, DC 20500"]),
     ("new home: 221b baker street apt 2",           ["221b baker street apt 2"]),
     ("PO Box 1234",                                 ["PO Box 1234"]),
-    ("my address is Puruntie 82, Lappeenranta",     ["Puruntie 82"]),
+    ("my address is Puruntie 82, Lappeenranta",     ["Puruntie 82, Lappeenranta"]),
     # ordinary sentences with numbers and street-ish words
     ("I paid 200 on the road",                      []),
     ("is there 1 easy way to pay",                  []),

@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.compliance.contract import HUMAN_HANDOFF
+
 #: Bot responses (domain.yml) that say "I did not understand" or "I cannot answer that".
 FALLBACK_RESPONSES = frozenset({"utter_default", "utter_ask_rephrase", "utter_safe_fallback"})
 #: Actions that only run when the bot did not understand (config.yml, data/rules.yml).
@@ -30,8 +32,6 @@ FALLBACK_ACTIONS = frozenset({"action_default_fallback", "action_fallback"})
 FALLBACK_INTENT = "nlu_fallback"
 HUMAN_REQUEST_INTENT = "request_human"
 HUMAN_REQUEST_DETECTOR = "signal.human_request.v1"
-#: The rulebook rule (compliance.yml) that hands the conversation to a person.
-HANDOFF_RULE = "human-handoff"
 #: Customer messages in a row answered by a fallback that make a loop.
 LOOP_LENGTH = 2
 
@@ -103,7 +103,7 @@ def asks_for_human(turn: TurnFact) -> bool:
 
 def human_denied(turns: Sequence[TurnFact], handoff_recorded: bool) -> bool:
     """A person was asked for and none was given (no handoff recorded or rule fired)."""
-    if handoff_recorded or any(HANDOFF_RULE in t.rule_ids for t in turns):
+    if handoff_recorded or any(HUMAN_HANDOFF in t.rule_ids for t in turns):
         return False
     return any(asks_for_human(t) for t in turns)
 

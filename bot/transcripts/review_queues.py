@@ -11,13 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# HANDOFF_RULE and TurnFact live with the fallback-loop definition Studio shares.
-from bot.compliance.doom_loops import HANDOFF_RULE, TurnFact, doom_loop
+from bot.compliance.contract import COMPLAINT, DISPUTE_INTAKE, HUMAN_HANDOFF, VULNERABLE_CUSTOMER
+from bot.compliance.doom_loops import TurnFact, doom_loop
 
-#: Rule ids whose hits feed a queue (the rulebook's ids, compliance.yml).
-COMPLAINT_RULE = "complaint"
-DISPUTE_RULE = "dispute-intake"
-VULNERABLE_RULE = "vulnerable-customer"
+#: The rulebook rule (compliance.yml) that feeds the data-rights queue; the other queues' rule
+#: ids are :mod:`bot.compliance.contract`'s.
 DATA_RIGHTS_RULE = "data-rights-request"
 
 
@@ -56,10 +54,10 @@ def _rule(rule_id: str) -> Predicate:
 
 QUEUES: tuple[QueueSpec, ...] = (
     QueueSpec("complaints", "Complaints",
-              lambda f, _t: COMPLAINT_RULE in f.rule_ids or f.complaints > 0),
-    QueueSpec("disputes", "Disputes", _rule(DISPUTE_RULE)),
-    QueueSpec("vulnerable", "Vulnerable customers", _rule(VULNERABLE_RULE)),
-    QueueSpec("handoffs", "Handoffs", lambda f, _t: HANDOFF_RULE in f.rule_ids or f.handoffs > 0),
+              lambda f, _t: COMPLAINT in f.rule_ids or f.complaints > 0),
+    QueueSpec("disputes", "Disputes", _rule(DISPUTE_INTAKE)),
+    QueueSpec("vulnerable", "Vulnerable customers", _rule(VULNERABLE_CUSTOMER)),
+    QueueSpec("handoffs", "Handoffs", lambda f, _t: HUMAN_HANDOFF in f.rule_ids or f.handoffs > 0),
     QueueSpec("fallback-loops", "Fallback loops", lambda f, _t: doom_loop(f.turns, f.handoffs > 0)),
     QueueSpec("data-rights", "Data-rights requests", _rule(DATA_RIGHTS_RULE)),
     QueueSpec("low-csat", "Low predicted CSAT",

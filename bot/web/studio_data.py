@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.compliance.contract import COMPLAINT
 from bot.compliance.doom_loops import TurnFact, answered_by_fallback, exchanges
 from bot.scoring.experiment_stats import Interval, mean_interval, pause_verdict, wilson
 from bot.scoring.flow_metrics import ConversationFact
@@ -26,7 +27,6 @@ from bot.transcripts.projection import detector_names
 from bot.transcripts.records import aware
 from bot.transcripts.response_store import ExperimentState, experiments, set_experiment_status
 
-COMPLAINT_RULE = "complaint"
 MAX_CONVERSATIONS = 50_000
 _CHUNK = 500
 MONITOR = "studio-monitor"
@@ -91,7 +91,7 @@ def load_facts(db: Database, period: Period) -> list[ConversationFact]:
                 predicted[pk] = value
         handoffs = _pks_of(s, m.Handoff, pks)
         complaints = _pks_of(s, m.Complaint, pks) | _pks_of(
-            s, m.RuleHit, pks, m.RuleHit.rule_id == COMPLAINT_RULE)
+            s, m.RuleHit, pks, m.RuleHit.rule_id == COMPLAINT)
     return [ConversationFact(r.conversation_id, aware(r.started_at), r.channel, r.outcome,
                              tuple(turns[r.id]), r.id in handoffs, r.id in complaints,
                              ratings.get(r.id), predicted.get(r.id)) for r in convs]

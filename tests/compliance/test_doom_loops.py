@@ -7,11 +7,11 @@ from datetime import datetime, timezone
 import pytest
 import yaml
 
+from bot.compliance.contract import HUMAN_HANDOFF
 from bot.compliance.doom_loops import (
     FALLBACK_ACTIONS,
     FALLBACK_INTENT,
     FALLBACK_RESPONSES,
-    HANDOFF_RULE,
     HUMAN_REQUEST_DETECTOR,
     HUMAN_REQUEST_INTENT,
     TurnFact,
@@ -20,7 +20,6 @@ from bot.compliance.doom_loops import (
     fallback_streak,
     human_denied,
 )
-from bot.compliance.rulebook import load_rulebook
 from bot.paths import PROJECT_ROOT
 from bot.registry import detectors
 from bot.scoring.flow_metrics import ConversationFact, has_doom_loop
@@ -70,7 +69,7 @@ def test_a_person_asked_for_and_not_given() -> None:
     asked = (U(HUMAN_REQUEST_INTENT), B("utter_offer_human"))
     assert human_denied(asked, handoff_recorded=False)
     assert not human_denied(asked, handoff_recorded=True)
-    given = (U(HUMAN_REQUEST_INTENT), B("utter_handoff", rules=(HANDOFF_RULE,)))
+    given = (U(HUMAN_REQUEST_INTENT), B("utter_handoff", rules=(HUMAN_HANDOFF,)))
     assert not human_denied(given, handoff_recorded=False)
     by_detector = (U("faq", (HUMAN_REQUEST_DETECTOR,)), B())
     assert human_denied(by_detector, handoff_recorded=False)
@@ -86,7 +85,6 @@ def test_the_names_are_the_rasa_projects() -> None:
     assert "action_fallback" in domain["actions"]
     assert HUMAN_REQUEST_INTENT in domain["intents"]
     assert detectors.get(HUMAN_REQUEST_DETECTOR)().analyze("can I talk to a person")
-    assert HANDOFF_RULE in {rule.id for rule in load_rulebook().rules}
 
 
 # fmt: off
@@ -98,7 +96,7 @@ CONVERSATIONS = [
     ((U(FALLBACK_INTENT), B("utter_ask_rephrase"), U(), B()), False, False),
     ((U(HUMAN_REQUEST_INTENT), B("utter_offer_human")), False, True),
     ((U(HUMAN_REQUEST_INTENT), B("utter_handoff")), True, False),
-    ((U(HUMAN_REQUEST_INTENT), B("utter_handoff", rules=(HANDOFF_RULE,))), False, False),
+    ((U(HUMAN_REQUEST_INTENT), B("utter_handoff", rules=(HUMAN_HANDOFF,))), False, False),
     ((U("faq", (HUMAN_REQUEST_DETECTOR,)), B()), False, True),
     ((U(), B("utter_safe_fallback"), U(), B("x", "action_default_fallback")), False, True),
 ]

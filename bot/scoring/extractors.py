@@ -14,6 +14,7 @@ from bot.compliance.contract import (
     NO_PERSONAL_ADVICE,
     VULNERABLE_CUSTOMER,
 )
+from bot.compliance.doom_loops import FALLBACK_INTENT, FALLBACK_RESPONSES
 from bot.registry import csat_features
 from bot.scoring import text_signals as ts
 from bot.scoring.transcript import Dialogue, DialogueTurn
@@ -27,7 +28,6 @@ RULE_VULNERABLE = VULNERABLE_CUSTOMER
 RULE_HANDOFF = HUMAN_HANDOFF
 RULE_ADVICE = NO_PERSONAL_ADVICE
 HANDOFF_INTENTS = frozenset({"request_human", "human_handoff"})
-FALLBACK_RESPONSES = frozenset({"utter_default", "utter_ask_rephrase", "action_default_fallback"})
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -38,12 +38,17 @@ def _has_rule(turn: DialogueTurn, rule: str) -> bool:
 
 
 def _is_fallback(turn: DialogueTurn) -> bool:
+    """The shared fallback responses, plus any response named ``*fallback*``.
+
+    The name match is part of the ``v1`` features' definition (the trained model's inputs), so
+    it stays until a ``v2``; it already covers every fallback response the shared set adds.
+    """
     response = (turn.response or "").lower()
     return turn.role == "bot" and (response in FALLBACK_RESPONSES or "fallback" in response)
 
 
 def _user_fallback(turn: DialogueTurn) -> bool:
-    return turn.role == "user" and (turn.intent or "") == "nlu_fallback"
+    return turn.role == "user" and turn.intent == FALLBACK_INTENT
 
 
 def _last_user(c: Dialogue) -> DialogueTurn | None:

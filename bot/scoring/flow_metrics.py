@@ -4,10 +4,9 @@ A **flow** is an FAQ topic (``topic:card_pin``, from a ``utter_faq/<topic>`` ans
 intent (``intent:request_human``) or a form (``form:dispute_form``). A conversation belongs to
 every flow it touched. Definitions (the README's Studio section repeats them):
 
-- **fallback**: a bot answer that is one of :data:`FALLBACK_RESPONSES` (the bot did not
-  understand); **fallback rate**: fallback answers / customer messages;
-- **doom loop**: two or more customer messages in a row answered by a fallback, or a human
-  asked for (intent ``request_human``) and no handoff recorded;
+- **fallback** and **doom loop**: as :mod:`bot.compliance.doom_loops` defines them (the review
+  queues' "fallback loops" are the same conversations); **fallback rate**: customer messages
+  answered by a fallback / customer messages;
 - **containment**: ended without a handoff (share of conversations);
 - **abandonment**: outcome ``abandoned`` (went idle without an ending);
 - **complaint**: a complaint recorded or the complaint rule fired;
@@ -23,22 +22,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-FALLBACK_RESPONSES = frozenset({"utter_ask_rephrase", "utter_default", "utter_offer_human"})
-HUMAN_REQUEST_INTENTS = frozenset({"request_human"})
+from bot.compliance.doom_loops import (
+    FALLBACK_INTENT,
+    TurnFact,
+    answered_by_fallback,
+    doom_loop,
+    exchanges,
+    fallback_flags,
+)
+
 FAQ_PREFIX = "utter_faq/"
 SATISFIED = 4
-
-
-@dataclass(frozen=True)
-class TurnFact:
-    """One message as the metrics need it (no text)."""
-
-    actor: str
-    intent: str | None = None
-    response: str | None = None
-    action: str | None = None
-    variant: str | None = None
-    version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -60,34 +54,9 @@ class ConversationFact:
         return self.started_at.date()
 
 
-def is_fallback(turn: TurnFact) -> bool:
-    """A bot answer that says the bot did not understand."""
-    return turn.actor == "bot" and turn.response in FALLBACK_RESPONSES
-
-
-def answers(c: ConversationFact) -> list[list[TurnFact]]:
-    """The bot turns that answered each customer message, in order."""
-    out: list[list[TurnFact]] = []
-    for turn in c.turns:
-        if turn.actor == "user":
-            out.append([])
-        elif out:
-            out[-1].append(turn)
-    return out
-
-
-def fallback_answers(c: ConversationFact) -> list[bool]:
-    """Per customer message: was it answered by a fallback?"""
-    return [any(is_fallback(t) for t in reply) for reply in answers(c)]
-
-
 def has_doom_loop(c: ConversationFact) -> bool:
-    """Two fallbacks in a row, or a human asked for and not given."""
-    flags = fallback_answers(c)
-    if any(a and b for a, b in zip(flags, flags[1:], strict=False)):
-        return True
-    asked = any(t.actor == "user" and t.intent in HUMAN_REQUEST_INTENTS for t in c.turns)
-    return asked and not c.handoff
+    """Two fallbacks in a row, or a human asked for and not given (the shared definition)."""
+    return doom_loop(c.turns, c.handoff)
 
 
 def flows_of(c: ConversationFact) -> set[str]:
@@ -96,7 +65,7 @@ def flows_of(c: ConversationFact) -> set[str]:
     for t in c.turns:
         if t.actor == "bot" and t.response and t.response.startswith(FAQ_PREFIX):
             found.add("topic:" + t.response[len(FAQ_PREFIX):])
-        elif t.actor == "user" and t.intent and t.intent not in ("faq", "nlu_fallback"):
+        elif t.actor == "user" and t.intent and t.intent not in ("faq", FALLBACK_INTENT):
             found.add("intent:" + t.intent)
         if t.action and t.action.endswith("_form"):
             found.add("form:" + t.action)
@@ -135,8 +104,9 @@ def _mean(values: Sequence[float]) -> float | None:
 def metrics(flow: str, convs: Sequence[ConversationFact]) -> FlowMetrics:
     """The figures of ``convs`` (already the conversations of ``flow``)."""
     n = len(convs)
-    messages = sum(len(answers(c)) for c in convs)
-    fallbacks = sum(sum(fallback_answers(c)) for c in convs)
+    flags = [fallback_flags(c.turns) for c in convs]
+    messages = sum(len(f) for f in flags)
+    fallbacks = sum(sum(f) for f in flags)
     loops = sum(has_doom_loop(c) for c in convs)
     ratings = [float(c.rating) for c in convs if c.rating is not None]
     predicted = [c.predicted for c in convs if c.predicted is not None]
@@ -179,8 +149,8 @@ class Funnel:
 
 def funnel(convs: Sequence[ConversationFact]) -> Funnel:
     """The bot-wide funnel."""
-    answered = [c for c in convs if any(reply and not any(is_fallback(t) for t in reply)
-                                        for reply in answers(c))]
+    answered = [c for c in convs if any(replies and not answered_by_fallback(q, replies)
+                                        for q, replies in exchanges(c.turns))]
     contained = [c for c in answered if not c.handoff]
     surveyed = [c for c in contained if c.rating is not None]
     return Funnel(len(convs), len(answered), len(contained), len(surveyed),

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.transcripts import models as m
 from bot.transcripts.console_queries import VULNERABLE_RULE
 from bot.transcripts.db import Database
+from bot.transcripts.projection import detector_names
 from bot.transcripts.records import aware
 
 TOP_FACTORS = 3
@@ -82,10 +83,6 @@ class TranscriptView:
         return any(r.rule_id == VULNERABLE_RULE for t in self.turns for r in t.rules)
 
 
-def _split(raw: str | None) -> tuple[str, ...]:
-    return tuple(x for x in (raw or "").split(",") if x)
-
-
 def _turns(s: Session, pk: int) -> list[TurnView]:
     rules: dict[int, list[RuleFired]] = {}
     for hit in s.execute(select(m.RuleHit).where(m.RuleHit.conversation_pk == pk)
@@ -98,10 +95,10 @@ def _turns(s: Session, pk: int) -> list[TurnView]:
         answered = last_user if t.actor == "bot" else None
         views.append(TurnView(
             t.id, t.actor, aware(t.sent_at), t.text, t.intent, t.confidence, t.response,
-            t.variant, bool(t.ai_label), t.latency_ms, _split(t.detectors),
+            t.variant, bool(t.ai_label), t.latency_ms, detector_names(t.detectors),
             tuple(rules.get(t.id, ())),
             answered.intent if answered else None, answered.confidence if answered else None,
-            _split(answered.detectors) if answered else (), t.response_version,
+            detector_names(answered.detectors) if answered else (), t.response_version,
         ))
         if t.actor == "user":
             last_user = t

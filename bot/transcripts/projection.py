@@ -140,6 +140,11 @@ def detector_types(parse_data: dict[str, Any]) -> str | None:
     return ",".join(names)[:255] or None
 
 
+def detector_names(column: str | None) -> tuple[str, ...]:
+    """A stored ``detectors`` column (see :func:`detector_types`) back as names."""
+    return tuple(x for x in (column or "").split(",") if x)
+
+
 def _user(event: dict[str, Any], state: ConversationState, ts: float) -> Projection:
     parse_data = event.get("parse_data") or {}
     intent = parse_data.get("intent") or {}

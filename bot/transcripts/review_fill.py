@@ -19,13 +19,15 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.compliance.doom_loops import TurnFact
 from bot.settings.console import AuditKeys
 from bot.transcripts import audit_log as chain
 from bot.transcripts import models as m
 from bot.transcripts import review_models as rm
 from bot.transcripts.db import Database
+from bot.transcripts.projection import detector_names
 from bot.transcripts.review_config import ReviewPolicy
-from bot.transcripts.review_queues import SAMPLE_QUEUE, ConversationFacts, TurnFact, queues_for
+from bot.transcripts.review_queues import SAMPLE_QUEUE, ConversationFacts, queues_for
 from bot.transcripts.review_sampling import Candidate, draw
 
 
@@ -55,11 +57,11 @@ def conversation_facts(s: Session, pks: Sequence[int]) -> dict[int, Conversation
         hits[turn_id].append(rule_id)
     turns: dict[int, list[TurnFact]] = defaultdict(list)
     for t in s.execute(select(m.Turn.id, m.Turn.conversation_pk, m.Turn.actor, m.Turn.intent,
-                              m.Turn.response, m.Turn.detectors)
+                              m.Turn.response, m.Turn.action, m.Turn.detectors)
                        .where(m.Turn.conversation_pk.in_(pks)).order_by(m.Turn.id)):
         turns[t.conversation_pk].append(TurnFact(
-            t.actor, t.intent, t.response, tuple(x for x in (t.detectors or "").split(",") if x),
-            tuple(hits.get(t.id, ()))))
+            t.actor, t.intent, t.response, t.action, detectors=detector_names(t.detectors),
+            rule_ids=tuple(hits.get(t.id, ()))))
 
     def counts(model: type) -> dict[int, int]:
         col = model.conversation_pk  # type: ignore[attr-defined]

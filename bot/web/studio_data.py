@@ -16,15 +16,17 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.compliance.contract import COMPLAINT
+from bot.compliance.doom_loops import TurnFact, answered_by_fallback, exchanges
 from bot.scoring.experiment_stats import Interval, mean_interval, pause_verdict, wilson
-from bot.scoring.flow_metrics import ConversationFact, TurnFact, answers, is_fallback
+from bot.scoring.flow_metrics import ConversationFact
 from bot.settings.console import AuditKeys
 from bot.transcripts import models as m
 from bot.transcripts.db import Database
+from bot.transcripts.projection import detector_names
 from bot.transcripts.records import aware
 from bot.transcripts.response_store import ExperimentState, experiments, set_experiment_status
 
-COMPLAINT_RULE = "complaint"
 MAX_CONVERSATIONS = 50_000
 _CHUNK = 500
 MONITOR = "studio-monitor"
@@ -70,12 +72,17 @@ def load_facts(db: Database, period: Period) -> list[ConversationFact]:
         predicted: dict[int, float] = {}
         for chunk in _chunks(pks):
             t = m.Turn
-            for row in s.execute(select(t.conversation_pk, t.actor, t.intent, t.response,
-                                        t.action, t.variant, t.response_version)
+            hits: dict[int, list[str]] = defaultdict(list)
+            for turn_id, rule_id in s.execute(select(m.RuleHit.turn_id, m.RuleHit.rule_id)
+                                              .where(m.RuleHit.conversation_pk.in_(chunk))):
+                hits[turn_id].append(rule_id)
+            for row in s.execute(select(t.id, t.conversation_pk, t.actor, t.intent, t.response,
+                                        t.action, t.variant, t.response_version, t.detectors)
                                  .where(t.conversation_pk.in_(chunk)).order_by(t.id)):
                 turns[row.conversation_pk].append(TurnFact(
                     row.actor, row.intent, row.response, row.action, row.variant,
-                    row.response_version))
+                    row.response_version, detector_names(row.detectors),
+                    tuple(hits.get(row.id, ()))))
             ratings.update(s.execute(select(m.Survey.conversation_pk, m.Survey.rating)
                                      .where(m.Survey.conversation_pk.in_(chunk))).all())
             for pk, value in s.execute(select(m.CsatScore.conversation_pk, m.CsatScore.value)
@@ -84,7 +91,7 @@ def load_facts(db: Database, period: Period) -> list[ConversationFact]:
                 predicted[pk] = value
         handoffs = _pks_of(s, m.Handoff, pks)
         complaints = _pks_of(s, m.Complaint, pks) | _pks_of(
-            s, m.RuleHit, pks, m.RuleHit.rule_id == COMPLAINT_RULE)
+            s, m.RuleHit, pks, m.RuleHit.rule_id == COMPLAINT)
     return [ConversationFact(r.conversation_id, aware(r.started_at), r.channel, r.outcome,
                              tuple(turns[r.id]), r.id in handoffs, r.id in complaints,
                              ratings.get(r.id), predicted.get(r.id)) for r in convs]
@@ -133,11 +140,10 @@ def arm_of(variant: str | None, arms: dict[str, int]) -> str:
 
 
 def _fallback_after(c: ConversationFact, response: str) -> bool:
-    replies = answers(c)
-    for index, reply in enumerate(replies):
-        if any(t.response == response for t in reply):
-            return any(is_fallback(t) for t in (replies[index + 1] if index + 1 < len(replies)
-                                                  else []))
+    steps = exchanges(c.turns)
+    for index, (_question, replies) in enumerate(steps):
+        if any(t.response == response for t in replies):
+            return index + 1 < len(steps) and answered_by_fallback(*steps[index + 1])
     return False
 
 

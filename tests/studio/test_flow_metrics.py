@@ -65,8 +65,9 @@ def test_the_card_pin_flow_has_the_known_figures() -> None:
     pin = next(m for m in by_flow(CONVS) if m.flow == "topic:card_pin")
     assert pin.volume == 3  # c1, c2, c4
     assert pin.containment == 1.0 and pin.handoff_rate == 0.0
-    # customer messages: c1 2, c2 3, c4 3 = 8; fallback answers: c2 2, c4 2 (rephrase, offer)
-    assert pin.fallback_rate == pytest.approx(4 / 8)
+    # customer messages: c1 2, c2 3, c4 3 = 8; fallback answers: c2 2, c4 1 (the rephrase; the
+    # person offered to a customer who asked for one is no fallback)
+    assert pin.fallback_rate == pytest.approx(3 / 8)
     assert (pin.doom_loops, pin.doom_loop_rate) == (2, pytest.approx(2 / 3))
     assert pin.abandonment == pytest.approx(1 / 3)
     assert (pin.csat_mean, pin.csat_n, pin.predicted_mean) == (3.5, 2, 3.0)

@@ -1,49 +1,25 @@
-"""Queue predicates and fallback-loop detection over turns (pure)."""
+"""Queue predicates over conversation facts (pure); fallback loops: tests/compliance/test_doom_loops.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.transcripts.review_queues import (
-    ConversationFacts,
-    TurnFact,
-    fallback_loop,
-    fallback_streak,
-    queues_for,
-)
+from bot.compliance.doom_loops import TurnFact
+from bot.transcripts.review_queues import ConversationFacts, queues_for
 
-U = lambda intent="faq", detectors=(): TurnFact("user", intent, None, detectors)  # noqa: E731
-B = lambda response="utter_faq/x", rules=(): TurnFact("bot", None, response, (), rules)  # noqa: E731
+U = lambda intent="faq", detectors=(): TurnFact("user", intent, detectors=detectors)  # noqa: E731
+B = lambda response="utter_faq/x", rules=(): TurnFact("bot", None, response, rule_ids=rules)  # noqa: E731
 
-# fmt: off
-STREAKS = [
-    ((), 0),
-    ((U(), B()), 0),
-    ((U("nlu_fallback"), B("utter_ask_rephrase")), 1),
-    ((U("nlu_fallback"), B("utter_ask_rephrase"), U("nlu_fallback"), B("utter_default")), 2),
-    # a good answer in between resets the run
-    ((U("nlu_fallback"), B("utter_ask_rephrase"), U(), B(), U("nlu_fallback"),
-      B("utter_ask_rephrase")), 1),
-    # the customer's nlu_fallback counts even when the reply is not a known fallback response
-    ((U("nlu_fallback"), B("utter_offer_human"), U("nlu_fallback"), B("utter_offer_human")), 2),
-    ((U(), B("action_fallback_custom"), U(), B("utter_safe_fallback"), U(), B("utter_default")), 3),
-]
-# fmt: on
-
-
-@pytest.mark.parametrize(("turns", "expected"), STREAKS)
-def test_fallback_streak(turns: tuple[TurnFact, ...], expected: int) -> None:
-    assert fallback_streak(turns) == expected
-
-
-def test_a_human_asked_for_and_not_given_is_a_loop() -> None:
+def test_a_fallback_loop_or_a_person_denied_is_queued() -> None:
+    loop = (U("nlu_fallback"), B("utter_ask_rephrase"), U("nlu_fallback"), B("utter_offer_human"))
+    assert queues_for(ConversationFacts(loop), 2.5) == ["fallback-loops"]
     asked = (U("request_human"), B("utter_offer_human"))
-    assert fallback_loop(ConversationFacts(asked))
-    assert not fallback_loop(ConversationFacts(asked, handoffs=1))
+    assert queues_for(ConversationFacts(asked), 2.5) == ["fallback-loops"]
+    assert queues_for(ConversationFacts(asked, handoffs=1), 2.5) == ["handoffs"]
     given = (U("request_human"), B("utter_handoff", ("human-handoff",)))
-    assert not fallback_loop(ConversationFacts(given))
+    assert queues_for(ConversationFacts(given), 2.5) == ["handoffs"]
     by_detector = (U("faq", ("signal.human_request.v1",)), B())
-    assert fallback_loop(ConversationFacts(by_detector))
+    assert queues_for(ConversationFacts(by_detector), 2.5) == ["fallback-loops"]
 
 
 # fmt: off

@@ -41,11 +41,15 @@ def main_request(parse_data: dict[str, Any]) -> dict[str, Any]:
 def open_requests(parse_data: dict[str, Any], actions_this_turn: list[str]) -> list[dict[str, Any]]:
     """Requests still unanswered: the main one unless its answer ran, then the others."""
     main = main_request(parse_data)
-    answered = FAQ_ACTION in actions_this_turn or FLOW_STARTERS.get(str(main["intent"])) in (
+    others = [r for r in parse_data.get(ADDITIONAL_INTENTS_KEY) or [] if isinstance(r, dict)]
+    return others if main_answered(main, actions_this_turn) else [main, *others]
+
+
+def main_answered(main: dict[str, Any], actions_this_turn: list[str]) -> bool:
+    """Whether the main request's own answer (FAQ or flow) already ran this turn."""
+    return FAQ_ACTION in actions_this_turn or FLOW_STARTERS.get(str(main["intent"])) in (
         actions_this_turn
     )
-    others = [r for r in parse_data.get(ADDITIONAL_INTENTS_KEY) or [] if isinstance(r, dict)]
-    return others if answered else [main, *others]
 
 
 def actions_this_turn(tracker: Tracker) -> list[str]:
@@ -83,10 +87,13 @@ class ActionAnswerAlso(Action):
         responses = domain.get("responses") or {}
         answered = False
         flow: str | None = None
+        main = main_request(tracker.latest_message)
         for request in open_requests(tracker.latest_message, actions_this_turn(tracker)):
             key = request.get("response_key")
             if key and f"utter_{key}" in responses:
-                dispatcher.utter_message(response="utter_also_asked", topic=topic_title(key))
+                # The message's own question, left open by a rule, is not something "also" asked.
+                lead = "utter_your_question" if request == main else "utter_also_asked"
+                dispatcher.utter_message(response=lead, topic=topic_title(key))
                 dispatcher.utter_message(response=f"utter_{key}")
                 answered = True
             elif flow is None and request.get("intent") in FLOW_STARTERS:

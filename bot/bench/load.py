@@ -417,7 +417,7 @@ def run_faults(args: argparse.Namespace, pool: list[str], work: Path) -> dict[st
         WINDOW_NOTE,
         "Customers talk to the gateway on the Rasa port (`candor serve gateway`), which answers "
         "503 E028 while the Rasa server behind it is down, starting or dies mid-request. Rasa "
-        "waits at most `CANDOR_ACTION_TIMEOUT` (3 s) for a dead or hung action server and goes "
+        "waits at most `CANDOR_ACTION_TIMEOUT` (5 s) for a dead or hung action server and goes "
         "on without the action; a turn left with no reply is 503 E026. Killing `candor "
         "transcripts worker` is `--faults --scaleout`.",
     ]

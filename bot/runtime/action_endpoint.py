@@ -5,11 +5,12 @@ action server that accepts connections but does not answer (stuck, or starting u
 holds the customer's turn, and every other turn that needs it, that long. Candor wraps the
 configured ``action_endpoint`` so that
 
-- each call waits at most ``CANDOR_ACTION_TIMEOUT`` seconds (default 3; a healthy action
+- each call waits at most ``CANDOR_ACTION_TIMEOUT`` seconds (default 5; a healthy action
   server answers in milliseconds);
-- a refused, reset or timed-out call opens a breaker for ``cooldown`` seconds, during which
-  calls fail at once instead of each waiting out the timeout; the first call after that tries
-  again;
+- a timed-out call opens a breaker for ``cooldown`` seconds, during which calls fail at once
+  instead of each waiting out the timeout; the first call after that tries again. A refused or
+  reset connection fails at once anyway, so it opens no breaker: the next call tries again,
+  and an action server that has just been restarted is used straight away;
 - a failure is raised as :class:`ActionServerUnreachable`, a connection error, so Rasa handles
   it as it handles a refused connection: it logs it and carries on without that action's
   events. What the customer then gets is Candor's design for a missing action server: the
@@ -69,8 +70,10 @@ class BoundedActionEndpoint(EndpointConfig):
         kwargs["timeout"] = aiohttp.ClientTimeout(total=self.timeout)
         try:
             return await super().request(method, subpath, content_type, compress, **kwargs)
-        except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as err:
+        except asyncio.TimeoutError as err:
             self._open_until = time.monotonic() + self.cooldown
+            raise self._unavailable(type(err).__name__) from err
+        except aiohttp.ClientConnectionError as err:
             raise self._unavailable(type(err).__name__) from err
 
     def _unavailable(self, cause: str) -> ActionServerUnreachable:

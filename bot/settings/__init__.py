@@ -36,7 +36,7 @@ DEFAULT_RASA_WORKERS = 2  # one per core of the reference machine; each holds a 
 DEFAULT_RETENTION_DAYS = 7 * 365  # banks commonly keep customer communications 5-7 years
 DEFAULT_CSAT_IDLE_MINUTES = 30.0
 #: Longest wait for the action server per call: a customer gets a 503 within the 10 s budget.
-DEFAULT_ACTION_TIMEOUT_SECONDS = 3.0
+DEFAULT_ACTION_TIMEOUT_SECONDS = 5.0
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 

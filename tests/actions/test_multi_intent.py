@@ -48,8 +48,9 @@ def test_answers_the_other_faq_request_after_the_main_answer() -> None:
 
 
 def test_answers_the_main_faq_request_when_a_rule_took_over_the_turn() -> None:
-    messages, _ = run(parse("faq", "faq/card_pin"), ["action_record_complaint"])
-    assert responses(messages) == ["utter_also_asked", "utter_faq/card_pin"]
+    messages, _ = run(parse("faq", "faq/card_pin", "faq/fees_atm"), ["action_record_complaint"])
+    assert responses(messages) == ["utter_your_question", "utter_faq/card_pin",
+                                   "utter_also_asked", "utter_faq/fees_atm"]
 
 
 def test_says_nothing_when_nothing_is_left_open() -> None:

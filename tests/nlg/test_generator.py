@@ -30,6 +30,7 @@ def domain() -> Domain:
 # Values a custom action passes with the response (``utter_message(response=..., key=...)``).
 ACTION_SUPPLIED = {
     ("utter_also_asked", "topic"),  # actions/multi_intent.py
+    ("utter_your_question", "topic"),  # actions/multi_intent.py
     ("utter_account_eligible", "account_product_name"),  # actions/forms.py
     ("utter_account_eligible", "account_requirements"),  # actions/forms.py
 }

@@ -51,12 +51,11 @@ def test_a_hung_action_server_fails_the_call_after_the_timeout_then_at_once() ->
     asyncio.run(run())
 
 
-def test_a_stopped_action_server_fails_the_call_at_once_and_is_retried_after_the_cooldown() -> None:
+def test_a_stopped_action_server_fails_the_call_at_once_and_is_used_as_soon_as_it_is_back() -> None:
     async def run() -> None:
         port = free_port()  # nothing listens
-        ep = endpoint(port, cooldown=0.2)
+        ep = endpoint(port, cooldown=60.0)
         assert await timed_call(ep) < 1.0
-        await asyncio.sleep(0.3)
         server = await asyncio.start_server(failing, "127.0.0.1", port)
         try:  # closed again: the call reaches the server, whose HTTP error is Rasa's business
             with pytest.raises(ClientResponseError):

@@ -136,10 +136,11 @@ def test_keyboard_only_reaches_filters_results_and_sign_out(page: Any,
     assert any(len(f) == 12 for f in focused)  # a conversation link
     page.keyboard.press("Shift+Tab")
     page.goto(f"{live.url}/")
-    for _ in range(10):
+    for _ in range(30):  # the skip link, every navigation link, then the account menu
         page.keyboard.press("Tab")
         if page.evaluate("() => document.activeElement.textContent") == "Sign out":
             break
+    assert page.evaluate("() => document.activeElement.textContent") == "Sign out"
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live.url}/login")
 

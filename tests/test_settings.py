@@ -23,8 +23,10 @@ def test_defaults_without_any_variable() -> None:
 def test_values_are_parsed(tmp_path: Path) -> None:
     s = load_settings({"CANDOR_HOME": str(tmp_path), "CANDOR_MAX_MESSAGE_CHARS": "500",
                        "CANDOR_RETENTION_DAYS": "30", "CANDOR_WIDGET_ORIGINS": "https://a.example, https://b.example/",
-                       "LOG_LEVEL": "debug"})
+                       "LOG_LEVEL": "debug", "CANDOR_EXPERIMENT_CHECK_SECONDS": "0",
+                       "CANDOR_EXPERIMENT_ALPHA": "0.01"})
     assert s.home.root == tmp_path and s.max_message_chars == 500 and s.retention_days == 30
+    assert (s.experiment_check_seconds, s.experiment_alpha, s.experiment_tau) == (0.0, 0.01, 0.05)
     assert s.widget_origins == ("https://a.example", "https://b.example")
     assert s.log_level == "DEBUG"
 
@@ -37,6 +39,8 @@ def test_values_are_parsed(tmp_path: Path) -> None:
     ("CANDOR_RASA_PORT", "70000"),
     ("CANDOR_RASA_PUBLIC_URL", "ftp://x"),
     ("LOG_LEVEL", "loud"),
+    ("CANDOR_EXPERIMENT_ALPHA", "1.5"),
+    ("CANDOR_EXPERIMENT_CHECK_SECONDS", "-5"),
 ])
 def test_a_bad_value_is_refused_naming_the_variable(name: str, value: str) -> None:
     with pytest.raises(CandorError, match=f"E012 {name}=") as err:

@@ -147,11 +147,20 @@ class Funnel:
                 ("satisfied", self.satisfied)]
 
 
-def funnel(convs: Sequence[ConversationFact]) -> Funnel:
-    """The bot-wide funnel."""
+#: The funnel's steps in order; each is a subset of the one before.
+FUNNEL_STEPS = ("conversations", "answered", "contained", "surveyed", "satisfied")
+
+
+def funnel_stages(convs: Sequence[ConversationFact]) -> dict[str, list[ConversationFact]]:
+    """The conversations at each funnel step (what the counts count, and the list links to)."""
     answered = [c for c in convs if any(replies and not answered_by_fallback(q, replies)
                                         for q, replies in exchanges(c.turns))]
     contained = [c for c in answered if not c.handoff]
     surveyed = [c for c in contained if c.rating is not None]
-    return Funnel(len(convs), len(answered), len(contained), len(surveyed),
-                  sum((c.rating or 0) >= SATISFIED for c in surveyed))
+    satisfied = [c for c in surveyed if (c.rating or 0) >= SATISFIED]
+    return dict(zip(FUNNEL_STEPS, (list(convs), answered, contained, surveyed, satisfied), strict=True))
+
+
+def funnel(convs: Sequence[ConversationFact]) -> Funnel:
+    """The bot-wide funnel."""
+    return Funnel(*(len(stage) for stage in funnel_stages(convs).values()))

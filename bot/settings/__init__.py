@@ -71,17 +71,21 @@ def _positive_minutes(name: str, raw: str) -> float:
     return value
 
 
-def _seconds(low: float, high: float) -> Callable[[str, str], float]:
+def _number(low: float, high: float, unit: str = "") -> Callable[[str, str], float]:
     def parse(name: str, raw: str) -> float:
         try:
             value = float(raw)
         except ValueError:
             value = float("nan")
         if not low <= value <= high:  # NaN fails too
-            raise _fail(name, raw, f"seconds from {low:g} to {high:g}")
+            raise _fail(name, raw, f"{unit}from {low:g} to {high:g}".strip())
         return value
 
     return parse
+
+
+def _seconds(low: float, high: float) -> Callable[[str, str], float]:
+    return _number(low, high, "seconds ")
 
 
 def _http_url(name: str, raw: str) -> str:
@@ -155,6 +159,13 @@ class Settings:
     bank_file: Path = PROJECT_ROOT / "bank.yml"
     #: ``LOG_LEVEL``: the servers' log level, as for Rasa's CLI.
     log_level: str = "INFO"
+    #: ``CANDOR_EXPERIMENT_CHECK_SECONDS``: how often the console tests running Studio
+    #: experiments for harm (0: never); ``CANDOR_EXPERIMENT_ALPHA`` and
+    #: ``CANDOR_EXPERIMENT_TAU``: the mSPRT's false-alarm rate and mixing scale
+    #: (:mod:`bot.scoring.experiment_stats`).
+    experiment_check_seconds: float = 60.0
+    experiment_alpha: float = 0.05
+    experiment_tau: float = 0.05
 
     @property
     def transcripts_database_url(self) -> str:
@@ -183,6 +194,9 @@ VARIABLES: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "rulebook": ("CANDOR_RULEBOOK", _path),
     "bank_file": ("CANDOR_BANK_FILE", _path),
     "log_level": ("LOG_LEVEL", _log_level),
+    "experiment_check_seconds": ("CANDOR_EXPERIMENT_CHECK_SECONDS", _seconds(0.0, 86_400.0)),
+    "experiment_alpha": ("CANDOR_EXPERIMENT_ALPHA", _number(0.0001, 0.5)),
+    "experiment_tau": ("CANDOR_EXPERIMENT_TAU", _number(0.0001, 1.0)),
 }
 
 

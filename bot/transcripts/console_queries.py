@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, literal_column, or_, select, text, union
+from sqlalchemy import and_, bindparam, func, literal_column, or_, select, text, union
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -52,6 +52,8 @@ class ListFilter:
     outcome: str | None = None
     intent: str | None = None
     topic: str | None = None
+    #: A form that ran in the conversation (``dispute_form``), as Studio's form flows count it.
+    form: str | None = None
     rule_id: str | None = None
     complaint: bool = False
     dispute: bool = False
@@ -60,6 +62,8 @@ class ListFilter:
     rating: int | None = None
     csat_band: str | None = None
     text: str | None = None
+    #: Only these conversations: a set Studio computed (a funnel step), not a column filter.
+    conversation_ids: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -163,6 +167,13 @@ def filtered(f: ListFilter, dialect: str) -> Select:
     if f.topic:
         topic = f.topic if f.topic.startswith(FAQ_PREFIX) else FAQ_PREFIX + f.topic
         where.append(_having(m.Turn, m.Turn.response == topic))
+    if f.form:
+        where.append(_having(m.Turn, m.Turn.action == f.form))
+    if f.conversation_ids is not None:
+        # Rendered inline, not as thousands of bound parameters (SQLite caps those).
+        ids = bindparam("conversation_ids", sorted(f.conversation_ids), expanding=True,
+                        literal_execute=True)
+        where.append(c.conversation_id.in_(ids))
     if f.rule_id:
         where.append(_rule(f.rule_id))
     if f.complaint:

@@ -76,6 +76,9 @@ class ConsoleSettings:
             max_message_chars=settings.max_message_chars,
             transcripts_url=database_url(env),
             widget_origins=settings.widget_origins,
+            experiment_check_seconds=settings.experiment_check_seconds,
+            experiment_alpha=settings.experiment_alpha,
+            experiment_tau=settings.experiment_tau,
         )
 
 

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.scoring.flow_metrics import FUNNEL_STEPS
 from bot.transcripts import audit_log
 from bot.transcripts.audit_chain import subject_hash
 from bot.transcripts.console_queries import Cursor, list_page
@@ -22,6 +23,7 @@ from bot.transcripts.repository import CSAT_BANDS
 from bot.web.accounts import Account
 from bot.web.listing import (
     count_label,
+    funnel_step,
     is_filtered,
     parse_filter,
     query_string,
@@ -29,6 +31,7 @@ from bot.web.listing import (
     segments,
 )
 from bot.web.pages import forbidden, render
+from bot.web.studio_data import narrow_to_step
 
 REFUSED = ("This conversation is flagged vulnerable-customer. Only compliance can open it: "
            "it holds special-category information (health, hardship).")
@@ -43,13 +46,16 @@ async def conversation_list(request: Request) -> Response:
     """GET /conversations: filters, newest first, keyset pages, capped count."""
     params = dict(request.query_params)
     flt, errors = parse_filter(params)
+    step = funnel_step(params, errors)
+    if step is not None:  # a bar of Studio's funnel: the same conversations it counted
+        flt = await run_in_threadpool(narrow_to_step, request.app.state.db, flt, step)
     cursor = Cursor.decode(params["after"]) if params.get("after") else None
     page = await run_in_threadpool(list_page, request.app.state.db, flt, cursor)
     account: Account = request.state.account
     return render(request, "conversations.html", {
         "title": "Conversations", "page": page, "params": params, "errors": errors,
         "count_label": count_label(page.count, page.count_capped, is_filtered(flt)),
-        "outcomes": OUTCOMES, "bands": list(CSAT_BANDS),
+        "outcomes": OUTCOMES, "bands": list(CSAT_BANDS), "steps": FUNNEL_STEPS,
         "rules": rule_titles(), "first_page": cursor is None,
         "next_query": query_string(params, page.next_cursor) if page.next_cursor else None,
         "first_query": query_string(params, None),

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from urllib.parse import urlencode
 
+from bot.scoring.flow_metrics import FUNNEL_STEPS
 from bot.transcripts.console_queries import Cursor, ListFilter
 from bot.transcripts.models import OUTCOMES
 from bot.transcripts.repository import CSAT_BANDS
@@ -19,7 +20,7 @@ from bot.transcripts.repository import CSAT_BANDS
 #: Redaction placeholders (``<EMAIL_ADDRESS>``, ``<CREDIT_CARD>``) as the redaction writes them.
 REDACTION_TAG = re.compile(r"<([A-Z][A-Z0-9_]{1,40})>")
 FLAGS = ("complaint", "dispute", "vulnerable", "handoff")
-TEXT_FIELDS = ("channel", "intent", "topic", "rule_id", "text")
+TEXT_FIELDS = ("channel", "intent", "topic", "form", "rule_id", "text")
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,15 @@ def parse_filter(params: Mapping[str, str]) -> tuple[ListFilter, list[str]]:
         else:
             errors.append(f"predicted CSAT: choose one of {', '.join(CSAT_BANDS)}")
     return ListFilter(**values), errors  # type: ignore[arg-type]
+
+
+def funnel_step(params: Mapping[str, str], errors: list[str]) -> str | None:
+    """The ``step`` of Studio's funnel the list is narrowed to, if a valid one is asked for."""
+    step = params.get("step") or None
+    if step is not None and step not in FUNNEL_STEPS:
+        errors.append(f"funnel step: choose one of {', '.join(FUNNEL_STEPS)}")
+        return None
+    return step
 
 
 def query_string(params: Mapping[str, str], cursor: Cursor | None) -> str:

@@ -29,7 +29,8 @@ from bot.web.studio_data import Period, load_facts
 from bot.web.studio_responses import back_to_response, form_fields, response_page
 
 DEFAULT_DAYS = 30
-FLOW_FILTER = {"topic": "topic", "intent": "intent"}
+#: The list filter of each kind of flow (``topic:card_pin`` -> ``?topic=card_pin``).
+FLOW_FILTER = {"topic": "topic", "intent": "intent", "form": "form"}
 
 
 def period_of(params: Mapping[str, str]) -> tuple[Period, dict[str, str], list[str]]:
@@ -53,7 +54,7 @@ def list_link(base: Mapping[str, str], **extra: str) -> str:
 
 
 def flow_link(base: Mapping[str, str], flow: str) -> str:
-    """Link of a flow's bar: FAQ topics and intents filter the list; forms keep the period."""
+    """Link of a flow's bar: the list filtered to the period and the flow."""
     kind, _, name = flow.partition(":")
     return list_link(base, **({FLOW_FILTER[kind]: name} if kind in FLOW_FILTER else {}))
 
@@ -75,7 +76,7 @@ def charts(flows: list[FlowMetrics], whole: FlowMetrics, steps: list[tuple[str, 
             (f.flow, f.containment or 0.0, percent(f.containment), flow_link(base, f.flow))
             for f in flows[:15]]),
         "funnel": bars("Bot-wide funnel", [
-            (label, count, str(count), list_link(base)) for label, count in steps]),
+            (label, count, str(count), list_link(base, step=label)) for label, count in steps]),
         "trend": line("Conversations per day", [
             (d.isoformat(), n, str(n), day_link[d]) for d, n in whole.trend]),
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from bot.compliance.contract import COMPLAINT
 from bot.compliance.doom_loops import TurnFact, answered_by_fallback, exchanges
 from bot.scoring.experiment_stats import Interval, mean_interval, pause_verdict, wilson
-from bot.scoring.flow_metrics import ConversationFact
+from bot.scoring.flow_metrics import ConversationFact, funnel_stages
 from bot.settings.console import AuditKeys
 from bot.transcripts import models as m
+from bot.transcripts.console_queries import ListFilter
 from bot.transcripts.db import Database
 from bot.transcripts.projection import detector_names
 from bot.transcripts.records import aware
@@ -103,6 +104,13 @@ class Shown:
 
     messages: int
     conversations: int
+
+
+def narrow_to_step(db: Database, flt: ListFilter, step: str) -> ListFilter:
+    """``flt`` narrowed to the conversations of a funnel step, as Studio's funnel counts them."""
+    facts = load_facts(db, Period(flt.since, flt.until, flt.channel))
+    return replace(flt, conversation_ids=frozenset(
+        c.conversation_id for c in funnel_stages(facts)[step]))
 
 
 def response_figures(db: Database, since: datetime | None) -> dict[tuple[str, str, int], Shown]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 
 from bot.transcripts.audit_log import recent
 from bot.transcripts.response_store import versions
+from bot.web.studio import analytics
+from bot.web.studio_data import Period
 from tests.web.console_app import Console, console_db, make_client, page_csrf, sign_in
 from tests.web.console_seed import seed
 
@@ -81,3 +84,28 @@ def test_analytics_charts_link_every_bar_to_the_filtered_list(tmp_path: Path) ->
     assert "/conversations?from=2026-09-01&amp;to=2026-09-30&amp;topic=card_pin" in links
     assert all(link.startswith("/conversations?") for link in links)
     assert "<svg" in page and "<table" in page
+
+
+def test_funnel_steps_and_form_bars_open_the_very_conversations_they_count(
+        tmp_path: Path) -> None:
+    console = _console(tmp_path)
+    seed(console.db, extra_faqs=2)
+    period = Period(datetime(2026, 9, 1, tzinfo=timezone.utc),
+                    datetime(2026, 10, 1, tzinfo=timezone.utc))
+    steps = dict(analytics(console.db, period)["funnel"])
+    assert steps["contained"] < steps["answered"]  # the steps differ: a wrong one would show
+    with make_client(console) as client:
+        assert sign_in(client, "both") == 303
+        page = client.get("/studio?from=2026-09-01&to=2026-09-30").text
+        links = set(re.findall(r'<a href="([^"]+)" tabindex="-1">', page))
+        counted: dict[str, int] = {}
+        for link in links:
+            match = re.search(r"step=(\w+)|form=(\w+)", link)
+            if match:
+                listed = client.get(link.replace("&amp;", "&")).text
+                counted[match.group(1) or match.group(2)] = int(
+                    re.search(r'class="count" role="status">(\d+) conversation', listed)[1])
+        assert client.get("/conversations?step=bogus").status_code == 200
+        assert "funnel step: choose one of" in client.get("/conversations?step=bogus").text
+    assert {k: counted[k] for k in steps} == steps
+    assert counted["dispute_form"] == 1  # the seeded dispute

@@ -26,6 +26,8 @@ from bot.errors import Errors
 
 Redactor = Callable[[str], str]
 WITHHELD = "<log record emitted during redaction withheld>"
+#: Redacted once by :func:`install_log_redaction` to build the detectors before serving.
+WARM_UP_LINE = "warm-up: card 4111 1111 1111 1111, phone (212) 555-0199, IBAN GB82 WEST 1234 5698 7654 32"
 _state = threading.local()
 _factory_lock = threading.Lock()
 
@@ -123,8 +125,13 @@ def install_log_redaction(redactor: Redactor | None = None, *, record_factory: b
                           ) -> int:
     """Filter every root-logger handler, and (by default) redact at record creation.
 
-    Idempotent; returns how many handler filters this call added.
+    The default redactor's detectors are built here, before the process serves: built by the
+    first log line instead, they imported Presidio (and so spaCy and TensorFlow) inside a
+    request, seconds in which an action call ran out of time. Idempotent; returns how many
+    handler filters this call added.
     """
+    if redactor is None:
+        _default_redactor(WARM_UP_LINE)
     if record_factory:
         install_record_factory(redactor)
     return sum(add_redaction_filter(h, redactor) for h in logging.getLogger().handlers)

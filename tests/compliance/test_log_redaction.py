@@ -1,4 +1,6 @@
 import logging
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -123,3 +125,15 @@ def test_records_logged_during_redaction_are_withheld() -> None:
         log.propagate = True
     assert outer.lines == ["clean"]
     assert inner.lines == []  # dropped: it quoted the raw text
+
+
+def test_installing_builds_the_detectors_before_the_first_record() -> None:
+    """A server's first log line must not build them (and import Presidio) mid-request."""
+    code = ("from bot.compliance import redaction\n"
+            "from bot.compliance.log_redaction import install_log_redaction\n"
+            "assert redaction.build_detectors.cache_info().currsize == 0\n"
+            "install_log_redaction()\n"
+            "assert redaction.build_detectors.cache_info().currsize == 1\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]

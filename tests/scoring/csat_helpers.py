@@ -32,6 +32,8 @@ class FakeEncoder:
     """A tiny deterministic stand-in for the NLU's sentence encoder: hashed bag of words."""
 
     class spec:  # noqa: N801  (mirrors SentenceEncoder.spec)
+        """Only the width is read."""
+
         dim = 16
 
     def sentence_embeddings(self, texts: list[str]) -> np.ndarray:

@@ -155,7 +155,7 @@ EXPLAIN_EVERY = 10
 """Explain every 10th test prediction; the counts of the reasons named go into the results."""
 TOP_REASONS = 15
 LEARNERS = {
-    "context": "balanced multinomial logistic regression (prior shift 0.1) over csat v1 "
+    "context": "balanced multinomial logistic regression (prior shift 0.2) over csat v1 "
     "features, turn signals (question-answer similarity, repetition, position, lengths), "
     "dialogue acts and MiniLM embeddings of the last system turn and the previous user turn",
     "ordinal": "ordinal logistic regression (balanced classes) over csat v1 features",

@@ -35,8 +35,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--uss", type=Path, required=True)
     p.add_argument("--cv", type=int, help="folds of the paper's protocol (10)")
     p.add_argument("--context", choices=("before", "through"), default="before")
-    p.add_argument("--learner", choices=("ordinal", "hybrid"), default="ordinal",
-                   help="with --cv: the ordinal feature model or features + TF-IDF words")
+    p.add_argument("--learner", choices=("context", "ordinal", "hybrid"), default="context",
+                   help="with --cv: features + acts + turn embeddings (default), the ordinal "
+                        "feature model, or features + TF-IDF words")
     p.add_argument("--model", type=Path, help="artefact (default: shipped csat-v1)")
     p.add_argument("--out", type=Path, required=True, help="results JSON")
     p.set_defaults(func=evaluate)
@@ -120,7 +121,8 @@ def evaluate(args: argparse.Namespace) -> int:
     if args.cv:
         result = cross_validate(dialogues, args.cv, args.context, progress=progress,
                                 fold_progress=_bar("folds", "fold"),
-                                learner=args.learner)
+                                learner=args.learner,
+                                embed_progress=_bar("embeddings", "batch"))
     else:
         result = evaluate_model(dialogues, load_model(args.model), args.context, progress)
     result = {"file": args.uss.name, "dialogues": len(dialogues), **result}

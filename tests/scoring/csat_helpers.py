@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from bot.scoring.transcript import Dialogue, DialogueTurn
 
 USS_FIXTURE = Path(__file__).resolve().parent.parent / "data" / "uss" / "candor-sample.txt"
@@ -24,3 +26,20 @@ def b(text: str = "Here you go.", response: str | None = "utter_faq",
 def conv(*turns: DialogueTurn, ended: bool = True) -> Dialogue:
     return Dialogue("c-1", tuple(turns), ended=ended)
 
+
+
+class FakeEncoder:
+    """A tiny deterministic stand-in for the NLU's sentence encoder: hashed bag of words."""
+
+    class spec:  # noqa: N801  (mirrors SentenceEncoder.spec)
+        """Only the width is read."""
+
+        dim = 16
+
+    def sentence_embeddings(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.spec.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in text.lower().split():
+                out[i, sum(map(ord, word)) % self.spec.dim] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-9)

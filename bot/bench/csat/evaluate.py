@@ -11,6 +11,7 @@ published table, the paper's own Spearman (ranks without tie correction) and "F1
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -22,12 +23,17 @@ from sklearn.metrics import cohen_kappa_score, f1_score, recall_score
 from bot.bench.csat.hybrid import HybridClassifier, context_texts
 from bot.bench.csat.uss import UssDialogue
 from bot.errors import CandorError, Errors
+from bot.nlu.encoders import SentenceEncoder
+from bot.scoring.context_inputs import context_inputs
+from bot.scoring.context_learner import ContextClassifier, ContextInputs
 from bot.scoring.features import FEATURE_SET_V1, features
 from bot.scoring.fit import fit_ordinal
 from bot.scoring.model import CLASSES, CsatModel
+from bot.scoring.text_embeddings import embed_texts
+from bot.scoring.transcript import Dialogue
 
 Context = Literal["before", "through"]
-Learner = Literal["ordinal", "hybrid"]
+Learner = Literal["context", "ordinal", "hybrid"]
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
 
 
@@ -48,6 +54,7 @@ class Samples:
     dialogue: np.ndarray
     is_overall: np.ndarray
     texts: tuple[tuple[str, str, str], ...] = ()
+    prefixes: tuple[tuple[Dialogue, int], ...] = ()
 
 
 def build_samples(
@@ -67,23 +74,27 @@ def build_samples(
     dia: list[int] = []
     overall: list[bool] = []
     texts: list[tuple[str, str, str]] = []
+    contexts: list[tuple[Dialogue, int]] = []
     for i, d in enumerate(progress(dialogues)):
         prefixes = d.conversation.turn_prefixes(include_user_turn=context == "through")
+        total = len(d.turn_labels)
         for prefix, label in zip(prefixes if d.turn_labels else (), d.turn_labels, strict=True):
             texts.append(context_texts(prefix))
+            contexts.append((prefix, total))
             rows.append(features(prefix, names).values)
             y.append(label)
             dia.append(i)
             overall.append(False)
         if include_overall:
             texts.append(context_texts(d.conversation))
+            contexts.append((d.conversation, total))
             rows.append(features(d.conversation, names).values)
             y.append(d.overall)
             dia.append(i)
             overall.append(True)
     x = np.array(rows, dtype=float).reshape(len(rows), len(names))
     return Samples(x, np.array(y, dtype=int), np.array(dia), np.array(overall, dtype=bool),
-                   tuple(texts))
+                   tuple(texts), tuple(contexts))
 
 
 def _spearman(a: np.ndarray, b: np.ndarray) -> float | None:
@@ -139,41 +150,80 @@ def evaluate_model(
     }
 
 
-def cross_validate(
-    dialogues: list[UssDialogue], folds: int = 10, context: Context = "before",
-    names: tuple[str, ...] = FEATURE_SET_V1, progress: Progress = _identity,
-    fold_progress: Progress = _identity, learner: Learner = "ordinal",
-) -> dict[str, Any]:
-    """The paper's contiguous-block CV (see the module docstring); 5-class predictions."""
-    s = build_samples(dialogues, names, context, True, progress)
-    n = len(s.y)
+DEFAULT_LEARNER: Learner = "context"
+EXPLAIN_EVERY = 10
+"""Explain every 10th test prediction; the counts of the reasons named go into the results."""
+TOP_REASONS = 15
+LEARNERS = {
+    "context": "balanced multinomial logistic regression (prior shift 0.2) over csat v1 "
+    "features, turn signals (question-answer similarity, repetition, position, lengths), "
+    "dialogue acts and MiniLM embeddings of the last system turn and the previous user turn",
+    "ordinal": "ordinal logistic regression (balanced classes) over csat v1 features",
+    "hybrid": "balanced multinomial logistic regression over csat v1 features + TF-IDF of the "
+    "context, the last system utterance and the system acts",
+}
+
+
+def contiguous_folds(n: int, folds: int) -> list[np.ndarray]:
+    """Test indexes of each fold: contiguous blocks of ``n // folds``; the remainder never tests.
+
+    Contiguous blocks keep a dialogue's turns (and the dialogues around them) together, so a
+    fold never tests on turns whose neighbours it trained on, except at a block's two edges.
+    """
     block = n // folds
     if block < 1:
         raise CandorError(Errors.E405.format(needed=folds, folds=folds, have=n))
-    preds, labels = [], []
-    for f in fold_progress(range(folds)):
-        test = np.zeros(n, dtype=bool)
-        test[block * f : block * (f + 1)] = True
-        preds.append(_fit_predict(s, ~test, test, names, learner, f))
+    return [np.arange(block * f, block * (f + 1)) for f in range(folds)]
+
+
+def cross_validate(
+    dialogues: list[UssDialogue], folds: int = 10, context: Context = "before",
+    names: tuple[str, ...] = FEATURE_SET_V1, progress: Progress = _identity,
+    fold_progress: Progress = _identity, learner: Learner = DEFAULT_LEARNER,
+    embed_progress: Progress = _identity, encoder: SentenceEncoder | None = None,
+) -> dict[str, Any]:
+    """The paper's contiguous-block CV (see the module docstring); 5-class predictions.
+
+    ``encoder`` replaces the NLU's MiniLM for the context learner (tests use a fake one).
+    """
+    s = build_samples(dialogues, names, context, True, progress)
+    tests = contiguous_folds(len(s.y), folds)
+    inputs = _context_inputs(s, names, encoder, embed_progress) if learner == "context" else None
+    preds, labels, reasons = [], [], Counter[str]()
+    for f, test in enumerate(fold_progress(tests)):
+        train = np.ones(len(s.y), dtype=bool)
+        train[test] = False
+        if inputs is not None:
+            clf = ContextClassifier().fit(inputs.take(np.flatnonzero(train)), s.y[train])
+            fold_inputs = inputs.take(test)
+            preds.append(clf.predict(fold_inputs))
+            reasons.update(r.name for i in range(0, len(test), EXPLAIN_EVERY)
+                           for r in clf.explain(fold_inputs, i))
+        else:
+            preds.append(_fit_predict(s, train, test, names, learner, f))
         labels.append(s.y[test])
     pred, label = np.concatenate(preds), np.concatenate(labels)
-    return {
+    result = {
         **classification_metrics(pred, label),
         "folds": folds,
-        "n_samples": int(n),
+        "n_samples": int(len(s.y)),
         "n_predicted": int(len(pred)),
         "label_counts": {str(k): int((label == k).sum()) for k in CLASSES},
         "context": context,
         "learner": learner,
         "model": LEARNERS[learner],
     }
+    if reasons:
+        result["top_reasons"] = dict(reasons.most_common(TOP_REASONS))
+    return result
 
 
-LEARNERS = {
-    "ordinal": "ordinal logistic regression (balanced classes) over csat v1 features",
-    "hybrid": "balanced multinomial logistic regression over csat v1 features + TF-IDF of the "
-    "context, the last system utterance and the system acts",
-}
+def _context_inputs(
+    s: Samples, names: tuple[str, ...], encoder: SentenceEncoder | None, progress: Progress,
+) -> ContextInputs:
+    texts = (t.text for d, _ in s.prefixes for t in d.turns)
+    table = embed_texts(texts, encoder, progress)
+    return context_inputs(s.prefixes, s.x, names, table, table.dim)
 
 
 def _fit_predict(
@@ -182,8 +232,8 @@ def _fit_predict(
 ) -> np.ndarray:
     if learner == "hybrid":
         clf = HybridClassifier()
-        idx_train, idx_test = np.flatnonzero(train), np.flatnonzero(test)
+        idx_train = np.flatnonzero(train)
         clf.fit([s.texts[i] for i in idx_train], s.x[train], s.y[train])
-        return clf.predict([s.texts[i] for i in idx_test], s.x[test])
+        return clf.predict([s.texts[i] for i in test], s.x[test])
     model = fit_ordinal(s.x[train], s.y[train], names, version=f"cv-fold-{fold}")
     return model.predict_class(s.x[test])

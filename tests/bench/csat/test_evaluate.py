@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from bot.bench.csat.evaluate import (
+    DEFAULT_LEARNER,
     build_samples,
     classification_metrics,
+    contiguous_folds,
     cross_validate,
     evaluate_model,
     spearman_paper,
@@ -15,7 +17,7 @@ from bot.bench.csat.evaluate import (
 from bot.bench.csat.uss import parse_uss
 from bot.errors import CandorError
 from bot.scoring.model import load_model
-from tests.scoring.csat_helpers import USS_FIXTURE
+from tests.scoring.csat_helpers import USS_FIXTURE, FakeEncoder
 
 DIALOGUES = parse_uss(USS_FIXTURE.read_text(encoding="utf-8"), str(USS_FIXTURE))
 
@@ -68,10 +70,29 @@ def test_evaluate_with_the_shipped_model() -> None:
 
 
 def test_ten_fold_cv_reports_the_paper_keys() -> None:
-    result = cross_validate(DIALOGUES, folds=10)
+    result = cross_validate(DIALOGUES, folds=10, encoder=FakeEncoder())  # type: ignore[arg-type]
     assert set(result) >= {"uar", "kappa", "spearman", "f1_dissatisfied"}
     assert result["n_predicted"] == (result["n_samples"] // 10) * 10
-    assert cross_validate(DIALOGUES, folds=10) == result  # deterministic
+    assert cross_validate(DIALOGUES, folds=10, encoder=FakeEncoder()) == result  # type: ignore[arg-type]
+
+
+def test_the_default_learner_is_the_context_learner_and_names_its_reasons() -> None:
+    assert DEFAULT_LEARNER == "context"
+    result = cross_validate(DIALOGUES, folds=10, encoder=FakeEncoder())  # type: ignore[arg-type]
+    assert result["learner"] == "context"
+    reasons = set(result["top_reasons"])
+    assert reasons and all(isinstance(r, str) for r in reasons)
+    assert not any("\t" in r or "lost my debit card" in r for r in reasons)  # no text quoted
+
+
+@pytest.mark.parametrize("n, folds", [(54, 10), (100, 10), (13833, 10)])
+def test_folds_are_contiguous_disjoint_blocks(n: int, folds: int) -> None:
+    tests = contiguous_folds(n, folds)
+    assert len(tests) == folds
+    flat = np.concatenate(tests)
+    assert len(set(flat.tolist())) == len(flat) == (n // folds) * folds  # never overlap
+    assert all((np.diff(t) == 1).all() for t in tests)  # one block each
+    assert flat.tolist() == list(range(len(flat)))  # in file order; the remainder trains
 
 
 def test_cv_needs_enough_samples() -> None:

@@ -16,8 +16,12 @@ if [[ "${1:-}" == "--fresh" ]]; then fresh=1; command+=" --fresh"; shift; fi
 repo="${1:-$here}"
 work="$(mktemp -d /tmp/candor-cold.XXXXXX)"
 port="${CANDOR_RASA_PORT:-5005}"
-cleanup() { [[ -n "${run_pid:-}" ]] && kill -INT -- "-$run_pid" 2>/dev/null; sleep 5; \
-            [[ -n "${run_pid:-}" ]] && kill -KILL -- "-$run_pid" 2>/dev/null; true; }
+cleanup() {  # Ctrl-C, as a user stops it: `candor run` then stops every process it started
+  [[ -n "${run_pid:-}" ]] || return 0
+  kill -INT -- "-$run_pid" 2>/dev/null
+  for _ in $(seq 1 60); do kill -0 -- "-$run_pid" 2>/dev/null || return 0; sleep 1; done
+  kill -KILL -- "-$run_pid" 2>/dev/null; true
+}
 trap cleanup EXIT
 
 git clone --quiet "$repo" "$work/candor"
@@ -35,6 +39,9 @@ else
   keep=(-o .venv/.candor-installed)
 fi
 
+if curl -s -m 2 -o /dev/null "http://127.0.0.1:$port/"; then
+  echo "something already listens on port $port: stop it first"; exit 1
+fi
 start=$(date +%s)
 set -m
 CANDOR_HOME="$work/var" make "${keep[@]}" run > "$work/run.log" 2>&1 &

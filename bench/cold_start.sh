@@ -5,14 +5,18 @@
 #
 #   bench/cold_start.sh [--fresh] [REPO]   # REPO: what to clone (default: this checkout)
 #
-# Writes bench/results/cold_start.json (of the checkout the script lives in). The clone, its
-# var/ and its .venv are under a temporary directory; without --fresh the clone's .venv is a
-# copy-free symlink to this checkout's, so "install already done" means exactly that.
+# Writes bench/results/cold_start.json (--fresh: cold_start_fresh.json) of the checkout the
+# script lives in. The clone, its var/ and its .venv are under a temporary directory; without
+# --fresh the clone's .venv is a symlink to this checkout's, so "install already done" means
+# exactly that.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 fresh=0
 command="bench/cold_start.sh"
-if [[ "${1:-}" == "--fresh" ]]; then fresh=1; command+=" --fresh"; shift; fi
+result="cold_start.json"
+if [[ "${1:-}" == "--fresh" ]]; then
+  fresh=1; command+=" --fresh"; result="cold_start_fresh.json"; shift
+fi
 repo="${1:-$here}"
 work="$(mktemp -d /tmp/candor-cold.XXXXXX)"
 port="${CANDOR_RASA_PORT:-5005}"
@@ -60,7 +64,7 @@ run_seconds=$(( $(date +%s) - start ))
 [[ "$answer" == \[\{* ]] || { echo "no answer within 30 minutes"; exit 1; }
 trained=$(grep -o 'trained in [0-9]*s' "$work/run.log" | head -1 || true)
 echo "first answer ${run_seconds}s after make run (${trained:-no training}); install: ${install_seconds} s"
-cat > "$here/bench/results/cold_start.json" <<JSON
+cat > "$here/bench/results/$result" <<JSON
 {
   "command": "$command",
   "measured_at": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",

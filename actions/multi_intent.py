@@ -41,15 +41,11 @@ def main_request(parse_data: dict[str, Any]) -> dict[str, Any]:
 def open_requests(parse_data: dict[str, Any], actions_this_turn: list[str]) -> list[dict[str, Any]]:
     """Requests still unanswered: the main one unless its answer ran, then the others."""
     main = main_request(parse_data)
-    others = [r for r in parse_data.get(ADDITIONAL_INTENTS_KEY) or [] if isinstance(r, dict)]
-    return others if main_answered(main, actions_this_turn) else [main, *others]
-
-
-def main_answered(main: dict[str, Any], actions_this_turn: list[str]) -> bool:
-    """Whether the main request's own answer (FAQ or flow) already ran this turn."""
-    return FAQ_ACTION in actions_this_turn or FLOW_STARTERS.get(str(main["intent"])) in (
+    answered = FAQ_ACTION in actions_this_turn or FLOW_STARTERS.get(str(main["intent"])) in (
         actions_this_turn
     )
+    others = [r for r in parse_data.get(ADDITIONAL_INTENTS_KEY) or [] if isinstance(r, dict)]
+    return others if answered else [main, *others]
 
 
 def actions_this_turn(tracker: Tracker) -> list[str]:

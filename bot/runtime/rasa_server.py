@@ -50,7 +50,6 @@ def serve(
     from rasa.utils.log_utils import configure_structlog
 
     from bot.compliance.log_redaction import install_log_redaction
-    from bot.compliance.redaction import warm_up as warm_up_redaction
     from bot.runtime.action_endpoint import BoundedActionEndpoint
     from bot.runtime.fail_closed import violations
     from bot.settings import export, load_settings
@@ -92,12 +91,8 @@ def serve(
         # The first parse in a worker builds TensorFlow's graphs for the encoders: tens of
         # seconds on a busy machine. Done here, it holds the worker's event loop before any
         # customer's message (the health check, and so the gateway, waits), not during one.
-        # The redaction the tracker store runs on each turn's events loads spaCy on its first
-        # name-like word: seconds that, in the store's writer thread, hold the GIL while an
-        # action call's timeout runs out (a customer's 503 E026). Loaded here instead.
         if not unsafe.value:
             await app.ctx.agent.parse_message(WARM_UP_MESSAGE)
-            warm_up_redaction()
 
     parent = os.getpid()
 

@@ -132,6 +132,10 @@ def by_flow(convs: Iterable[ConversationFact]) -> list[FlowMetrics]:
     return sorted((metrics(f, cs) for f, cs in groups.items()), key=lambda m: (-m.volume, m.flow))
 
 
+#: The funnel's steps in order (the fields of :class:`Funnel`); each is a subset of the one before.
+FUNNEL_STEPS = ("conversations", "answered", "contained", "surveyed", "satisfied")
+
+
 @dataclass(frozen=True)
 class Funnel:
     conversations: int
@@ -142,13 +146,7 @@ class Funnel:
 
     def steps(self) -> list[tuple[str, int]]:
         """(label, count) in funnel order."""
-        return [("conversations", self.conversations), ("answered", self.answered),
-                ("contained", self.contained), ("surveyed", self.surveyed),
-                ("satisfied", self.satisfied)]
-
-
-#: The funnel's steps in order; each is a subset of the one before.
-FUNNEL_STEPS = ("conversations", "answered", "contained", "surveyed", "satisfied")
+        return [(step, getattr(self, step)) for step in FUNNEL_STEPS]
 
 
 def funnel_stages(convs: Sequence[ConversationFact]) -> dict[str, list[ConversationFact]]:

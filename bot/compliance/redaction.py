@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from bot import registry
+from bot.compliance.checked_texts import CHECKED
 from bot.compliance.contract import PiiSpan
 from bot.compliance.detectors import PII_DETECTORS, Detector, DetectorHit
 from bot.compliance.engines import nlp_artifacts
@@ -122,8 +123,19 @@ def redact(
 
 
 def redact_text(text: str) -> str:
-    """Just the redacted text, with the default detectors and operator."""
-    return redact(text).text
+    """Just the redacted text, with the default detectors and operator.
+
+    A text this process has checked before (:data:`CHECKED`: a form answer that is the message
+    the NLU pipeline checked, ids Rasa repeats on every event) is redacted from the spans
+    found then, without running the detectors again.
+    """
+    spans = CHECKED.spans(text)
+    if spans is not None:
+        return redact_spans(text, spans)
+    result = redact(text)
+    CHECKED.remember(text, [PiiSpan(start=r.start, end=r.end, entity_type=r.entity_type)
+                            for r in result.redactions])
+    return result.text
 
 
 def pii_spans(hits: Sequence[DetectorHit]) -> list[PiiSpan]:

@@ -82,6 +82,7 @@ class ComplianceDetector(GraphComponent):
         This is the one place a customer message meets the NER model: the tracker store, the
         transcript writer and the logs redact it from ``pii_spans`` (offsets and types only).
         """
+        from bot.compliance.checked_texts import CHECKED
         from bot.compliance.known_values import KNOWN
         from bot.compliance.redaction import analyze, pii_spans
 
@@ -92,6 +93,7 @@ class ComplianceDetector(GraphComponent):
             logger.error(Errors.E203.format(cause=type(err).__name__))
             return {"hits": [], "error": "E203"}
         KNOWN.remember(text, spans)
+        CHECKED.remember(text, spans)
         return {
             "hits": [
                 {"detector": h.detector, "entity_type": h.entity_type,

@@ -50,6 +50,7 @@ def serve(
     from rasa.utils.log_utils import configure_structlog
 
     from bot.compliance.log_redaction import install_log_redaction
+    from bot.runtime import action_results
     from bot.runtime.action_endpoint import BoundedActionEndpoint
     from bot.runtime.fail_closed import violations
     from bot.settings import export, load_settings
@@ -60,6 +61,7 @@ def serve(
     configure_logging_and_warnings(level)
     configure_structlog(level)
     install_log_redaction()
+    action_results.install()  # before the fork: every worker checks answers the cheap way
     endpoints = AvailableEndpoints.read_endpoints(str(endpoints_file))
     settings = load_settings()
     if endpoints.action is not None:  # seconds, not Rasa's five minutes; see action_endpoint
@@ -119,7 +121,8 @@ def migrate_before_fork(endpoints: Any) -> None:
 
     broker = getattr(endpoints, "event_broker", None)
     if broker is not None and str(broker.type).endswith(".TranscriptEventBroker"):
-        open_database(broker.url or database_url())
+        # Disposed at once: forked workers open their own connections, never the parent's.
+        open_database(broker.url or database_url()).engine.dispose()
 
 
 def _parent_death_signal(sig: int) -> None:

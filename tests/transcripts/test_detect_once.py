@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from bot.compliance import redaction
+from bot.compliance.checked_texts import CHECKED
 from bot.compliance.known_values import KNOWN
 from bot.nlu.compliance_detector import ComplianceDetector
 from bot.transcripts.db import Database
@@ -37,8 +38,10 @@ def ner_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
     monkeypatch.setattr(redaction, "nlp_artifacts", counting)
     KNOWN.clear()
+    CHECKED.clear()
     yield calls
     KNOWN.clear()
+    CHECKED.clear()
 
 
 def user_event(text: str, section: dict[str, Any] | None) -> dict[str, Any]:
@@ -126,3 +129,20 @@ def test_rasas_own_event_metadata_costs_no_ner(ner_calls: list[str]) -> None:
     slot = redact_event({"event": "slot", "name": "dispute_what", "value": f"paid {NAME}"})
     assert NAME not in str(action) and NAME not in str(slot)
     assert len(ner_calls) == 2  # the pipeline's run, and the slot value (a form answer)
+
+
+def test_a_form_answer_that_is_the_checked_message_costs_no_ner(ner_calls: list[str]) -> None:
+    ComplianceDetector(ComplianceDetector.get_default_config()).section(MESSAGE)
+    slot = redact_event({"event": "slot", "name": "dispute_what", "value": MESSAGE})
+    assert len(ner_calls) == 1  # only the pipeline's run
+    assert NAME not in slot["value"] and CARD not in slot["value"]
+    assert "<PERSON>" in slot["value"] and "<CARD_NUMBER>" in slot["value"]
+
+
+def test_customer_metadata_repeated_on_every_event_is_checked_once(ner_calls: list[str]) -> None:
+    metadata = {"model_id": "6fb781ec4a40", "assistant_id": "candor", "note": f"from {NAME}"}
+    stored = [redact_event({**user_event(f"message {i}", None), "metadata": dict(metadata)})
+              for i in range(3)]
+    assert len(ner_calls) == 3 + 3  # each new message text, and each metadata string once
+    for event in stored:
+        assert NAME not in str(event) and event["metadata"]["note"] == "from <PERSON>"

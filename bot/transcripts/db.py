@@ -42,9 +42,16 @@ def database_url(env: Mapping[str, str] | None = None) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL lets the console read while the writer writes; foreign keys make CASCADE work."""
+    """WAL lets the console read while the writer writes; foreign keys make CASCADE work.
+
+    ``synchronous=NORMAL``: in WAL mode a commit survives the process being killed, and only a
+    power cut can lose the last ones, which the Rasa server replays from the tracker store
+    (the source of truth, flushed on every commit) when it starts again. A flush per event
+    was a tenth of the transcript writer's time under load.
+    """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()

@@ -88,6 +88,12 @@ class LinearModel:
     coef: np.ndarray  # [n_labels, n_features] float32
     intercept: np.ndarray  # [n_labels]
     temperature: float
+    #: ``coef`` transposed into its own contiguous array: a sparse row times the strided view
+    #: ``coef.T`` made scipy copy all the weights for every message (14 ms vs 1 ms per parse).
+    _coef_t: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._coef_t = np.ascontiguousarray(self.coef.T)
 
     @classmethod
     def fit(
@@ -122,7 +128,7 @@ class LinearModel:
 
     def predict_proba(self, x: sp.csr_matrix) -> np.ndarray:
         """``[n, n_labels]`` calibrated probabilities."""
-        margins = np.asarray(x @ self.coef.T) + self.intercept
+        margins = np.asarray(x @ self._coef_t) + self.intercept
         return softmax(margins / self.temperature)
 
     def save(self, folder: Path) -> None:

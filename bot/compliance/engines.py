@@ -32,9 +32,14 @@ def offline_tld_extractor() -> tldextract.TLDExtract:
     """A ``TLDExtract`` that never fetches: no URLs, no disk cache, bundled snapshot only."""
     import tldextract
 
-    return tldextract.TLDExtract(
+    extractor = tldextract.TLDExtract(
         cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True
     )
+    # tldextract builds its suffix trie on first use: ~65 ms of pure Python holding the GIL,
+    # seconds on a loaded machine, which stalled a Rasa worker at its first bot message that
+    # quoted an email address. Built here, it is paid when the detectors are built.
+    extractor("example.com")
+    return extractor
 
 
 def configure_offline_tldextract() -> None:

@@ -26,6 +26,7 @@ def _offline_email_recognizer() -> EntityRecognizer:
         def validate_result(self, pattern_text: str) -> bool:
             return offline_tld_extractor()(pattern_text).fqdn != ""
 
+    offline_tld_extractor()  # the suffix trie now, not inside the first email check
     return OfflineEmailRecognizer()
 
 

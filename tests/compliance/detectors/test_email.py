@@ -45,3 +45,20 @@ def test_module_level_tldextract_is_made_offline() -> None:
     configure_offline_tldextract()
     assert module.TLD_EXTRACTOR is offline_tld_extractor()
     assert module.TLD_EXTRACTOR.suffix_list_urls == ()
+
+
+def test_the_suffix_list_is_built_with_the_detector_not_in_the_first_check(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Rasa worker used to build it inside its first bot message that quoted an email."""
+    import tldextract.tldextract as module
+
+    from bot.compliance.engines import offline_tld_extractor
+
+    offline_tld_extractor.cache_clear()
+    detector = EmailDetector()
+
+    def no_build(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("suffix trie built during a check")
+
+    monkeypatch.setattr(module._PublicSuffixListTLDExtractor, "__init__", no_build)
+    assert [h.entity_type for h in detector.analyze("mail ada@example.com")] == ["EMAIL_ADDRESS"]

@@ -105,3 +105,23 @@ def test_empty_and_letterless_text() -> None:
     assert redact("4111111111111111").text == "<CARD_NUMBER>"
 
 
+
+
+def test_pattern_redaction_of_a_repeated_text_runs_the_detectors_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.compliance.redaction import pattern_detectors, redact_patterns
+
+    detector = pattern_detectors()[0]
+    calls: list[str] = []
+    real = detector.analyze
+
+    def counting(text: str, artifacts: object = None) -> list:
+        calls.append(text)
+        return real(text, artifacts)
+
+    monkeypatch.setattr(detector, "analyze", counting)
+    redact_patterns.cache_clear()
+    text = "Call us on +44 20 7946 0018 about card 4111 1111 1111 1111."
+    first = [redact_patterns(text) for _ in range(3)]
+    assert len(calls) == 1
+    assert first[0] == first[2] and "4111" not in first[0] and "7946" not in first[0]

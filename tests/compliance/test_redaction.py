@@ -1,4 +1,6 @@
 
+from typing import Any
+
 import pytest
 
 from bot.compliance.detectors import DetectorHit
@@ -115,7 +117,7 @@ def test_pattern_redaction_of_a_repeated_text_runs_the_detectors_once(
     calls: list[str] = []
     real = detector.analyze
 
-    def counting(text: str, artifacts: object = None) -> list:
+    def counting(text: str, artifacts: Any = None) -> Any:
         calls.append(text)
         return real(text, artifacts)
 

@@ -35,7 +35,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.errors import CandorError
-from bot.nlu.encoders import ENCODERS, Encoding, load_encoder
+from bot.nlu.encoders import ENCODERS, Encoding, encoder_spec, load_encoder
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,16 @@ class EncoderFeaturizer(DenseFeaturizer, GraphComponent):
             "batch_size": 32,
             "attributes": [TEXT, ACTION_TEXT],
         }
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """The encoder and the backend it resolves to, so a model is retrained, not reused.
+
+        A model trained on another backend's features (when the default backend changed) would
+        otherwise be served vectors it never saw.
+        """
+        spec = encoder_spec(str(config.get("encoder", cls.get_default_config()["encoder"])))
+        return f"{spec.family}@{spec.backend}"
 
     @staticmethod
     def required_packages() -> list[str]:

@@ -17,17 +17,15 @@ Each runs on one of three backends (:data:`BACKENDS`), chosen by name: ``minilm`
 use :data:`DEFAULT_BACKEND`; ``minilm@tf``, ``mpnet@onnx``, ``mpnet@onnx-int8``... pick one
 explicitly (in config.yml's ``encoder`` key or ``candor bench nlu encoders --sets``).
 
-* ``onnx`` (default): ONNX Runtime on an fp32 graph exported at install time
-  (:mod:`bot.nlu.encoder_onnx`), one intra-op thread per process. Its vectors agree with
-  TensorFlow's to a cosine of 0.9999+ (the export checks it), so accuracy is unchanged by
-  construction, at less CPU per message (15-45%, bench/results/encoders_onnx.md), no
-  TensorFlow graph to trace when a worker starts, and ``onnxruntime`` as the only run-time
-  dependency.
-* ``onnx-int8``: the same graph with 8-bit dynamic quantisation. On the VNNI machine where it
-  was first measured it cost a third of TensorFlow's CPU within 0.2 points of BANKING77
-  accuracy; on an AVX2-only CPU (no VNNI, where it must use unsigned weights, see
-  :mod:`bot.nlu.onnx_export_worker`) it saved only a fifth over fp32 for MPNet and its accuracy
-  has not been re-measured, so it is not the default.
+* ``onnx-int8`` (default): ONNX Runtime on the fp32 graph exported at install time
+  (:mod:`bot.nlu.encoder_onnx`) after 8-bit dynamic quantisation (unsigned weights, see
+  :mod:`bot.nlu.onnx_export_worker`), one intra-op thread per process. It costs about 60% of
+  the fp32 graph's CPU (MPNet 29 vs 46 ms a message) at a cosine of 0.99 to its vectors and
+  the same BANKING77 accuracy within a fold's spread (bench/results/encoders_onnx*.md); the
+  encoders were half of a Rasa worker's event-loop time under load.
+* ``onnx``: the fp32 graph. Its vectors agree with TensorFlow's to a cosine of 0.9999+ (the
+  export checks it), at less CPU per message than TensorFlow (15-45%), no TensorFlow graph to
+  trace when a worker starts, and ``onnxruntime`` as the only run-time dependency.
 * ``tf``: the original TensorFlow path. The safetensors were written for PyTorch, so each TF
   model is built from the bundled config, called once on ``dummy_inputs`` to create its
   variables, and filled with transformers' own PyTorch-to-TF name mapping.
@@ -61,9 +59,9 @@ logger = logging.getLogger(__name__)
 
 MAX_LENGTH = 128  # BANKING77's longest query is ~80 word pieces; customer chat lines are shorter.
 BACKENDS = ("tf", "onnx", "onnx-int8")
-# The backend of a bare encoder name: fp32 ONNX gives TensorFlow's vectors for less CPU and no
-# graph tracing at start-up (bench/results/encoders_onnx.md).
-DEFAULT_BACKEND = "onnx"
+# The backend of a bare encoder name (bench/results/encoders_onnx.md). A model records the
+# backend it was trained with (EncoderFeaturizer.fingerprint_addon), so changing this retrains.
+DEFAULT_BACKEND = "onnx-int8"
 ONNX_FILES = {"onnx": "model.onnx", "onnx-int8": "model.int8.onnx"}
 ONNX_STAMP = ".candor-onnx-from"  # written last by the export: its presence means "complete"
 ONNX_EXPORT_HINT = "python -m bot.nlu.encoder_onnx export"

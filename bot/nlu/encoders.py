@@ -20,7 +20,7 @@ explicitly (in config.yml's ``encoder`` key or ``candor bench nlu encoders --set
 * ``onnx-int8`` (default): ONNX Runtime on the fp32 graph exported at install time
   (:mod:`bot.nlu.encoder_onnx`) after 8-bit dynamic quantisation (unsigned weights, see
   :mod:`bot.nlu.onnx_export_worker`), one intra-op thread per process. It costs about 60% of
-  the fp32 graph's CPU (MPNet 29 vs 46 ms a message) at a cosine of 0.99 to its vectors and
+  the fp32 graph's CPU (MPNet 22 vs 37 ms a message) at a cosine of 0.99 to its vectors and
   the same BANKING77 accuracy within a fold's spread (bench/results/encoders_onnx*.md); the
   encoders were half of a Rasa worker's event-loop time under load.
 * ``onnx``: the fp32 graph. Its vectors agree with TensorFlow's to a cosine of 0.9999+ (the

@@ -7,7 +7,8 @@
   ("467 3395", "78 651 450", "(37) 788-063", "60-56-85-91"): groups of digits joined by
   spaces, dots, dashes or brackets, 7-15 digits in all, optional extension. Kept with a phone
   word nearby ("phone", "call me on", "mobile", "fax", ...), a leading ``+``/``00``/bracket,
-  or at least 9 digits in 3+ groups; score 0.7 (0.55 without context). Dates are skipped.
+  or at least 9 digits in 3+ groups; score 0.7 (0.55 without context). Dates and IPv4
+  addresses ("10.120.3.44") are skipped.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def shape_verdict(text: str, start: int, end: int) -> tuple[float, str] | None:
     """Pure: score and pattern name for one phone-shaped match, or None."""
     value = text[start:end]
     digits = sum(c.isdigit() for c in value)
-    if not MIN_DIGITS <= digits <= MAX_DIGITS or looks_like_date(value):
+    if not MIN_DIGITS <= digits <= MAX_DIGITS or looks_like_date(value) or _ip_address(value):
         return None
     marked = value.startswith(("+", "00", "("))
     if marked or has_context(text, start, end, CONTEXT):
@@ -75,6 +76,12 @@ def shape_verdict(text: str, start: int, end: int) -> tuple[float, str] | None:
     if digits >= BARE_DIGITS and groups >= 3 and not SSN_SHAPE.fullmatch(value):
         return BARE_SCORE, "phone shape"
     return None
+
+
+def _ip_address(value: str) -> bool:
+    """Four dot-separated numbers of at most 255 ("192.168.10.1") are an IPv4 address."""
+    parts = value.split(".")
+    return len(parts) == 4 and all(p.isdigit() and len(p) <= 3 and int(p) <= 255 for p in parts)
 
 
 def _inside(spans: dict[tuple[int, int], tuple[float, str]], start: int, end: int) -> bool:

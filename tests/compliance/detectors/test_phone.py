@@ -16,6 +16,8 @@ CASES = [
     # an IPv4 address is not a phone number, even beside a phone word
     ("login from 10.120.3.44 on my phone",   []),
     ("call 212.555.0199",                    ["212.555.0199"]),
+    ("4155550123-Fax",                       ["4155550123"]),
+    ("account number 41555501230",           []),
 ]
 # fmt: on
 

@@ -90,6 +90,9 @@ def test_merge_is_typed_by_the_widest_hit_then_score() -> None:
     assert merge_hits(hits) == [(0, 40, "STREET_ADDRESS")]
     hits = [_hit(0, 10, "PERSON", 0.85), _hit(0, 10, "STREET_ADDRESS", 0.7)]
     assert merge_hits(hits) == [(0, 10, "PERSON")]
+    # a checksum-validated hit keeps its type inside a wider, vaguer one
+    hits = [_hit(3, 25, "IBAN", 1.0), _hit(0, 32, "STREET_ADDRESS", 0.7)]
+    assert merge_hits(hits) == [(0, 32, "IBAN")]
 
 
 def test_apply_keeps_original_offsets() -> None:

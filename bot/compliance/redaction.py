@@ -5,9 +5,13 @@ fail-closed (a detector that raises makes ``redact`` raise; callers withhold the
 than store it raw) and cheap: the detectors and spaCy are built once per process, spaCy runs
 once per message and is skipped for text without letters.
 
-Overlapping hits are merged into one redaction covering their union, typed after the best hit
-(highest score, then longest, then detector order), so no character of any detected span is
-left in clear: "card 4111 1111 1111 1111" is one ``<CARD_NUMBER>``, not a card plus a phone.
+Overlapping hits are merged into one redaction covering their union, typed after the best hit:
+a certain one (score >= 0.9: a checksum or a validated domain held) first, then the widest, then
+the highest score, then detector order. So no character of any detected span is left in clear:
+"card 4111 1111 1111 1111" is one ``<CARD_NUMBER>``, not a card plus a phone, and an address
+block holding a street named after a person is one ``<STREET_ADDRESS>``. Among uncertain hits
+width goes before score because the wider hit saw more of the context (a street type, a unit,
+a postcode); an IBAN after "send it to" stays an IBAN.
 
 Offsets in :class:`Redaction` index the *original* text. The matched values are never kept.
 """
@@ -27,6 +31,8 @@ from bot.compliance.engines import nlp_artifacts
 from bot.compliance.operators import Operator, Params, build_operator
 
 DEFAULT_OPERATOR = "redact.replace.v1"
+#: Hits this sure (a checksum or a validated domain held) name a merged span whatever its width.
+CERTAIN_SCORE = 0.9
 T = TypeVar("T")
 
 
@@ -78,8 +84,9 @@ def merge_hits(hits: Sequence[DetectorHit], order: Sequence[str] = PII_DETECTORS
     """Pure: overlapping hits -> non-overlapping ``(start, end, entity_type)`` unions."""
     rank = {name: i for i, name in enumerate(order)}
 
-    def best_key(hit: DetectorHit) -> tuple[float, int, int]:
-        return (hit.score, hit.end - hit.start, -rank.get(hit.detector, len(rank)))
+    def best_key(hit: DetectorHit) -> tuple[bool, int, float, int]:
+        certain = hit.score >= CERTAIN_SCORE
+        return (certain, hit.end - hit.start, hit.score, -rank.get(hit.detector, len(rank)))
 
     merged: list[tuple[int, int, DetectorHit]] = []
     for hit in sorted(hits, key=lambda h: (h.start, -h.end)):

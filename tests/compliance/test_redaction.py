@@ -85,6 +85,17 @@ def test_merge_takes_union_typed_by_best_hit() -> None:
     assert merge_hits(hits) == [(0, 14, "CARD_NUMBER"), (20, 25, "X")]
 
 
+def test_merge_is_typed_by_the_widest_hit_then_score() -> None:
+    # a street named after a person, inside an address block: the block names the union
+    hits = [_hit(5, 15, "PERSON", 0.85), _hit(0, 40, "STREET_ADDRESS", 0.7)]
+    assert merge_hits(hits) == [(0, 40, "STREET_ADDRESS")]
+    hits = [_hit(0, 10, "PERSON", 0.85), _hit(0, 10, "STREET_ADDRESS", 0.7)]
+    assert merge_hits(hits) == [(0, 10, "PERSON")]
+    # a checksum-validated hit keeps its type inside a wider, vaguer one
+    hits = [_hit(3, 25, "IBAN", 1.0), _hit(0, 32, "STREET_ADDRESS", 0.7)]
+    assert merge_hits(hits) == [(0, 32, "IBAN")]
+
+
 def test_apply_keeps_original_offsets() -> None:
     out = apply_redactions("ab CDEF gh IJ", [(3, 7, "A"), (11, 13, "B")], build_operator("redact.replace.v1"))
     assert out.text == "ab <A> gh <B>"

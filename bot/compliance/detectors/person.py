@@ -16,7 +16,12 @@ brand words as people. Two additions, both documented trade-offs:
   are two known names in a row typed in lower case ("naomi ryan"). Titles and lead words
   ("Mr", "Dr", "dear", "card holder", "payee", "I'm") mark the words after them.
 
-Lower-case single names outside an introduction phrase remain a known gap.
+* Structure and morphology: one-word items listed beside a found name ("Ana, Bo and Cy"),
+  other mentions of a found name, capitalised words after a context word ("called", "my
+  sister"), a middle initial ("Orla T Brennick"), and common surname endings ("-ova", "-ski",
+  "-nen", "-vić").
+
+Lower-case single names that are also English words ("rose", "mark") remain a known gap.
 """
 
 from __future__ import annotations
@@ -47,9 +52,16 @@ NOT_NAMES = frozenset(
 INTRO = re.compile(
     r"\b(?:my name is|my name's|my full name is|(?:first |last |full |sur)?name\s*(?:is|:)"
     r"|i am called|i'm called|this is|name on (?:the )?card(?: is)?:?|card ?holder(?: is)?:?"
-    r"|call me"
+    r"|call me|(?:first |last |full |sur)?name\?"
     r"|(?:mr|mrs|ms|miss|mx|dr|prof|sir)\.?)[ \t]+",
     re.IGNORECASE,
+)
+#: Lead words after which capitalised words are a name ("a cousin called Dora Weiss").
+CONTEXT_LEAD = re.compile(
+    r"\b(?:called|named|said|says|asked|told|starring|featuring|payee"
+    r"|my (?:son|daughter|kid|child|wife|husband|partner|mother|father|mum|mom|dad|brother"
+    r"|sister|friend|boss|colleague|landlord|tenant|cousin|aunt|uncle|grandson|granddaughter))"
+    r"[ \t]+"
 )
 #: Lead words that introduce a name only when the next word is a known name.
 GREETING = re.compile(r"\b(?:i'm|im|i am|dear|hi|hello|hey|thanks|thank you)[ \t,]+",
@@ -60,7 +72,10 @@ PARTICLES = frozenset("van von der den de del della da di du la le ten ter bin a
 GAZETTEER_SCORE = 0.6
 WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\-])*")
 INTRO_SCORE = 0.85
+CONTEXT_SCORE = 0.6
+SPREAD_SCORE = 0.55
 MAX_NAME_WORDS = 3
+LONE_NAME_MIN_LENGTH = 4
 
 
 def introduced_names(text: str, stop_words: frozenset[str]) -> list[tuple[int, int]]:
@@ -154,22 +169,59 @@ def _run_span(run: list[re.Match[str]], names: Gazetteer) -> list[tuple[int, int
     if not _capitalised(words[0]):
         return _lower_case_names(run, names)
     known = [w for w in words if _known(w, names)]
-    if not (any(_known(w, names, strong=True) for w in words) or len(known) >= 2):
+    if not (any(_known(w, names, strong=True) or _surname_shape(w) for w in words)
+            or len(known) >= 2 or _has_middle_initial(words)):
         return []
     last = run[-1].group()
     return [(run[0].start(), run[-1].end() - (1 if _ends_sentence(last) else 0))]
 
 
+#: Endings of Slavic, Baltic, Finnish, Balkan and Greek surnames ("Petrova", "Kowalska",
+#: "Virtanen", "Jovanović", "Papadakis"); six letters at least, so "Kiev" or "Nov" are not
+#: read as names. Only capitalised words are tested.
+SURNAME_ENDINGS = (
+    "ov", "ova", "ev", "eva", "ski", "ska", "sky", "cki", "cka", "wicz", "enko", "vić", "vic",
+    "ović", "evich", "ovich", "yan", "nen", "poulos", "akis", "idis", "escu", "oglu", "oğlu",
+)
+SURNAME_MIN_LENGTH = 6
+
+
+def _surname_shape(word: str) -> bool:
+    """A capitalised word with a common surname ending ("Dragomirova")."""
+    bare = _bare(word)
+    return (_capitalised(word) and len(bare) >= SURNAME_MIN_LENGTH and bare.isalpha()
+            and bare.endswith(SURNAME_ENDINGS) and bare not in NOT_NAMES)
+
+
+def _has_middle_initial(words: list[str]) -> bool:
+    """Capitalised word, one-letter initial, capitalised word ("Orla T Brennick")."""
+    return any(len(words[i].rstrip(".")) == 1 and len(words[i - 1]) > 1 and len(words[i + 1]) > 1
+               for i in range(1, len(words) - 1))
+
+
 def _lower_case_names(run: list[re.Match[str]], names: Gazetteer) -> list[tuple[int, int]]:
-    """Two or three known names in a row, one of them unambiguous ("naomi ryan")."""
+    """Two or three known names in a row, one of them unambiguous ("naomi ryan").
+
+    A one-letter initial between two known names belongs to the name ("dora k weiss"). A
+    lone known name of four letters or more that is not also an English word counts too
+    ("ask bertha"): on BANKING77's 10,003 training messages such a word occurs in one.
+    """
     spans, segment = [], []
-    for word in [*run, None]:
+    for index, word in enumerate([*run, None]):
         if word is not None and _known(word.group(), names):
             segment.append(word)
             continue
-        if 2 <= len(segment) <= MAX_NAME_WORDS and any(
-                _known(w.group(), names, strong=True) for w in segment):
+        if (word is not None and segment and len(word.group().rstrip(".")) == 1
+                and index + 1 < len(run) and _known(run[index + 1].group(), names)):
+            segment.append(word)
+            continue
+        known = [w for w in segment if len(w.group().rstrip(".")) > 1]
+        if 2 <= len(known) <= MAX_NAME_WORDS and any(
+                _known(w.group(), names, strong=True) for w in known):
             spans.append((segment[0].start(), segment[-1].end()))
+        elif (len(known) == 1 and len(_bare(known[0].group())) >= LONE_NAME_MIN_LENGTH
+              and _known(known[0].group(), names, strong=True)):
+            spans.append((known[0].start(), known[0].end()))
         segment = []
     return spans
 
@@ -205,6 +257,122 @@ def greeted_names(text: str, names: Gazetteer) -> list[tuple[int, int]]:
             last = words[-1].group()
             spans.append((words[0].start(), words[-1].end() - (1 if _ends_sentence(last) else 0)))
     return spans
+
+
+def context_names(text: str, stop_words: frozenset[str]) -> list[tuple[int, int]]:
+    """Pure: one to three capitalised words after a context word ("told Dora Weiss")."""
+    spans = []
+    for lead in CONTEXT_LEAD.finditer(text):
+        words: list[re.Match[str]] = []
+        for word in NAME_TOKEN.finditer(text, lead.end()):
+            gap = text[(words[-1].end() if words else lead.end()):word.start()]
+            token = word.group()
+            if ((words and not _joins(gap)) or len(words) == MAX_NAME_WORDS
+                    or not _capitalised(token) or _bare(token) in stop_words
+                    or _bare(token) in NOT_NAMES or _first_person(token)):
+                break
+            words.append(word)
+            if _ends_sentence(token):
+                break
+        if words:
+            last = words[-1].group()
+            spans.append((words[0].start(), words[-1].end() - (1 if _ends_sentence(last) else 0)))
+    return spans
+
+
+def repeated_names(text: str, spans: list[tuple[int, int]],
+                   stop_words: frozenset[str]) -> list[tuple[int, int]]:
+    """Pure: other mentions of a word of a found name ("Dora Weiss ... ask Weiss").
+
+    A name found once is a name wherever else it occurs in the message written the same way
+    (so a capitalised "Street" read as a name does not spread to "street"); words of fewer
+    than three letters, stop words and product words are not carried over.
+    """
+    words = {_possessive(w.group()) for start, end in spans
+             for w in WORD.finditer(text[:end], start) if not _first_person(w.group())}
+    words = {w for w in words if len(w) >= 3 and w.casefold() not in stop_words
+             and w.casefold() not in NOT_NAMES and w.casefold() not in PARTICLES}
+    if not words:
+        return []
+    return [(w.start(), w.end()) for w in WORD.finditer(text) if _possessive(w.group()) in words
+            and not any(s <= w.start() < e for s, e in spans)]
+
+
+def _possessive(word: str) -> str:
+    """The word without a possessive "'s" (case kept: "Weiss" and "weiss" differ)."""
+    return word[:-2] if word.endswith(("'s", "’s")) else word
+
+
+LIST_GAP = re.compile(r"[ \t]*(?:,[ \t]*(?:and[ \t]+|or[ \t]+|&[ \t]*)?|[ \t]+(?:and|or|&)[ \t]+)")
+
+
+def listed_names(text: str, spans: list[tuple[int, int]],
+                 stop_words: frozenset[str]) -> list[tuple[int, int]]:
+    """Pure: one-word items listed beside a found name ("Dora Weiss, Quill and Tamsin").
+
+    An item is one word of letters written in the same case as the name beside it, not a
+    stop word or product word; the list is followed in both directions from each found name.
+    """
+    found: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        capital = text[start:start + 1].isupper()
+        for step in (-1, 1):
+            edge = start if step < 0 else end
+            for _ in range(MAX_LIST_ITEMS):
+                item = _list_neighbour(text, edge, step)
+                if item is None:
+                    break
+                word = text[item[0]:item[1]]
+                if (word.casefold() in stop_words or word.casefold() in NOT_NAMES
+                        or word[:1].isupper() != capital or len(word) < 2
+                        or _first_person(word)):
+                    break
+                if not any(s <= item[0] < e for s, e in [*spans, *found]):
+                    found.append(item)
+                edge = item[0] if step < 0 else item[1]
+    return found
+
+
+MAX_LIST_ITEMS = 6
+SPEAKER = re.compile(r"^[ \t>]*([^\W\d_][\w'\-]*(?:[ \t][^\W\d_][\w'\-]*)?)[ \t]*:", re.M)
+
+
+def speaker_names(text: str, spans: list[tuple[int, int]],
+                  stop_words: frozenset[str]) -> list[tuple[int, int]]:
+    """Pure: in a pasted dialogue, the other speakers of a found speaker ("Ana: hi" / "Bo: ok").
+
+    Line-start labels are names only once one of them was found to be a name, so a form
+    ("Phone:", "Address:") is left alone.
+    """
+    labels = [m.span(1) for m in SPEAKER.finditer(text)]
+    if not any(any(s <= start and end <= e for s, e in spans) for start, end in labels):
+        return []
+    return [(start, end) for start, end in labels
+            if not any(s < end and start < e for s, e in spans)
+            and _capitalised(text[start:end]) and not any(
+                w.casefold() in stop_words or w.casefold() in NOT_NAMES
+                for w in text[start:end].split())]
+LIST_WORD_BEFORE = re.compile(r"([^\W\d_][\w'\-]*)$")
+LIST_WORD_AFTER = re.compile(r"[^\W\d_][\w'\-]*(?![\w'\-])")
+
+
+def _list_neighbour(text: str, edge: int, step: int) -> tuple[int, int] | None:
+    """The word joined to ``edge`` by a list separator (", ", " and ", ", and "), or None."""
+    if step > 0:
+        gap = LIST_GAP.match(text, edge)
+        if gap is None or not gap.group():
+            return None
+        word = LIST_WORD_AFTER.match(text, gap.end())
+        return (word.start(), word.end()) if word else None
+    head = text[max(0, edge - 60):edge]
+    for gap in LIST_GAP.finditer(head):
+        if gap.end() == len(head) and gap.group():
+            word = LIST_WORD_BEFORE.search(head, 0, gap.start())
+            if word is None:
+                return None
+            offset = edge - len(head)
+            return (offset + word.start(1), offset + word.end(1))
+    return None
 
 
 def _followed_by_speaking(text: str, end: int) -> bool:
@@ -246,7 +414,22 @@ class PersonDetector(Detector):
         for start, end in gazetteer_names(text, names):
             if GAZETTEER_SCORE >= self.min_score and not _covered(hits, start, end):
                 hits[(start, end)] = self._hit(start, end, GAZETTEER_SCORE, "name gazetteer")
+        for start, end in context_names(text, self.stop_words):
+            if CONTEXT_SCORE >= self.min_score and not _covered(hits, start, end):
+                hits[(start, end)] = self._hit(start, end, CONTEXT_SCORE, "context word")
+        self._spread(text, hits)
         return sorted(hits.values(), key=lambda h: (h.start, h.end))
+
+    def _spread(self, text: str, hits: dict[tuple[int, int], DetectorHit]) -> None:
+        """Add names listed beside a found name, then other mentions of found names."""
+        if SPREAD_SCORE < self.min_score or not hits:
+            return
+        for start, end in speaker_names(text, list(hits), self.stop_words):
+            hits[(start, end)] = self._hit(start, end, SPREAD_SCORE, "dialogue speaker")
+        for start, end in listed_names(text, list(hits), self.stop_words):
+            hits[(start, end)] = self._hit(start, end, SPREAD_SCORE, "listed with a name")
+        for start, end in repeated_names(text, list(hits), self.stop_words):
+            hits[(start, end)] = self._hit(start, end, SPREAD_SCORE, "name mentioned again")
 
     def _hit(self, start: int, end: int, score: float, pattern: str) -> DetectorHit:
         return DetectorHit(self.entity_type, start, end, score, self.name, pattern)

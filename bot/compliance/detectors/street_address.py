@@ -13,16 +13,24 @@ the lead phrase, which Presidio's whole-match spans cannot express. Patterns:
 
 * US military addresses ("PSC 1437, Box 3833", "USNS Møller" then "APO AA 66791").
 * European streets: a street word before or in the name and the house number after it
-  ("Passauer Strasse 33", "ul. Słowicza 10", "Puruntie 82"); and "the corner of A and B".
+  ("Passauer Strasse 33", "ul. Słowicza 10", "Puruntie 82"); and "the corner of A and B"
+  (reported with "the corner of", which says as much about where the customer is).
+* a building or postcode number, a capitalised street name and a house number
+  ("4410 Kastanjelaan 12"); a house number before a Romance street word ("14 rue des Lilas");
+  and any short line of words between a number and a unit designator ("88 r das flores 2
+  suite 9"): the unit marks the line as an address whatever the street format.
 
 A found address is then grown into its *block* (:func:`extend_block`), because a town,
 region, postcode or country left beside a redacted street still locates the customer:
 
 * backwards over a house or postcode number directly before it ("05405 Wesselényi u. 94");
-* forwards over comma- or line-separated parts that read as address lines: words that start
-  with a capital or a digit ("Suite 680", "Kissousa", "Cyprus 36903", "ON", "nan"), or, in a
-  message typed all in lower case, any word that is not a stop word. It stops at a word that
-  starts a sentence ("Please", "I", "Thanks"), a label ("Mobile:"), or after four lines.
+* forwards over parts that read as address lines, separated by a comma, a line break (also
+  a blank line or a "> " quote mark), or plain spaces when the part before does not end a
+  sentence ("Apt. 4 Lisbon Portugal"): words that start with a capital or a digit ("Suite
+  680", "Kissousa", "Cyprus 36903", "ON", "nan"), or, in a message typed all in lower case,
+  any word that is not a stop word. It stops at a word that starts a sentence ("Please", "I",
+  "Thanks"; a two-letter region code "ON" does not), a label ("Mobile:"), a line holding a
+  phone-length number, or after four lines.
 
 Recall on international formats without a lead phrase is limited; see the benchmark.
 """
@@ -55,6 +63,8 @@ CAPITALISED_TYPES = (
     r"|Vista|Wall|Well|Wells|Point|Parade|Rise|Wharf|Yard)s?)"
 )
 UNIT = r"(?:(?i:apt|apartment|suite|ste)\.?|Unit|Flat|#)\s*#?\d+[A-Za-z]?"
+#: A unit designator on its own: a bare "#15" is a rank or an order number, not a flat.
+LONE_UNIT = r"(?:(?i:apt|apartment|suite|ste)\.?|Unit|Flat)\s*#?\d+[A-Za-z]?"
 STREET = (
     rf"\b\d{{1,6}}[A-Za-z]?(?:\s+{NAME_WORD}){{1,4}}\s+(?:{ANY_CASE_TYPES}|{CAPITALISED_TYPES})\b\.?"
     r"(?:\s(?:N|S|E|W|NE|NW|SE|SW)\b)?"
@@ -76,15 +86,41 @@ EURO_STREET_WORDS = (
 )
 NOT_STREET = rf"(?!(?i:{FUNCTION_WORDS}|address|addresses|lives?|located|office)\b)"
 EURO_STREET = (
-    rf"(?:\b{EURO_STREET_WORDS}\s+[^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*){{0,2}}"
-    rf"|\b{NOT_STREET}[^\W\d_][\w'\-]*(?:\s+{NOT_STREET}[^\W\d_][\w'\-]*){{0,2}}?"
+    rf"(?:\b{EURO_STREET_WORDS}[ \t]+[^\W\d_][\w'\-]*(?:[ \t]+[^\W\d_][\w'\-]*){{0,2}}"
+    rf"|\b{NOT_STREET}[^\W\d_][\w'\-]*(?:[ \t]+{NOT_STREET}[^\W\d_][\w'\-]*){{0,2}}?"
     rf"(?:{EURO_STREET_WORDS}"
     r"|(?i:strasse|straße|gasse|weg|vej|gade|gata|gatan|katu|tie|veien|vegen|laan|straat)\b))"
-    r"\s+\d{1,5}[A-Za-z]?\b\.?"
+    r"[ \t]+\d{1,5}[A-Za-z]?\b\.?"
 )
 CORNER = (
-    r"\b(?i:the corner of)\s+([^!?\n]{3,40}?\s(?i:and|&)\s[^.!?\n,]{3,40}?)"
+    r"\b(?i:the corner of)\s+(?:[^!?\n]{3,40}?\s(?i:and|&)\s[^.!?\n,]{3,40}?)"
     r"(?=[.!?\n,]|$|\s(?:after|last|in case|for)\b)"
+)
+
+
+# A street line ending in a unit designator, whatever its street format: a building or
+# postcode number, up to five words (name, street word, house number) and the unit
+# ("7 Via Verdi 12 Apt. 3", "88 r das flores 2 suite 9"). The unit marks it as an address.
+UNIT_LINE = rf"(?<![\w.,])\d{{1,6}}(?:[ \t]+[^\W_][\w'.\-]*){{1,5}}?,?[ \t]+{UNIT}\b"
+# Capitalised words that follow a number in ordinary banking messages ("20 Euros 3 times").
+QUANTITY_WORDS = (
+    r"(?i:euros?|dollars?|pounds?|usd|eur|gbp|cents?|pence|days?|weeks?|months?|years?|hours?"
+    r"|minutes?|times?|cards?|payments?|transactions?|transfers?|accounts?|visa|mastercard"
+    r"|january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|am|pm|percent|per|of|x)"
+)
+# Building or postcode number, a capitalised street name of one to four words and a house
+# number after it, the order of many European addresses ("4410 Kastanjelaan 12",
+# "812 Via dei Mille 7", "30 Tallinna mnt 5"). Numbers around a quantity word are not.
+NUMBERED_STREET = (
+    rf"(?<![\w.,])\d{{2,6}}[ \t]+(?!{QUANTITY_WORDS}\b|(?i:{FUNCTION_WORDS})\b)(?=[^\W\d_])(?:[A-Z]|[^\x00-\x7f])"
+    rf"[\w'.\-]*(?:[ \t]+(?!{FUNCTION_WORDS}\b|{QUANTITY_WORDS}\b)[^\W\d_][\w'.\-]*){{0,3}}"
+    r"[ \t]+\d{1,5}[A-Za-z]?\b\.?(?![\d,.]*\d)"
+)
+# House number before a Romance street word ("14 rue des Lilas", "9 calle de la Paz").
+ROMANCE_STREET = (
+    r"(?<![\w.,])\d{1,5}[ \t]+(?i:rue|rua|rúa|r\.|calle|avenida|avda\.|piazza|piazzetta|viale"
+    r"|boulevard|bd|chemin|largo|travessa)[ \t]+[^\W\d_][\w'\-]*(?:[ \t]+[^\W\d_][\w'\-]*){0,3}"
 )
 
 
@@ -106,10 +142,13 @@ MILITARY = (
 PATTERNS = (
     AddressPattern("street number + name + type", STREET, 0.75),
     AddressPattern("PO box", r"\b(?i:p\.?\s?o\.?\s?box|post office box)\s*#?\d+\b", 0.9),
-    AddressPattern("unit designator", rf"(?<![\w#]){UNIT}\b", 0.6),
+    AddressPattern("unit designator", rf"(?<![\w#]){LONE_UNIT}\b", 0.6),
+    AddressPattern("street line before a unit", UNIT_LINE, 0.75),
+    AddressPattern("number + street name + house number", NUMBERED_STREET, 0.7),
+    AddressPattern("number + Romance street word + name", ROMANCE_STREET, 0.7),
     AddressPattern("military address", MILITARY, 0.8),
     AddressPattern("European street + number", EURO_STREET, 0.7),
-    AddressPattern("street corner", CORNER, 0.7, 1),
+    AddressPattern("street corner", CORNER, 0.7),
     AddressPattern(
         "address lead phrase", rf"\b{LEAD}[ \t]+([^.!?\n,;]{{0,40}}?\d[^.!?\n,;]{{0,40}})", 0.7, 1
     ),
@@ -151,7 +190,14 @@ SENTENCE_STARTS = frozenset(
 )
 MAX_BLOCK_LINES = 4
 MAX_LINE_WORDS = 6
-SEPARATOR = re.compile(r"[ \t]*(?:,[ \t]*)?(?:\n[ \t]*)?(?:,[ \t]*)?")
+# Between address lines: a comma, one or two line breaks (a blank line in a letterhead), and
+# e-mail quote marks at the start of a line ("> ", "| ").
+SEPARATOR = re.compile(
+    r"[ \t]*(?:,[ \t]*)?(?:\n[ \t]*(?:[>|?]{1,3}[ \t]*)?){0,2}(?:,[ \t]*)?"
+)
+# Seven or more digits in one run: a phone or account number line ends the address block
+# (postcodes have at most six: "340 12", "B0J 2H0", "75419").
+LONG_NUMBER = re.compile(r"\d(?:[ ().\-]*\d){6,}")
 LEADING_NUMBER = re.compile(r"(?<![\w.,])\d{3,6}[ \t]+$")
 
 
@@ -165,17 +211,26 @@ def extend_block(text: str, start: int, end: int) -> tuple[int, int]:
 
     for _ in range(MAX_BLOCK_LINES):
         sep = SEPARATOR.match(text, end)
-        if sep is None or not ("," in sep.group() or "\n" in sep.group()):
+        if sep is None or not _separates(sep.group(), text[end - 1]):
             break
         line_end = text.find("\n", sep.end())
         line = text[sep.end(): len(text) if line_end < 0 else line_end]
         taken = _address_words(line, lower_case, STOP_WORDS)
-        if not taken:
+        if not taken or LONG_NUMBER.search(line, 0, taken):
             break
         end = sep.end() + taken
         if taken < len(line.rstrip()):
             break
     return start, end
+
+
+def _separates(gap: str, last: str) -> bool:
+    """Whether ``gap`` may lead to another address part.
+
+    A comma or a line break, or plain spaces after a part that does not end a sentence
+    ("Apt. 4 Lisbon Portugal").
+    """
+    return "," in gap or "\n" in gap or (bool(gap) and not gap.strip() and last != ".")
 
 
 def _address_words(line: str, lower_case: bool, stop_words: frozenset[str] | set[str]) -> int:
@@ -185,7 +240,7 @@ def _address_words(line: str, lower_case: bool, stop_words: frozenset[str] | set
         token = word.group().rstrip(".?!;")
         bare = token.lower().strip("()")
         if (words == MAX_LINE_WORDS or not token or token.endswith(":")
-                or bare in SENTENCE_STARTS):
+                or (bare in SENTENCE_STARTS and not _region_code(token))):
             break
         first = token.lstrip("(")[:1]
         if not (first.isupper() or first.isdigit() or bare == "nan"
@@ -193,6 +248,11 @@ def _address_words(line: str, lower_case: bool, stop_words: frozenset[str] | set
             break
         taken, words = word.start() + len(token), words + 1
     return taken
+
+
+def _region_code(token: str) -> bool:
+    """A two-letter capitalised region code ("ON", "AT", "IN"), not a word like "On"."""
+    return len(token) == 2 and token.isupper()
 
 
 CONNECTORS = frozenset("de do du da del della di la le les u z van von der den y e".split())

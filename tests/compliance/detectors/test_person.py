@@ -10,6 +10,18 @@ CASES = [
     ("hi my name is maria lopez and i lost my card",  ["maria lopez"]),
     ("name: jordan blake",                            ["jordan blake"]),
     ("this is Anna speaking",                         ["Anna"]),
+    # structure: a list beside a found name, a later mention, dialogue speakers
+    ("The signatories are Quill, Dora Weiss and Tamsin.", ["Quill", "Dora Weiss", "Tamsin"]),
+    ("I spoke to Dora Weiss today and Weiss said yes", ["Dora Weiss", "Weiss"]),
+    ("Dora Weiss: where is it?\nPelleas: on its way", ["Dora Weiss", "Pelleas"]),
+    # context words, a middle initial, surname endings, lone lower-case names
+    ("please add my sister Brinlee to the account",  ["Brinlee"]),
+    ("the payee is a man called Tobrin Halvek",       ["Tobrin Halvek"]),
+    ("We met Orla T Brennick at the branch",          ["Orla T Brennick"]),
+    ("the cheque is from Dragomirova",                ["Dragomirova"]),
+    ("send the money to bertha today",                ["bertha"]),
+    ("follow up with dora k weiss soon",              ["dora k weiss"]),
+    ("What's your last name? Quillfeather",           ["Quillfeather"]),
     # product words, bank words and ordinary questions are not names
     ("what is an IRA",                                []),
     ("Is Zelle safe to use?",                         []),
@@ -17,6 +29,10 @@ CASES = [
     ("my name is not on the account",                 []),
     ("Can I talk to a human?",                        []),
     ("PO Box 1234",                                   []),
+    ("I want to transfer 200 on the first",           []),
+    ("my card arrived at the branch",                 []),
+    ("Phone: 555\nAddress: the branch",               []),
+    ("the app says pending and my sister is worried",  []),
 ]
 # fmt: on
 

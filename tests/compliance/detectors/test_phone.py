@@ -13,6 +13,11 @@ CASES = [
     ("due on 12/05/2024 at 10:30",           []),
     ("card ending 1234",                     []),
     ("what is your phone number?",           []),
+    # an IPv4 address is not a phone number, even beside a phone word
+    ("login from 10.120.3.44 on my phone",   []),
+    ("call 212.555.0199",                    ["212.555.0199"]),
+    ("4155550123-Fax",                       ["4155550123"]),
+    ("account number 41555501230",           []),
 ]
 # fmt: on
 

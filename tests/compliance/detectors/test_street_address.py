@@ -19,7 +19,26 @@ CASES = [
     ("new home: 221b baker street apt 2",           ["221b baker street apt 2"]),
     ("PO Box 1234",                                 ["PO Box 1234"]),
     ("my address is Puruntie 82, Lappeenranta",     ["Puruntie 82, Lappeenranta"]),
+    # number + street name + house number, and a Romance street word after the number
+    ("post it to 4410 Kastanjelaan 12 please",     ["4410 Kastanjelaan 12"]),
+    ("my flat: 812 Via dei Mille 7",                ["812 Via dei Mille 7"]),
+    ("we moved to 14 rue des Lilas, Avignon",       ["14 rue des Lilas, Avignon"]),
+    # any street format between a number and a unit, then the town on the same line
+    ("88 r das flores 2 suite 9 coimbra portugal",  ["88 r das flores 2 suite 9 coimbra portugal"]),
+    ("Ship to 31 Ostrava Dlouha 5 Apt. 7 Brno CZ. Thanks", ["31 Ostrava Dlouha 5 Apt. 7 Brno CZ"]),
+    # a letterhead: quote marks, a blank line and a region code do not end the block
+    ("> 2048 Kastanjelaan 12\n> Apt. 3\n> Zwolle\n> Netherlands 8011",
+     ["2048 Kastanjelaan 12\n> Apt. 3\n> Zwolle\n> Netherlands 8011"]),
+    ("Suite 40\n\n Toronto\n, ON\n K1A 0B1",         ["Suite 40\n\n Toronto\n, ON\n K1A 0B1"]),
+    # ... but a phone line does
+    ("12 Elm Street\nSpringfield\n555 201 7788 mobile", ["12 Elm Street\nSpringfield"]),
+    ("meet me on the corner of Elm Street and Oak Road.", ["the corner of Elm Street and Oak Road"]),
     # ordinary sentences with numbers and street-ish words
+    ("I want to transfer 200 on the first",         []),
+    ("my card arrived at the branch",               []),
+    ("I sent 20 Euros 3 times last week",           []),
+    ("she is my #1 contact, ranked #15 overall",    []),
+    ("I paid 40 To 2 people",                       []),
     ("I paid 200 on the road",                      []),
     ("is there 1 easy way to pay",                  []),
     ("my address is wrong on the statement",        []),

@@ -26,9 +26,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     source.add_argument("--input", type=Path, help="train on a JSON export's survey answers")
     source.add_argument("--surveys", action="store_true",
                         help="train on the transcript DB's survey answers")
-    p.add_argument("--version", default="csat-v1", help="artefact version (default csat-v1)")
+    p.add_argument("--version", default="csat-v2", help="artefact version (default csat-v2)")
     p.add_argument("--context", choices=("through", "before"), default="through")
-    p.add_argument("--out", type=Path, help="artefact path (default: the shipped csat-v1.json)")
+    p.add_argument("--out", type=Path, help="artefact path (default: the shipped csat-v2.json)")
     p.set_defaults(func=train)
 
     p = sub.add_parser("evaluate", help="validate on a USS-format dialogue file")
@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--learner", choices=("context", "ordinal", "hybrid"), default="context",
                    help="with --cv: features + acts + turn embeddings (default), the ordinal "
                         "feature model, or features + TF-IDF words")
-    p.add_argument("--model", type=Path, help="artefact (default: shipped csat-v1)")
+    p.add_argument("--model", type=Path, help="artefact (default: shipped csat-v2)")
     p.add_argument("--out", type=Path, required=True, help="results JSON")
     p.set_defaults(func=evaluate)
 
@@ -63,7 +63,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 def _source(p: argparse.ArgumentParser) -> None:
     p.add_argument("--input", type=Path, help="JSON export of conversations instead of the DB")
-    p.add_argument("--model", type=Path, help="artefact (default: shipped csat-v1)")
+    p.add_argument("--model", type=Path, help="artefact (default: shipped csat-v2)")
 
 
 def _bar(desc: str, unit: str) -> Any:

@@ -7,6 +7,7 @@ Each is a pure function ``Dialogue -> float`` whose docstring's first line is wh
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from bot.compliance.contract import (
     COMPLAINT,
@@ -235,3 +236,49 @@ def abandoned(c: Dialogue) -> float:
     if ts.thanks(last.text) or ts.closure(last.text):
         return 0.0
     return float(not any(_is_handoff_reply(t) for t in c.bot_turns))
+
+
+# --- how the customer received each reply (the cues that carry over to other dialogues) ----
+
+
+def _share(turns: tuple[DialogueTurn, ...], cue: Callable[[str], bool]) -> float:
+    return sum(cue(t.text) for t in turns) / len(turns) if turns else 0.0
+
+
+@csat_features.register("csat.approval_last.v1")
+def approval_last(c: Dialogue) -> float:
+    """The customer's latest turn approves what the bot offered ("sounds good", "perfect")."""
+    last = _last_user(c)
+    return float(bool(last) and ts.approval(last.text))  # type: ignore[union-attr]
+
+
+@csat_features.register("csat.rejection_last.v1")
+def rejection_last(c: Dialogue) -> float:
+    """The customer's latest turn declines the offer or asks for something else."""
+    last = _last_user(c)
+    return float(bool(last) and ts.rejection(last.text))  # type: ignore[union-attr]
+
+
+@csat_features.register("csat.approval_rate.v1")
+def approval_rate(c: Dialogue) -> float:
+    """Share of the customer's turns that approve what the bot offered."""
+    return _share(c.user_turns, ts.approval)
+
+
+@csat_features.register("csat.rejection_rate.v1")
+def rejection_rate(c: Dialogue) -> float:
+    """Share of the customer's turns that decline or ask for something else."""
+    return _share(c.user_turns, ts.rejection)
+
+
+@csat_features.register("csat.setback_last.v1")
+def setback_last(c: Dialogue) -> float:
+    """The bot's latest reply apologised or said it could not do or find something."""
+    bots = c.bot_turns
+    return float(bool(bots) and ts.setback(bots[-1].text))
+
+
+@csat_features.register("csat.setback_rate.v1")
+def setback_rate(c: Dialogue) -> float:
+    """Share of the bot's replies that apologised or said it could not do something."""
+    return _share(c.bot_turns, ts.setback)

@@ -62,3 +62,11 @@ FEATURE_SET_V1: tuple[str, ...] = (
     "csat.length.v1", "csat.latency_mean.v1", "csat.latency_max.v1", "csat.abandoned.v1",
 )
 """The features of model version 1, in artefact order."""
+
+FEATURE_SET_V2: tuple[str, ...] = FEATURE_SET_V1 + (
+    "csat.approval_last.v1", "csat.rejection_last.v1", "csat.approval_rate.v1",
+    "csat.rejection_rate.v1", "csat.setback_last.v1", "csat.setback_rate.v1",
+)
+"""Model version 2: v1 plus how the customer received the bot's replies (approval, rejection)
+and the bot's setbacks (apologies, "could not find"): the cues that carry over to dialogues
+the model never saw (issue 19)."""

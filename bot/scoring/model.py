@@ -21,7 +21,7 @@ from bot.errors import CandorError, Errors
 
 ARTEFACT_FORMAT = "candor-csat-model"
 CLASSES = (1, 2, 3, 4, 5)
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "models" / "csat-v1.json"
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "models" / "csat-v2.json"
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def save_model(model: CsatModel, path: Path) -> None:
 
 
 def load_model(path: Path | None = None) -> CsatModel:
-    """Load an artefact (default: the shipped ``csat-v1.json``)."""
+    """Load an artefact (default: the shipped ``csat-v2.json``)."""
     path = DEFAULT_MODEL_PATH if path is None else path
     if not path.exists():
         raise CandorError(Errors.E403.format(path=path, problem="file not found"))

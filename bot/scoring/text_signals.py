@@ -32,6 +32,30 @@ _CLOSURE = re.compile(
 )
 _ACK_ONLY = re.compile(r"^\s*(ok|okay|alright|all right|fine|i see|got it|understood)\s*[.!]*\s*$")
 _CORRECTION = re.compile(r"^\s*(no\b|nope\b|not\b|wrong\b|that'?s not\b|that is not\b|i said\b)")
+# The customer accepting what the bot offered or said, beyond a bare "ok" (emphatic approval).
+_APPROVAL = re.compile(
+    r"\b(perfect|great|excellent|awesome|wonderful|brilliant|lovely|fantastic|amazing|nice|cool|"
+    r"sounds (good|great|fine|perfect|right)|(that|this|it) (works|suits)|works (for me|fine|great)|"
+    r"(that'?s|that is|this is|it'?s) (good|fine|great|correct|right|exactly)|exactly|correct|"
+    r"yes,? please|yup|spot on|very helpful|appreciate|so much|very much)\b"
+)
+# The customer turning down what the bot offered, asking for something else, or correcting it.
+_REJECTION = re.compile(
+    r"^\s*(no\b|nope\b|nah\b|not\b)|\b(don'?t|do not|doesn'?t|does not|something else|another|"
+    r"other (one|ones|option|options)|instead|actually|rather not|try again|different|"
+    r"not (that|this|what|the right)|(isn'?t|is not|wasn'?t) (it|right|what)|wrong|sorry)\b"
+)
+# "No, that's all", "no thanks", "nothing else": a polite close, not a rejection.
+_POLITE_NO = re.compile(
+    r"^\s*(no|nope|nah)\b[\s,.!]*(that'?s|that is|that will be|that'?ll be|i'?m|thanks?|thank you|"
+    r"nothing|i think|we'?re|all)\b|^\s*nothing else\b"
+)
+# The bot apologising or saying it failed: the reply did not give the customer what they wanted.
+_SETBACK = re.compile(
+    r"\b(sorry|apologi[sz]e|unfortunately|unable|unsuccessful|failed|(can'?t|cannot|couldn'?t) "
+    r"(find|do|help|complete|process|book|make|get)|no (results?|matches|availability)|"
+    r"(nothing|none) (matches|found|available)|not (available|possible|able))\b"
+)
 _HUMAN_REQUEST = re.compile(
     r"\b(human|real person|agent|someone real|representative|speak to (a |an )?(person|someone)|"
     r"talk to (a |an )?(person|someone))\b"
@@ -83,6 +107,22 @@ def closure(text: str) -> bool:
 def correction(text: str) -> bool:
     """The customer contradicts the bot ("no, ...", "that's not ...")."""
     return bool(_CORRECTION.search(text.lower()))
+
+
+def approval(text: str) -> bool:
+    """The customer approves what the bot offered or said ("sounds good", "perfect")."""
+    return bool(_APPROVAL.search(text.lower()))
+
+
+def rejection(text: str) -> bool:
+    """The customer declines, asks for something else or corrects the bot (not "no, that's all")."""
+    lowered = text.lower()
+    return bool(_REJECTION.search(lowered)) and not _POLITE_NO.search(lowered)
+
+
+def setback(text: str) -> bool:
+    """A bot reply that apologises or says it could not do or find something."""
+    return bool(_SETBACK.search(text.lower()))
 
 
 def asks_for_human(text: str) -> bool:

@@ -70,12 +70,12 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 
 def test_score_writes_each_conversation_once(db: Database) -> None:
     assert main(["csat", "score"]) == 0
-    happy = repository.csat_score("conv-happy-0", "csat-v1", db)
-    sad = repository.csat_score("conv-sad-0", "csat-v1", db)
+    happy = repository.csat_score("conv-happy-0", "csat-v2", db)
+    sad = repository.csat_score("conv-sad-0", "csat-v2", db)
     assert happy and sad and happy["value"] > sad["value"]
     assert len(sad["turn_scores"]) == 3
     assert main(["csat", "score"]) == 0  # idempotent: the same rows, not new ones
-    assert repository.csat_score("conv-happy-0", "csat-v1", db) == happy
+    assert repository.csat_score("conv-happy-0", "csat-v2", db) == happy
 
 
 def test_explain_shows_the_stored_score(db: Database, capsys: pytest.CaptureFixture[str]) -> None:
@@ -83,7 +83,8 @@ def test_explain_shows_the_stored_score(db: Database, capsys: pytest.CaptureFixt
     capsys.readouterr()
     assert main(["csat", "explain", "conv-sad-1"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("stored score") and "complaint" in out
+    # the reasons name cues the conversation holds (v2 ranks frustration and the bot's setbacks first)
+    assert out.startswith("stored score") and "frustration_total" in out and "setback" in out
 
 
 def test_explain_unknown_conversation(db: Database) -> None:

@@ -9,7 +9,7 @@ import pytest
 from bot import registry
 from bot.errors import CandorError
 from bot.registry import csat_features
-from bot.scoring.features import FEATURE_SET_V1, describe, features, short_name
+from bot.scoring.features import FEATURE_SET_V2, describe, features, short_name
 from bot.scoring.transcript import Dialogue
 from tests.scoring.csat_helpers import b, conv, u
 
@@ -53,6 +53,15 @@ CASES = [
     ("abandoned", conv(u("where is my money"), b(), ended=False), 0.0),
     ("abandoned", conv(u("thanks"), b()), 0.0),
     ("abandoned", conv(u("a human please"), HANDOFF), 0.0),
+    ("approval_last", conv(u("a"), b(), u("perfect, go ahead")), 1.0),
+    ("approval_last", conv(u("perfect"), b(), u("ok")), 0.0),       # only the latest turn
+    ("rejection_last", conv(u("a"), b(), u("no, a different day please")), 1.0),
+    ("rejection_last", conv(u("a"), b(), u("no, that's all")), 0.0),
+    ("approval_rate", conv(u("great"), b(), u("ok"), b(), u("sounds good"), b()), 2 / 3),
+    ("rejection_rate", conv(u("a"), b(), u("not that one")), 0.5),
+    ("setback_last", conv(u("a"), b("Sorry, I couldn't find it.")), 1.0),
+    ("setback_last", conv(u("a"), b("Sorry, no."), u("b"), b("Done.")), 0.0),
+    ("setback_rate", conv(u("a"), b("Sorry, I'm unable to."), u("b"), b("Done.")), 0.5),
 ]
 # fmt: on
 
@@ -63,10 +72,10 @@ def test_feature_table(name: str, conversation: Dialogue, expected: float) -> No
     assert features(conversation, (full,)).values[0] == pytest.approx(expected, abs=1e-6)
 
 
-def test_every_v1_feature_is_registered_and_described() -> None:
-    assert set(FEATURE_SET_V1) <= set(registry.csat_features.names())
-    assert len(set(FEATURE_SET_V1)) == len(FEATURE_SET_V1)
-    for name in FEATURE_SET_V1:
+def test_every_v2_feature_is_registered_and_described() -> None:
+    assert set(FEATURE_SET_V2) <= set(registry.csat_features.names())
+    assert len(set(FEATURE_SET_V2)) == len(FEATURE_SET_V2)
+    for name in FEATURE_SET_V2:
         assert describe(name) and describe(name) != short_name(name)
 
 

@@ -109,15 +109,19 @@ LOOP = conv(
     u("this is useless, I already told you"),
 )
 REFUSED = conv(u("I want a human"), b("I can help here."), u("no, a PERSON please!!"))
+APPROVED = conv(u("book me a branch appointment"), b("Tuesday at 10:00 is free. Book it?"),
+                u("sounds good, go ahead"))
+LET_DOWN = conv(u("book me a branch appointment"), b("Sorry, I couldn't find a free slot."),
+                u("no, try a different branch"))
 
 
-def test_shipped_model_covers_the_v1_features() -> None:
-    assert SHIPPED.version == "csat-v1" and SHIPPED.trained_on["source"] == "synthetic"
+def test_shipped_model_is_v2_from_the_synthetic_set() -> None:
+    assert SHIPPED.version == "csat-v2" and SHIPPED.trained_on["source"] == "synthetic"
     assert DEFAULT_MODEL_PATH.stat().st_size < 10_000
 
 
 # fmt: off
-@pytest.mark.parametrize("better, worse", [(HAPPY, LOOP), (HAPPY, REFUSED)])
+@pytest.mark.parametrize("better, worse", [(HAPPY, LOOP), (HAPPY, REFUSED), (APPROVED, LET_DOWN)])
 # fmt: on
 def test_shipped_model_orders_obvious_cases(better: object, worse: object) -> None:
     assert score_conversation(better, SHIPPED).value > score_conversation(worse, SHIPPED).value

@@ -45,6 +45,17 @@ def test_frustration_cues(text: str, cues: float) -> None:
     (ts.correction, "I know the answer", False),
     (ts.asks_for_human, "can I talk to a real person", True),
     (ts.asks_for_human, "I need a new card", False),
+    (ts.approval, "sounds good, go ahead", True),
+    (ts.approval, "that works for me", True),
+    (ts.approval, "ok", False),                   # a bare acknowledgement is not approval
+    (ts.rejection, "no, not that one", True),
+    (ts.rejection, "actually, something else please", True),
+    (ts.rejection, "no, that's all, thanks", False),  # a polite close
+    (ts.rejection, "nothing else, thank you", False),
+    (ts.rejection, "yes please", False),
+    (ts.setback, "Sorry, I couldn't find any free slots.", True),
+    (ts.setback, "Unfortunately that card can't be reissued.", True),
+    (ts.setback, "Your new card is ordered.", False),
 ])
 # fmt: on
 def test_boolean_signals(fn: object, text: str, expected: bool) -> None:

@@ -43,6 +43,8 @@ TOPICS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 THANKS = ("thanks, that's helpful", "great, thank you!", "perfect, thanks a lot",
           "cheers, sorted", "thank you so much, that solved it")
 NEUTRAL_ACK = ("ok", "ok got it", "alright", "fine", "I see")
+POLITE_THANKS = ("ok thanks", "thanks", "thank you", "ok, thank you")
+"""Thanks said out of politeness: customers thank lukewarm answers too, so thanks alone is weak."""
 FRUSTRATED = ("this is useless", "you're not listening!!", "I already told you that",
               "still not what I asked", "what a waste of time", "forget it, this is ridiculous")
 CORRECTIONS = ("no, that's not what I asked", "no I meant something else",
@@ -55,6 +57,49 @@ COMPLAINT = ("I want to make a complaint, you charged me twice", "this is unacce
              "charged a fee I never agreed to", "I'm complaining about how my dispute was handled")
 VULNERABLE = ("I lost my job and I can't pay my loan", "I'm struggling to pay my bills this month",
               "my husband died and I don't know what to do with his account")
+# Multi-step requests: what the customer asks, what the bot offers, another offer, the confirmation,
+# and a setback (the bot could not do it). How the customer receives each offer is the signal.
+TASKS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("I'd like to book an appointment at a branch",
+     "The Leeds branch has a slot on Tuesday at 10:00. Shall I book it?",
+     "Wednesday at 14:30 is also free. Would that suit you?",
+     "Done: your appointment is booked and the confirmation is in the app.",
+     "Sorry, I couldn't find any free slots at that branch this week."),
+    ("set up a standing order for my rent",
+     "I can set up 650 GBP to J Smith on the 1st of each month. Shall I go ahead?",
+     "I can make it the 28th of each month instead. Is that right?",
+     "Your standing order is set up; the first payment goes on the 1st.",
+     "Sorry, I'm unable to set up a standing order to that account number."),
+    ("I need a replacement card",
+     "I can send a new debit card to your home address ending 4QT. Shall I order it?",
+     "I can send it to the branch for collection instead. Would you like that?",
+     "Your new card is ordered and arrives in 3-5 working days.",
+     "Unfortunately I can't order a card while the account is under review."),
+    ("can I raise my overdraft limit",
+     "You're eligible for a limit of 1,000 GBP at 19.9% EAR. Would you like to apply?",
+     "A limit of 500 GBP is also available at the same rate. Does that suit you?",
+     "Your new overdraft limit is active now.",
+     "Sorry, I can't offer an overdraft increase on this account."),
+    ("I want to pay my credit card bill",
+     "I can pay the full balance of 312.40 GBP from your current account today. Go ahead?",
+     "I can pay the minimum of 25 GBP instead. Shall I do that?",
+     "Payment made: 312.40 GBP to your credit card, reference CC-2291.",
+     "Sorry, the payment failed: there isn't enough money in the current account."),
+    ("find me the nearest cash machine",
+     "The nearest cash machine is inside the Co-op on High Street, 300 m away.",
+     "There's another one at the station, open 24 hours. Better?",
+     "Directions are on your screen now.",
+     "Sorry, I couldn't find a cash machine near that postcode."),
+)
+APPROVE = ("sounds good, go ahead", "perfect, yes please", "great, that works for me",
+           "yes, that's exactly right", "brilliant, do it", "that suits me, thanks")
+APPROVE_THANKS = ("thank you so much, that's great", "perfect, really appreciate it",
+                  "excellent, thanks very much", "great, that was really helpful")
+PLAIN_YES = ("yes", "ok", "yes go on", "fine", "sure")
+DECLINE = ("no, a different day please", "no, not that one", "actually, something else please",
+           "I'd rather not, any other option?", "that's not right, try again",
+           "no, I don't want that")
+POLITE_END = ("no, that's all, thanks", "nothing else, thank you", "no thanks, I'm done")
 GIBBERISH = ("the thing with the stuff from before", "hmm that other option", "wat about it")
 
 
@@ -95,7 +140,7 @@ def _scenario(b: _Builder, kind: str) -> int:
         return 5
     if kind == "slow":
         b.bot(answer, f"utter_{intent}", slow=True)
-        b.user(b.pick(NEUTRAL_ACK + THANKS[:1]), 3, "affirm")
+        b.user(b.pick(NEUTRAL_ACK + POLITE_THANKS), 3, "affirm")
         return 3
     if kind == "plain":
         b.bot(answer, f"utter_{intent}")
@@ -112,7 +157,7 @@ def _scenario(b: _Builder, kind: str) -> int:
         b.bot(other[2], f"utter_{other[0]}")
         b.user(b.pick(CORRECTIONS), 2, "deny", 0.7)
         b.bot(answer, f"utter_{intent}")
-        b.user(b.pick(NEUTRAL_ACK), 3, "affirm")
+        b.user(b.pick(NEUTRAL_ACK + POLITE_THANKS), 3, "affirm")
         return 3
     if kind == "handoff_granted":
         b.bot(answer, f"utter_{intent}")
@@ -142,7 +187,7 @@ def _scenario(b: _Builder, kind: str) -> int:
         b.bot(other[2], f"utter_{other[0]}")
         b.user(b.pick(asks) + " " + b.pick(("please", "?", "again")), 2, intent, 0.5)
         b.bot(answer, f"utter_{intent}")
-        b.user(b.pick(("ok finally", "took long enough", "ok")), 2 if b.rng.random() < 0.6 else 3,
+        b.user(b.pick(("ok finally", "took long enough", "ok", "ok thanks")), 2 if b.rng.random() < 0.6 else 3,
                "affirm")
         return 2
     if kind == "handoff_refused":
@@ -155,7 +200,8 @@ def _scenario(b: _Builder, kind: str) -> int:
         b.bot("I can't give personal investment advice; here is general information.",
               "utter_no_personal_advice", ("no-personal-advice",))
         happy = b.rng.random() < 0.5
-        b.user(b.pick(NEUTRAL_ACK if happy else FRUSTRATED[:2]), 3 if happy else 2, "affirm")
+        b.user(b.pick(NEUTRAL_ACK + POLITE_THANKS if happy else FRUSTRATED[:2]), 3 if happy else 2,
+               "affirm")
         return 3 if happy else 2
     if kind == "complaint":
         b.user(b.pick(COMPLAINT), 2, "complain", rules=("complaint",))
@@ -163,6 +209,12 @@ def _scenario(b: _Builder, kind: str) -> int:
               "utter_complaint_logged", ("complaint",))
         b.user(b.pick(THANKS[:2] + NEUTRAL_ACK), 3, "thank")
         return 3
+    if kind in ("offer_accepted", "offer_declined", "setback", "setback_recovered"):
+        return _task(b, kind)
+    if kind == "two_tasks":  # long and happy: length alone is not a bad sign
+        earlier = _task(b, b.pick(("offer_accepted", "offer_declined")))
+        b.bot("Is there anything else I can help with?", "utter_anything_else")
+        return max(earlier, _task(b, "offer_accepted"))
     # vulnerable
     b.user(b.pick(VULNERABLE), 3, "financial_difficulty", rules=("vulnerable-customer",))
     b.bot("I'm sorry to hear that. A specialist team can help; shall I connect you?",
@@ -171,13 +223,49 @@ def _scenario(b: _Builder, kind: str) -> int:
     return 4
 
 
+def _task(b: _Builder, kind: str) -> int:
+    """A request the bot answers with an offer; the customer approves, declines or is let down."""
+    ask, offer, other, done, failure = b.rng.choice(TASKS)
+    b.user(ask, 3, "request")
+    if kind == "offer_accepted":
+        b.bot(offer, "utter_offer")
+        keen = b.rng.random() < 0.7
+        b.user(b.pick(APPROVE if keen else PLAIN_YES), 5 if keen else 3, "affirm")
+        b.bot(done, "utter_done")
+        b.user(b.pick(APPROVE_THANKS + POLITE_END), 5, "thank")
+        return 5 if b.rng.random() < 0.5 else 4
+    if kind == "offer_declined":
+        b.bot(offer, "utter_offer")
+        b.user(b.pick(DECLINE), 2, "deny")
+        b.bot(other, "utter_offer")
+        happy = b.rng.random() < 0.5
+        b.user(b.pick(APPROVE if happy else PLAIN_YES), 4 if happy else 3, "affirm")
+        b.bot(done, "utter_done")
+        b.user(b.pick(POLITE_END + PLAIN_YES[1:2] + ("ok thanks",)), 3, "thank")
+        return 4 if happy else 3
+    b.bot(failure, "utter_cannot")
+    if kind == "setback_recovered":
+        b.user(b.pick(DECLINE[2:] + PLAIN_YES[1:2]), 2, "deny")
+        b.bot(other, "utter_offer")
+        keen = b.rng.random() < 0.5
+        b.user(b.pick(APPROVE if keen else PLAIN_YES), 4 if keen else 3, "affirm")
+        b.bot(done, "utter_done")
+        b.user(b.pick(POLITE_END + ("ok thanks", "thanks")), 3, "thank")
+        return 3
+    b.user(b.pick(DECLINE[4:] + ("ok", "that's a shame")), 2, "deny")
+    b.bot(failure, "utter_cannot")
+    b.user(b.pick(FRUSTRATED + ("ok", "never mind")), 1, "deny")
+    return 2
+
+
 KINDS = ("resolved", "resolved", "plain", "slow", "abandoned", "correction", "handoff_granted",
          "fallback_loop", "fallback_recovered", "handoff_refused", "advice", "complaint",
-         "vulnerable", "long_struggle")
+         "vulnerable", "long_struggle", "offer_accepted", "offer_accepted", "offer_declined",
+         "offer_declined", "setback", "setback_recovered", "two_tasks", "two_tasks")
 
 
 def synthetic_dialogues(
-    n: int = 420, seed: int = 20261123
+    n: int = 600, seed: int = 20261123
 ) -> list[tuple[Dialogue, tuple[int, ...], int]]:
     """``n`` (conversation, per-user-turn labels, overall label) triples."""
     rng = random.Random(seed)

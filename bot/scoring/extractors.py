@@ -57,6 +57,12 @@ def _last_user(c: Dialogue) -> DialogueTurn | None:
     return users[-1] if users else None
 
 
+def _last_user_says(c: Dialogue, cue: Callable[[str], bool]) -> float:
+    """1.0 when the customer's latest turn shows ``cue``, else 0.0 (also with no turn yet)."""
+    last = _last_user(c)
+    return float(last is not None and cue(last.text))
+
+
 def _mean(xs: list[float]) -> float:
     return sum(xs) / len(xs) if xs else 0.0
 
@@ -156,8 +162,7 @@ def frustration_total(c: Dialogue) -> float:
 @csat_features.register("csat.correction_last.v1")
 def correction_last(c: Dialogue) -> float:
     """The customer's latest turn contradicts the bot ("no, that's not ...")."""
-    last = _last_user(c)
-    return float(bool(last) and ts.correction(last.text))  # type: ignore[union-attr]
+    return _last_user_says(c, ts.correction)
 
 
 @csat_features.register("csat.thanks.v1")
@@ -248,15 +253,13 @@ def _share(turns: tuple[DialogueTurn, ...], cue: Callable[[str], bool]) -> float
 @csat_features.register("csat.approval_last.v1")
 def approval_last(c: Dialogue) -> float:
     """The customer's latest turn approves what the bot offered ("sounds good", "perfect")."""
-    last = _last_user(c)
-    return float(bool(last) and ts.approval(last.text))  # type: ignore[union-attr]
+    return _last_user_says(c, ts.approval)
 
 
 @csat_features.register("csat.rejection_last.v1")
 def rejection_last(c: Dialogue) -> float:
     """The customer's latest turn declines the offer or asks for something else."""
-    last = _last_user(c)
-    return float(bool(last) and ts.rejection(last.text))  # type: ignore[union-attr]
+    return _last_user_says(c, ts.rejection)
 
 
 @csat_features.register("csat.approval_rate.v1")

@@ -76,6 +76,18 @@ CONTEXT_SCORE = 0.6
 SPREAD_SCORE = 0.55
 MAX_NAME_WORDS = 3
 LONE_NAME_MIN_LENGTH = 4
+#: Between the items of a list of names: ", ", " and ", ", or ", " & ".
+LIST_GAP = re.compile(r"[ \t]*(?:,[ \t]*(?:and[ \t]+|or[ \t]+|&[ \t]*)?|[ \t]+(?:and|or|&)[ \t]+)")
+MAX_LIST_ITEMS = 6
+LIST_WORD_BEFORE = re.compile(r"([^\W\d_][\w'\-]*)$")
+LIST_WORD_AFTER = re.compile(r"[^\W\d_][\w'\-]*(?![\w'\-])")
+#: A speaker label at the start of a line of a pasted dialogue ("Ana: hi").
+SPEAKER = re.compile(r"^[ \t>]*([^\W\d_][\w'\-]*(?:[ \t][^\W\d_][\w'\-]*)?)[ \t]*:", re.M)
+
+
+def _not_a_name(folded: str, stop_words: frozenset[str]) -> bool:
+    """A case-folded word that never starts or continues a name: a stop word or product word."""
+    return folded in stop_words or folded in NOT_NAMES
 
 
 def introduced_names(text: str, stop_words: frozenset[str]) -> list[tuple[int, int]]:
@@ -88,7 +100,7 @@ def introduced_names(text: str, stop_words: frozenset[str]) -> list[tuple[int, i
             lowered = word.group().lower()
             if text[end : word.start()].strip(" \t") or words == MAX_NAME_WORDS:
                 break
-            if lowered in stop_words or lowered in NOT_NAMES:
+            if _not_a_name(lowered, stop_words):
                 break
             end, words = word.end(), words + 1
         if not words:
@@ -268,8 +280,8 @@ def context_names(text: str, stop_words: frozenset[str]) -> list[tuple[int, int]
             gap = text[(words[-1].end() if words else lead.end()):word.start()]
             token = word.group()
             if ((words and not _joins(gap)) or len(words) == MAX_NAME_WORDS
-                    or not _capitalised(token) or _bare(token) in stop_words
-                    or _bare(token) in NOT_NAMES or _first_person(token)):
+                    or not _capitalised(token) or _not_a_name(_bare(token), stop_words)
+                    or _first_person(token)):
                 break
             words.append(word)
             if _ends_sentence(token):
@@ -290,8 +302,8 @@ def repeated_names(text: str, spans: list[tuple[int, int]],
     """
     words = {_possessive(w.group()) for start, end in spans
              for w in WORD.finditer(text[:end], start) if not _first_person(w.group())}
-    words = {w for w in words if len(w) >= 3 and w.casefold() not in stop_words
-             and w.casefold() not in NOT_NAMES and w.casefold() not in PARTICLES}
+    words = {w for w in words if len(w) >= 3 and not _not_a_name(w.casefold(), stop_words)
+             and w.casefold() not in PARTICLES}
     if not words:
         return []
     return [(w.start(), w.end()) for w in WORD.finditer(text) if _possessive(w.group()) in words
@@ -301,9 +313,6 @@ def repeated_names(text: str, spans: list[tuple[int, int]],
 def _possessive(word: str) -> str:
     """The word without a possessive "'s" (case kept: "Weiss" and "weiss" differ)."""
     return word[:-2] if word.endswith(("'s", "’s")) else word
-
-
-LIST_GAP = re.compile(r"[ \t]*(?:,[ \t]*(?:and[ \t]+|or[ \t]+|&[ \t]*)?|[ \t]+(?:and|or|&)[ \t]+)")
 
 
 def listed_names(text: str, spans: list[tuple[int, int]],
@@ -323,7 +332,7 @@ def listed_names(text: str, spans: list[tuple[int, int]],
                 if item is None:
                     break
                 word = text[item[0]:item[1]]
-                if (word.casefold() in stop_words or word.casefold() in NOT_NAMES
+                if (_not_a_name(word.casefold(), stop_words)
                         or word[:1].isupper() != capital or len(word) < 2
                         or _first_person(word)):
                     break
@@ -331,10 +340,6 @@ def listed_names(text: str, spans: list[tuple[int, int]],
                     found.append(item)
                 edge = item[0] if step < 0 else item[1]
     return found
-
-
-MAX_LIST_ITEMS = 6
-SPEAKER = re.compile(r"^[ \t>]*([^\W\d_][\w'\-]*(?:[ \t][^\W\d_][\w'\-]*)?)[ \t]*:", re.M)
 
 
 def speaker_names(text: str, spans: list[tuple[int, int]],
@@ -350,10 +355,8 @@ def speaker_names(text: str, spans: list[tuple[int, int]],
     return [(start, end) for start, end in labels
             if not any(s < end and start < e for s, e in spans)
             and _capitalised(text[start:end]) and not any(
-                w.casefold() in stop_words or w.casefold() in NOT_NAMES
+                _not_a_name(w.casefold(), stop_words)
                 for w in text[start:end].split())]
-LIST_WORD_BEFORE = re.compile(r"([^\W\d_][\w'\-]*)$")
-LIST_WORD_AFTER = re.compile(r"[^\W\d_][\w'\-]*(?![\w'\-])")
 
 
 def _list_neighbour(text: str, edge: int, step: int) -> tuple[int, int] | None:

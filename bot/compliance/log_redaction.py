@@ -38,10 +38,9 @@ def _default_redactor(text: str) -> str:
     No NER per log line (it would cost milliseconds each and slow every conversation): a log
     line that quotes a customer's message holds the values the pipeline found in it.
     """
-    from bot.compliance.known_values import KNOWN
-    from bot.compliance.redaction import redact_patterns
+    from bot.compliance.redaction import redact_known_and_patterns
 
-    return redact_patterns(KNOWN.redact(text))
+    return redact_known_and_patterns(text)
 
 
 def redact_record(record: logging.LogRecord, redactor: Redactor) -> None:

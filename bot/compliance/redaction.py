@@ -28,6 +28,7 @@ from bot.compliance.checked_texts import CHECKED
 from bot.compliance.contract import PiiSpan
 from bot.compliance.detectors import PII_DETECTORS, Detector, DetectorHit
 from bot.compliance.engines import nlp_artifacts
+from bot.compliance.known_values import KNOWN
 from bot.compliance.operators import Operator, Params, build_operator
 
 DEFAULT_OPERATOR = "redact.replace.v1"
@@ -188,6 +189,15 @@ def redact_patterns(text: str) -> str:
     the phone matcher alone was a tenth of the writer's time under load.
     """
     return redact(text, detectors=pattern_detectors()).text if text else text
+
+
+def redact_known_and_patterns(text: str) -> str:
+    """The values found in this process's recent customer messages, then the pattern detectors.
+
+    For text that is not a customer's message but may quote one (a bot message, a log line):
+    detect once, so no NER (see :mod:`bot.compliance.known_values`).
+    """
+    return redact_patterns(KNOWN.redact(text))
 
 
 def redact_value(obj: T, redactor: Callable[[str], str] = redact_text) -> T:

@@ -31,7 +31,7 @@ from bot.compliance.known_values import KNOWN
 from bot.compliance.redaction import (
     pii_spans,
     redact,
-    redact_patterns,
+    redact_known_and_patterns,
     redact_spans,
     redact_value,
 )
@@ -78,19 +78,16 @@ def _redact_user(data: dict[str, Any]) -> None:
         parse_data[COMPLIANCE_KEY] = {"redacted": True}
 
 
-def _bot_text(text: str) -> str:
-    return redact_patterns(KNOWN.redact(text))
-
-
 def _redact_bot(data: dict[str, Any]) -> None:
     metadata = data.get("metadata")
     if isinstance(metadata, dict) and metadata.get(BOT_MARK):
         return
     if isinstance(data.get("text"), str):
-        data["text"] = _bot_text(data["text"])
+        data["text"] = redact_known_and_patterns(data["text"])
     if isinstance(data.get("data"), dict):
-        data["data"] = redact_value(data["data"], _bot_text)
-    metadata = redact_value(metadata, _bot_text) if isinstance(metadata, dict) else {}
+        data["data"] = redact_value(data["data"], redact_known_and_patterns)
+    metadata = (redact_value(metadata, redact_known_and_patterns)
+                if isinstance(metadata, dict) else {})
     metadata[BOT_MARK] = True
     data["metadata"] = metadata
 
@@ -109,9 +106,9 @@ def redact_event(event: dict[str, Any]) -> dict[str, Any]:
         # Rasa's own bookkeeping (model id, assistant id, policy names): no customer input, so
         # the values found this turn and the patterns, not NER on every action event.
         if isinstance(data.get("metadata"), dict):
-            data["metadata"] = redact_value(data["metadata"], _bot_text)
+            data["metadata"] = redact_value(data["metadata"], redact_known_and_patterns)
         if isinstance(data.get("data"), dict):
-            data["data"] = redact_value(data["data"], _bot_text)
+            data["data"] = redact_value(data["data"], redact_known_and_patterns)
     if "entities" in data:
         data["entities"] = redact_value(data["entities"])
     if kind == "slot" and "value" in data:

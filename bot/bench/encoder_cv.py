@@ -42,6 +42,13 @@ def add_parser(actions: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--C", dest="c", type=float, default=1.0)
     parser.add_argument("--dense-weight", type=float, default=2.0)
+    parser.add_argument(
+        "--cascade",
+        help="also score a cascade FAST/FULL (e.g. minilm+ngrams/minilm+mpnet+ngrams): the fast "
+        "set answers when its calibrated top probability reaches a threshold, the full set the rest",
+    )
+    parser.add_argument("--thresholds", default="0.5,0.6,0.7,0.8,0.9,0.95",
+                        help="comma-separated thresholds for --cascade")
     parser.add_argument("--out", type=Path, required=True, help="results JSON to write")
     parser.add_argument("--markdown", type=Path, help="also write a markdown summary here")
     parser.set_defaults(func=run)
@@ -89,8 +96,6 @@ def cross_validate(
     from sklearn.model_selection import StratifiedKFold
     from sklearn.svm import LinearSVC
 
-    from bot.nlu.linear_model import BlockSpec, transform_block
-
     y = np.asarray(labels)
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     scores: dict[str, list[float]] = {"+".join(s): [] for s in sets}
@@ -99,20 +104,97 @@ def cross_validate(
         if any(NGRAMS in s for s in sets):
             ngrams = ngram_blocks([texts[i] for i in train_idx], [texts[i] for i in test_idx])
         for feature_set in sets:
-            blocks_train, blocks_test = [], []
-            for name in feature_set:
-                if name == NGRAMS:
-                    blocks_train.append(ngrams[0])  # type: ignore[index]
-                    blocks_test.append(ngrams[1])  # type: ignore[index]
-                    continue
-                spec = BlockSpec(name, embeddings[name].shape[1], sparse=False, weight=dense_weight)
-                blocks_train.append(transform_block(embeddings[name][train_idx], spec))
-                blocks_test.append(transform_block(embeddings[name][test_idx], spec))
-            x_train, x_test = sp.hstack(blocks_train).tocsr(), sp.hstack(blocks_test).tocsr()
+            x_train, x_test = feature_matrices(
+                feature_set, embeddings, ngrams, train_idx, test_idx, dense_weight
+            )
             model = LinearSVC(C=c, random_state=seed).fit(x_train, y[train_idx])
             accuracy = float((model.predict(x_test) == y[test_idx]).mean())
             scores["+".join(feature_set)].append(round(accuracy, 4))
     return scores
+
+
+def feature_matrices(
+    feature_set: tuple[str, ...],
+    embeddings: dict[str, np.ndarray],
+    ngrams: tuple[sp.csr_matrix, sp.csr_matrix] | None,
+    train_idx: np.ndarray,
+    test_idx: np.ndarray,
+    dense_weight: float,
+) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """One fold's training and test inputs for a feature set, blocks as the product weighs them."""
+    from bot.nlu.linear_model import BlockSpec, transform_block
+
+    blocks_train, blocks_test = [], []
+    for name in feature_set:
+        if name == NGRAMS:
+            assert ngrams is not None, "n-gram blocks are built when a set names them"
+            blocks_train.append(ngrams[0])
+            blocks_test.append(ngrams[1])
+            continue
+        spec = BlockSpec(name, embeddings[name].shape[1], sparse=False, weight=dense_weight)
+        blocks_train.append(transform_block(embeddings[name][train_idx], spec))
+        blocks_test.append(transform_block(embeddings[name][test_idx], spec))
+    return sp.hstack(blocks_train).tocsr(), sp.hstack(blocks_test).tocsr()
+
+
+def cascade_outcome(
+    fast_proba: np.ndarray, fast_pred: np.ndarray, full_pred: np.ndarray, y: np.ndarray,
+    threshold: float,
+) -> tuple[float, float]:
+    """Accuracy and escalated share when rows below ``threshold`` take the full model's label.
+
+    What ``LinearIntentClassifier`` does with ``escalate``: the fast model answers when its top
+    calibrated probability reaches the threshold, the full feature set answers the rest.
+    """
+    escalate = fast_proba.max(axis=1) < threshold
+    predicted = np.where(escalate, full_pred, fast_pred)
+    return float((predicted == y).mean()), float(escalate.mean())
+
+
+def cross_validate_cascade(
+    texts: list[str],
+    labels: list[str],
+    embeddings: dict[str, np.ndarray],
+    fast: tuple[str, ...],
+    full: tuple[str, ...],
+    thresholds: list[float],
+    folds: int,
+    seed: int,
+    c: float,
+    dense_weight: float,
+) -> dict[str, dict[str, list[float]]]:
+    """Per threshold, each fold's accuracy and escalated share of the fast -> full cascade.
+
+    The fast model is fitted and calibrated exactly as the product does it
+    (:meth:`LinearModel.fit`, 3 calibration folds), because its probability decides.
+    """
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.svm import LinearSVC
+
+    from bot.nlu.linear_model import LinearModel
+
+    y = np.asarray(labels)
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    out: dict[str, dict[str, list[float]]] = {
+        f"{t:g}": {"accuracy": [], "escalated": []} for t in thresholds
+    }
+    for train_idx, test_idx in splitter.split(texts, y):
+        ngrams = None
+        if NGRAMS in fast + full:
+            ngrams = ngram_blocks([texts[i] for i in train_idx], [texts[i] for i in test_idx])
+        x_train, x_test = feature_matrices(full, embeddings, ngrams, train_idx, test_idx,
+                                           dense_weight)
+        full_pred = LinearSVC(C=c, random_state=seed).fit(x_train, y[train_idx]).predict(x_test)
+        x_train, x_test = feature_matrices(fast, embeddings, ngrams, train_idx, test_idx,
+                                           dense_weight)
+        model = LinearModel.fit(x_train, list(y[train_idx]), [], c=c, folds=3, seed=seed)
+        proba = model.predict_proba(x_test)
+        fast_pred = np.asarray(model.labels)[proba.argmax(axis=1)]
+        for t in thresholds:
+            accuracy, escalated = cascade_outcome(proba, fast_pred, full_pred, y[test_idx], t)
+            out[f"{t:g}"]["accuracy"].append(round(accuracy, 4))
+            out[f"{t:g}"]["escalated"].append(round(escalated, 4))
+    return out
 
 
 def markdown(result: dict[str, Any]) -> str:
@@ -141,6 +223,16 @@ def markdown(result: dict[str, Any]) -> str:
               "| --- | --- | --- |"]
     for name, cost in result["encoders"].items():
         lines.append(f"| {name} | {cost['encode_seconds']} | {cost['single_ms_p50']} |")
+    if "cascade" in result:
+        cascade = result["cascade"]
+        lines += ["", f"Cascade: `{cascade['fast']}` answers when its calibrated top probability "
+                  f"reaches the threshold, `{cascade['full']}` answers the rest.", "",
+                  "| threshold | mean accuracy | escalated to the full set | folds |",
+                  "| --- | --- | --- | --- |"]
+        for threshold, folds in cascade["by_threshold"].items():
+            per_fold = " / ".join(f"{a * 100:.1f}" for a in folds["accuracy"])
+            lines.append(f"| {threshold} | {np.mean(folds['accuracy']) * 100:.2f}% | "
+                         f"{np.mean(folds['escalated']) * 100:.1f}% | {per_fold} |")
     lines += ["", f"Machine: {machine_line(result['machine'])}", ""]
     return "\n".join(lines)
 
@@ -154,9 +246,12 @@ def run(args: argparse.Namespace) -> int:
     rows = read_csv(args.train)
     texts, labels = [t for t, _ in rows], [c for _, c in rows]
     sets = parse_sets(args.sets, list(ENCODERS))
+    cascade = parse_sets(args.cascade.replace("/", ","), list(ENCODERS)) if args.cascade else []
+    if args.cascade and len(cascade) != 2:
+        raise ValueError(f"--cascade wants FAST/FULL, got {args.cascade!r}")
     embeddings: dict[str, np.ndarray] = {}
     costs: dict[str, dict[str, float]] = {}
-    for name in sorted({n for s in sets for n in s if n != NGRAMS}):
+    for name in sorted({n for s in sets + cascade for n in s if n != NGRAMS}):
         encoder = load_encoder(name)
         start = time.perf_counter()
         embeddings[name] = np.stack([e.sentence for e in encoder.encode(texts, progress=True)])
@@ -173,6 +268,12 @@ def run(args: argparse.Namespace) -> int:
     scores = cross_validate(
         texts, labels, embeddings, sets, args.folds, args.seed, args.c, args.dense_weight
     )
+    if cascade:
+        thresholds = [float(t) for t in args.thresholds.split(",")]
+        outcome = cross_validate_cascade(
+            texts, labels, embeddings, cascade[0], cascade[1], thresholds, args.folds,
+            args.seed, args.c, args.dense_weight,
+        )
     result: dict[str, Any] = {
         "train": str(args.train),
         "train_sha256": file_sha256(args.train),
@@ -184,6 +285,8 @@ def run(args: argparse.Namespace) -> int:
         "scores": scores,
         "mean_accuracy": {k: round(float(np.mean(v)), 4) for k, v in scores.items()},
         "encoders": costs,
+        **({"cascade": {"fast": "+".join(cascade[0]), "full": "+".join(cascade[1]),
+                        "by_threshold": outcome}} if cascade else {}),
         "machine": harness.machine(),
         "command": shlex.join(["candor", *sys.argv[1:]]),
     }

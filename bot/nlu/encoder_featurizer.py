@@ -14,6 +14,11 @@ them:
   contextual word-piece vectors whose character span overlaps the token. A token with no
   overlapping piece (only past the 128-piece truncation) gets a zero vector, which Rasa's
   models treat as "no information".
+
+With ``on_demand: true`` the featurizer adds its features to the training data only; at
+inference a consumer that needs them (``LinearIntentClassifier``'s ``escalate``) calls
+:func:`add_encoder_features` for the messages it is unsure about, so the costly encoder runs
+on those alone.
 """
 
 from __future__ import annotations
@@ -30,7 +35,13 @@ from rasa.nlu.constants import DENSE_FEATURIZABLE_ATTRIBUTES, TOKENS_NAMES
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.exceptions import InvalidConfigException
-from rasa.shared.nlu.constants import ACTION_TEXT, TEXT
+from rasa.shared.nlu.constants import (
+    ACTION_TEXT,
+    FEATURE_TYPE_SENTENCE,
+    FEATURE_TYPE_SEQUENCE,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -57,13 +68,15 @@ class EncoderFeaturizer(DenseFeaturizer, GraphComponent):
         forward pass (32 fits 2 CPU cores well). ``attributes``: what to featurize at training
         time; ``response`` (the bot's answer texts) only matters to Rasa's ResponseSelector,
         which Candor's pipeline does not run, and encoding its ~1,800 texts with MPNet took
-        five minutes of every training, so it is left out unless listed.
+        five minutes of every training, so it is left out unless listed. ``on_demand``: skip
+        the encoder at inference (see the module docstring).
         """
         return {
             **DenseFeaturizer.get_default_config(),
             "encoder": "minilm",
             "batch_size": 32,
             "attributes": [TEXT, ACTION_TEXT],
+            "on_demand": False,
         }
 
     @classmethod
@@ -86,6 +99,7 @@ class EncoderFeaturizer(DenseFeaturizer, GraphComponent):
         self._encoder = str(config["encoder"])
         self._batch_size = int(config["batch_size"])
         self._attributes = tuple(config.get("attributes") or (TEXT, ACTION_TEXT))
+        self._on_demand = bool(config.get("on_demand", False))
 
     @classmethod
     def create(
@@ -134,6 +148,8 @@ class EncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Featurize incoming messages (labels are featurized by the models that use them)."""
+        if self._on_demand:
+            return messages
         for attribute in (TEXT, ACTION_TEXT):
             with_text = [m for m in messages if m.get(attribute)]
             if with_text:
@@ -141,17 +157,29 @@ class EncoderFeaturizer(DenseFeaturizer, GraphComponent):
         return messages
 
     def _featurize(self, messages: list[Message], attribute: str, progress: bool) -> None:
-        texts = [str(m.get(attribute)) for m in messages]
-        encodings = load_encoder(self._encoder).encode(texts, self._batch_size, progress=progress)
-        for message, encoding in zip(messages, encodings, strict=True):
-            tokens: list[Token] = message.get(TOKENS_NAMES[attribute]) or []
-            sequence = align_to_tokens(encoding, tokens) if tokens else None
-            self.add_features_to_message(
-                sequence=sequence,
-                sentence=encoding.sentence[None, :].astype(np.float32),
-                attribute=attribute,
-                message=message,
-            )
+        add_encoder_features(messages, attribute, self._encoder, self._identifier,
+                             self._batch_size, progress)
+
+
+def add_encoder_features(
+    messages: list[Message],
+    attribute: str,
+    encoder: str,
+    origin: str,
+    batch_size: int = 32,
+    progress: bool = False,
+) -> None:
+    """Encode the messages' ``attribute`` and add sentence and token features from ``origin``."""
+    texts = [str(m.get(attribute)) for m in messages]
+    encodings = load_encoder(encoder).encode(texts, batch_size, progress=progress)
+    for message, encoding in zip(messages, encodings, strict=True):
+        tokens: list[Token] = message.get(TOKENS_NAMES[attribute]) or []
+        for kind, value in (
+            (FEATURE_TYPE_SEQUENCE, align_to_tokens(encoding, tokens) if tokens else None),
+            (FEATURE_TYPE_SENTENCE, encoding.sentence[None, :].astype(np.float32)),
+        ):
+            if value is not None:
+                message.add_features(Features(value, kind, attribute, origin))
 
 
 def align_to_tokens(encoding: Encoding, tokens: list[Token]) -> np.ndarray:

@@ -16,12 +16,20 @@ fallback. With ``select_responses`` (the product's setting) the same model also 
 topic and writes it where Rasa's ResponseSelector would (``response_selector.<intent>``), so
 ``utter_faq`` works without a second, epoch-trained model: one linear fit instead of minutes
 of training, and the topic comes from the stronger classifier.
+
+With ``escalate`` the costly encoder runs only where it helps: a second, fast model is fitted
+without that featurizer's vectors, answers every message it is sure of (calibrated top
+probability at least ``below``), and only the rest are encoded on demand and answered by the
+full model. On BANKING77 most messages are easy, and the large encoder was the biggest share
+of a message's CPU under load (bench/results/encoders_cascade.md has the accuracy and the
+share escalated per threshold).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -52,9 +60,12 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.encoder_featurizer import add_encoder_features
 from bot.nlu.linear_model import BlockSpec, LinearModel, fit_idf, transform_block
 
 logger = logging.getLogger(__name__)
+
+FAST_FOLDER = "fast"  # the escalation's fast model, beside the full one
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -78,6 +89,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "split_retrieval_intents": True,
             "select_responses": False,  # also fill Rasa's response_selector output
             "random_seed": 42,
+            # {"featurizer": alias, "encoder": name, "below": p}: the featurizer (configured
+            # with on_demand: true) runs only for messages the model without it is unsure of.
+            "escalate": None,
         }
 
     def __init__(
@@ -87,13 +101,16 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         resource: Resource,
         model: LinearModel | None = None,
         label_to_intent: dict[str, str] | None = None,
+        fast_model: LinearModel | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         if float(self._config["C"]) <= 0 or float(self._config["dense_weight"]) < 0:
             raise InvalidConfigException("LinearIntentClassifier: C > 0, dense_weight >= 0.")
+        self._escalate = _escalation(self._config["escalate"])
         self._storage = model_storage
         self._resource = resource
         self._model = model
+        self._fast_model = fast_model
         self._label_to_intent = label_to_intent or {}
 
     @classmethod
@@ -119,9 +136,12 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         }
 
     def _matrix(self, messages: list[Message], blocks: list[BlockSpec]) -> sp.csr_matrix:
+        return sp.hstack(list(self._blocks(messages, blocks).values()), format="csr")
+
+    def _blocks(self, messages: list[Message], blocks: list[BlockSpec]) -> dict[str, sp.csr_matrix]:
+        """Each block's transformed rows, by origin (in ``blocks`` order)."""
         per_message = [self._sentence_features(m) for m in messages]
-        parts = [transform_block(_stack(per_message, spec), spec) for spec in blocks]
-        return sp.hstack(parts, format="csr")
+        return {spec.origin: transform_block(_stack(per_message, spec), spec) for spec in blocks}
 
     def _fit_blocks(self, messages: list[Message]) -> list[BlockSpec]:
         per_message = [self._sentence_features(m) for m in messages]
@@ -135,7 +155,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             weight = 1.0 if is_sparse else float(self._config["dense_weight"])
             spec = BlockSpec(origin, int(first[origin].shape[-1]), is_sparse, weight)
             if is_sparse:
-                spec.idf = fit_idf(_stack(per_message, spec)).tolist()
+                spec = BlockSpec(origin, spec.dim, True, weight,
+                                 fit_idf(_stack(per_message, spec)).tolist())
             blocks.append(spec)
         return blocks
 
@@ -159,8 +180,22 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 "LinearIntentClassifier found no sentence features: add a featurizer "
                 "(e.g. CountVectorsFeaturizer or bot.nlu.encoder_featurizer.EncoderFeaturizer)."
             )
+        self._model = self._fit(examples, labels, blocks)
+        if self._escalate is not None:
+            fast_blocks = [b for b in blocks if b.origin != self._escalate.featurizer]
+            if len(fast_blocks) == len(blocks):
+                raise InvalidConfigException(
+                    f"LinearIntentClassifier: escalate.featurizer '{self._escalate.featurizer}' "
+                    "put no sentence features on the training examples."
+                )
+            self._fast_model = self._fit(examples, labels, fast_blocks)
+        self.persist()
+        return self._resource
+
+    def _fit(self, examples: list[Message], labels: list[str],
+             blocks: list[BlockSpec]) -> LinearModel:
         x = self._matrix(examples, blocks)
-        self._model = LinearModel.fit(
+        model = LinearModel.fit(
             x,
             labels,
             blocks,
@@ -169,11 +204,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             seed=int(self._config["random_seed"]),
         )
         logger.info(
-            f"LinearIntentClassifier: {len(set(labels))} labels, {x.shape[1]} features, "
-            f"temperature {self._model.temperature:.3f}"
+            f"LinearIntentClassifier: {len(set(labels))} labels, {x.shape[1]} features "
+            f"({', '.join(b.origin for b in blocks)}), temperature {model.temperature:.3f}"
         )
-        self.persist()
-        return self._resource
+        return model
 
     # --- inference --------------------------------------------------------------------
     def process(self, messages: list[Message]) -> list[Message]:
@@ -181,11 +215,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         if self._model is None:
             return messages
         with_text = [m for m in messages if m.get(TEXT)]
-        probs = (
-            self._model.predict_proba(self._matrix(with_text, self._model.blocks))
-            if with_text
-            else np.zeros((0, len(self._model.labels)))
-        )
+        probs = self._predict(with_text)
         for message, row in zip(with_text, probs, strict=True):
             ranking = self._intent_ranking(row)
             message.set(INTENT, ranking[0], add_to_output=True)
@@ -198,6 +228,29 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
         return messages
+
+    def _predict(self, messages: list[Message]) -> np.ndarray:
+        """Label probabilities: the fast model's where it is sure, else the full model's."""
+        assert self._model is not None
+        if not messages:
+            return np.zeros((0, len(self._model.labels)))
+        if self._fast_model is None or self._escalate is None:
+            return self._model.predict_proba(self._matrix(messages, self._model.blocks))
+        cheap = self._blocks(messages, self._fast_model.blocks)
+        probs = self._fast_model.predict_proba(sp.hstack(list(cheap.values()), format="csr"))
+        unsure = np.flatnonzero(probs.max(axis=1) < self._escalate.below)
+        if len(unsure):
+            hard = [messages[i] for i in unsure]
+            origin = self._escalate.featurizer
+            missing = [m for m in hard if not any(f.origin == origin for f in m.features)]
+            if missing:
+                add_encoder_features(missing, TEXT, self._escalate.encoder, origin)
+            spec = next(b for b in self._model.blocks if b.origin == origin)
+            costly = self._blocks(hard, [spec])[origin]
+            x = sp.hstack([costly if b.origin == origin else cheap[b.origin][unsure]
+                           for b in self._model.blocks], format="csr")
+            probs[unsure] = self._model.predict_proba(x)
+        return probs
 
     def _intent_ranking(self, label_probs: np.ndarray) -> list[dict[str, Any]]:
         assert self._model is not None
@@ -250,6 +303,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         with self._storage.write_to(self._resource) as folder:
             self._model.save(folder)
             (folder / "labels.json").write_text(json.dumps(self._label_to_intent), "utf-8")
+            if self._fast_model is not None:
+                (folder / FAST_FOLDER).mkdir()
+                self._fast_model.save(folder / FAST_FOLDER)
 
     @classmethod
     def load(
@@ -265,10 +321,40 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             with model_storage.read_from(resource) as folder:
                 model = LinearModel.load(folder)
                 mapping = json.loads((folder / "labels.json").read_text("utf-8"))
+                fast = (LinearModel.load(folder / FAST_FOLDER)
+                        if (folder / FAST_FOLDER).is_dir() else None)
         except (ValueError, FileNotFoundError):
             logger.debug(f"LinearIntentClassifier: no trained model in '{resource.name}'.")
             return cls.create(config, model_storage, resource, execution_context)
-        return cls(config, model_storage, resource, model, mapping)
+        return cls(config, model_storage, resource, model, mapping, fast)
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """Which on-demand featurizer the full model needs, and below which confidence to ask."""
+
+    featurizer: str
+    encoder: str
+    below: float
+
+
+def _escalation(config: Any) -> Escalation | None:
+    """The ``escalate`` config key, checked: ``None`` or featurizer, encoder and 0 < below <= 1."""
+    if config is None:
+        return None
+    try:
+        escalation = Escalation(str(config["featurizer"]), str(config["encoder"]),
+                                float(config["below"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidConfigException(
+            "LinearIntentClassifier: escalate needs featurizer, encoder and below "
+            f"(got {config!r})."
+        ) from exc
+    if not 0.0 < escalation.below <= 1.0:
+        raise InvalidConfigException(
+            f"LinearIntentClassifier: escalate.below must be in (0, 1], got {escalation.below}."
+        )
+    return escalation
 
 
 def _stack(per_message: list[dict[str, Any]], spec: BlockSpec) -> sp.csr_matrix:

@@ -33,6 +33,8 @@ from bot.transcripts.writer import TranscriptWriter
 logger = logging.getLogger(__name__)
 
 DEFAULT_QUEUE_SIZE = 10_000
+BATCH_SIZE = 64  # events written in one transaction, at most
+REPORT_SECONDS = 1.0  # the stats file is rewritten at most this often (and at stop)
 RETRY_DELAYS = (0.05, 0.2, 1.0)  # seconds before the 2nd, 3rd and 4th try
 _STOP = object()
 
@@ -68,6 +70,7 @@ class WriterThread:
         self._queue: queue.Queue[Any] = queue.Queue(maxsize)
         self._stats_path = stats_path
         self._retry_delays = retry_delays
+        self._reported = float("-inf")
         self._thread = threading.Thread(target=self._run, name="transcript-writer", daemon=True)
         self._thread.start()
 
@@ -100,15 +103,38 @@ class WriterThread:
         if self._replay_events is not None:
             self._replay()
         while True:
-            event = self._queue.get()
+            batch = [self._queue.get()]
+            while len(batch) < BATCH_SIZE and batch[-1] is not _STOP:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            stop = batch[-1] is _STOP
+            events = batch[:-1] if stop else batch
             try:
-                if event is _STOP:
-                    return
-                self._write(event)
+                if events:
+                    self._write_batch(events)
             finally:
-                self._queue.task_done()
-            if self._queue.empty():
+                for _ in batch:
+                    self._queue.task_done()
+            if stop:
+                return
+            if self._queue.empty() and time.monotonic() - self._reported >= REPORT_SECONDS:
                 self._report()
+
+    def _write_batch(self, events: list[dict[str, Any]]) -> None:
+        """What queued up while the last commit ran, in one transaction; else one by one."""
+        if len(events) == 1:
+            self._write(events[0])
+            return
+        try:
+            stored = self.writer.write_many(events)
+        except Exception:  # noqa: BLE001 - nothing was stored; each event retries on its own
+            for event in events:
+                self._write(event)
+            return
+        self.stats.written += sum(stored)
+        self.stats.duplicates += len(stored) - sum(stored)
 
     def _replay(self) -> None:
         assert self._replay_events is not None
@@ -141,6 +167,7 @@ class WriterThread:
         return False
 
     def _report(self) -> None:
+        self._reported = time.monotonic()
         self.stats.queue_depth = self._queue.qsize()
         if self._stats_path is None:
             return

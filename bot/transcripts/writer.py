@@ -123,18 +123,34 @@ class TranscriptWriter:
 
     def write(self, event: dict[str, Any]) -> bool:
         """Apply one broker event; True if stored, False if already stored or not storable."""
-        sender = event.get("sender_id")
-        if not sender:
-            return False
-        redacted = redact_event(event)
-        key = event_key(str(sender), redacted)
+        return self.write_many([event])[0]
+
+    def write_many(self, events: list[dict[str, Any]]) -> list[bool]:
+        """Apply events in order in one transaction; per event, whether it was stored.
+
+        A burst queued behind a slow commit costs one commit, not one each. All or nothing:
+        on an error none is stored, and the caller may retry them one by one.
+        """
         now = datetime.now(timezone.utc)
+        prepared = [
+            (str(sender), redact_event(event)) if (sender := event.get("sender_id")) else None
+            for event in events
+        ]
+        stored: list[bool] = []
+        ended: list[str] = []
         with self.db.begin() as session:
-            if not _claim(session, key, now):
-                return False
-            ended = self._apply(session, str(sender), key, redacted)
-        self._notify(ended)
-        return True
+            for item in prepared:
+                if item is None:
+                    stored.append(False)
+                    continue
+                sender, redacted = item
+                key = event_key(sender, redacted)
+                claimed = _claim(session, key, now)
+                stored.append(claimed)
+                if claimed:
+                    ended += self._apply(session, sender, key, redacted)
+        self._notify(list(dict.fromkeys(ended)))
+        return stored
 
     def _notify(self, conversation_ids: list[str]) -> None:
         for conversation_id in conversation_ids if self.on_end else ():

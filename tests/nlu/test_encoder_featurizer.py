@@ -79,6 +79,17 @@ class TestEncoderFeaturizerContract(NLUComponentContract):
             assert sequence is not None and sequence.features.shape[1] == EMBEDDING_DIM
 
 
+def test_an_on_demand_featurizer_features_training_data_but_not_live_messages() -> None:
+    """Its consumer encodes live messages itself, only those it needs (the classifier's escalate)."""
+    component = EncoderFeaturizer({**EncoderFeaturizer.get_default_config(), "on_demand": True},
+                                  "mpnet")
+    example = message("how do I activate my card", intent="activate")
+    component.process_training_data(TrainingData([example]))
+    assert example.get_dense_features(TEXT, ["mpnet"])[1] is not None
+    live = component.process([message("how do I activate my card")])[0]
+    assert live.features == []
+
+
 def test_rejects_unknown_attributes() -> None:
     with pytest.raises(InvalidConfigException, match="attributes"):
         EncoderFeaturizer.validate_config({"attributes": ["text", "intent"]})

@@ -156,3 +156,94 @@ class TestTopicSelection(TestLinearIntentClassifierContract):
         ranking = selector["faq"]["ranking"]
         assert ranking[0]["intent_response_key"] == topic
         assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
+
+
+def add_sparse_only(msg: Message) -> Message:
+    """Only the cheap block: what reaches the classifier when the encoder runs on demand."""
+    words = str(msg.get(TEXT) or "").lower().split()
+    counts = np.zeros(DIM)
+    for word in words:
+        counts[int(hashlib.md5(word.encode()).hexdigest(), 16) % DIM] += 1
+    if words:
+        msg.add_features(Features(sp.coo_matrix(counts[None, :]), FEATURE_TYPE_SENTENCE, TEXT,
+                                  "cvf"))
+    return msg
+
+
+def add_sparse_and_minilm(msg: Message) -> Message:
+    """Training-time features: the cheap block and the on-demand encoder's vectors."""
+    from bot.nlu.encoder_featurizer import add_encoder_features
+
+    add_sparse_only(msg)
+    if msg.get(TEXT):
+        add_encoder_features([msg], TEXT, "minilm", "minilm")
+    return msg
+
+
+ESCALATE = {"featurizer": "minilm", "encoder": "minilm", "below": 0.6}
+
+
+class TestEscalation(TestLinearIntentClassifierContract):
+    """With ``escalate`` the encoder runs only for messages the fast model is unsure of."""
+
+    config = {"calibration_folds": 3, "ranking_length": 0, "escalate": ESCALATE}
+
+    def prepare(self, messages: list[Message]) -> list[Message]:
+        return [add_sparse_and_minilm(m) for m in messages]
+
+    @staticmethod
+    def _encoded(msg: Message) -> bool:
+        return any(f.origin == "minilm" for f in msg.features)
+
+    def test_message_without_features_gets_a_low_confidence_guess(
+        self, trained: GraphComponent
+    ) -> None:
+        """Overridden: without cheap features the fast model is unsure, so the encoder runs."""
+        processed = trained.process([message("no features here")])[0]  # type: ignore[attr-defined]
+        assert self._encoded(processed)
+
+    def test_a_sure_message_is_answered_without_the_encoder(self, trained: GraphComponent) -> None:
+        processed = trained.process([add_sparse_only(message("lost card"))])[0]  # type: ignore[attr-defined]
+        assert processed.get(INTENT)["name"] == "lost_card"
+        assert processed.get(INTENT)["confidence"] >= ESCALATE["below"]
+        assert not self._encoded(processed)
+
+    def test_an_unsure_message_is_encoded_and_answered_by_the_full_model(
+        self, trained: GraphComponent
+    ) -> None:
+        """Words the cheap block never saw: the fast model guesses wrong, the encoder knows."""
+        text = "greetings friend"
+        cascaded = trained.process([add_sparse_only(message(text))])[0]  # type: ignore[attr-defined]
+        assert self._encoded(cascaded)
+        assert cascaded.get(INTENT)["name"] == "greet"
+        full = trained.process([add_sparse_and_minilm(message(text))])[0]  # type: ignore[attr-defined]
+        assert cascaded.get(INTENT) == full.get(INTENT)
+        assert cascaded.get(INTENT_RANKING_KEY) == full.get(INTENT_RANKING_KEY)
+
+    @pytest.mark.parametrize(
+        "escalate",
+        [{"featurizer": "minilm", "encoder": "minilm"}, {**ESCALATE, "below": 0}, "minilm"],
+    )
+    def test_a_malformed_escalation_is_a_config_error(self, escalate: object) -> None:
+        from rasa.shared.exceptions import InvalidConfigException
+
+        with pytest.raises(InvalidConfigException, match="escalate"):
+            LinearIntentClassifier({"escalate": escalate}, None, None)  # type: ignore[arg-type]
+
+    def test_an_escalation_featurizer_missing_from_training_is_a_config_error(
+        self, tmp_path: object
+    ) -> None:
+        from rasa.engine.graph import ExecutionContext, GraphSchema
+        from rasa.engine.storage.local_model_storage import LocalModelStorage
+        from rasa.engine.storage.resource import Resource
+        from rasa.shared.exceptions import InvalidConfigException
+
+        storage, resource = LocalModelStorage(tmp_path), Resource("esc")  # type: ignore[arg-type]
+        config = {**LinearIntentClassifier.get_default_config(), **self.config}
+        component = LinearIntentClassifier.create(
+            config, storage, resource, ExecutionContext(GraphSchema({}), "esc"))
+        data = self.training_data()
+        for example in data.training_examples:
+            add_sparse_only(example)
+        with pytest.raises(InvalidConfigException, match="minilm"):
+            component.train(data)

@@ -21,6 +21,8 @@ class FakeWriter:
         self.fail = fail
         self.gate = gate
         self.keys: set[str] = set()
+        self.batches: list[int] = []
+        self.fail_batches = False
 
     def write(self, event: dict[str, Any]) -> bool:
         if self.gate is not None:
@@ -34,6 +36,13 @@ class FakeWriter:
         self.keys.add(key)
         self.events.append(event)
         return True
+
+    def write_many(self, events: list[dict[str, Any]]) -> list[bool]:
+        """One transaction for a burst: all or nothing when it fails."""
+        self.batches.append(len(events))
+        if self.fail_batches:
+            raise ConnectionError("database went away")
+        return [self.write(e) for e in events]
 
 
 def ev(i: int) -> dict[str, Any]:
@@ -90,3 +99,32 @@ def test_startup_replays_what_the_store_has_and_the_database_lacks() -> None:
     assert [e["id"] for e in writer.events] == ["e2", "e3", "e4", "e5"]
     assert (thread.stats.replay_seen, thread.stats.replay_stored) == (5, 3)
     assert thread.stats.duplicates == 1
+
+
+def test_a_burst_queued_behind_a_slow_write_goes_in_one_transaction_in_order() -> None:
+    gate = threading.Event()
+    writer = FakeWriter(gate=gate)
+    thread = WriterThread(writer)  # type: ignore[arg-type]
+    for i in range(30):
+        thread.submit(ev(i))  # the first write waits on the gate while the rest queue up
+    gate.set()
+    assert thread.flush()
+    thread.stop()
+    assert [e["id"] for e in writer.events] == [f"e{i}" for i in range(30)]
+    assert writer.batches and max(writer.batches) > 1
+    assert thread.stats.written == 30
+
+
+def test_a_failing_burst_is_retried_event_by_event() -> None:
+    gate = threading.Event()
+    writer = FakeWriter(gate=gate)
+    writer.fail_batches = True
+    thread = WriterThread(writer, retry_delays=(0.0,))  # type: ignore[arg-type]
+    for i in range(10):
+        thread.submit(ev(i))
+    gate.set()
+    assert thread.flush()
+    thread.stop()
+    assert writer.batches, "the burst was tried in one transaction first"
+    assert [e["id"] for e in writer.events] == [f"e{i}" for i in range(10)]
+    assert (thread.stats.written, thread.stats.failed) == (10, 0)

@@ -48,6 +48,19 @@ def test_redelivered_events_change_nothing(db: Database) -> None:
                                     "processed_events": len(events)}
 
 
+def test_a_burst_in_one_transaction_stores_what_one_by_one_would(db: Database) -> None:
+    """write_many: same rows as write, duplicates inside the burst or already stored skipped."""
+    writer = TranscriptWriter(db)
+    events = ev.conversation("dora", turns=3, goodbye=True)
+    assert writer.write(events[0])
+    stored = writer.write_many(events + events[2:4])
+    assert stored == [False] + [True] * (len(events) - 1) + [False, False]
+    [record] = conversations_of("dora", db)
+    assert [t["role"] for t in record["turns"]] == ["user", "bot"] * 4
+    assert record["outcome"] == "resolved"
+    assert counts(db)["processed_events"] == len(events)
+
+
 def test_personal_data_is_redacted_before_it_is_written(db: Database) -> None:
     writer = TranscriptWriter(db)
     for e in ev.session_start("carol") + [

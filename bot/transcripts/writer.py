@@ -93,18 +93,14 @@ def _state(conv: m.Conversation | None, has_turns: bool) -> ConversationState:
     return ConversationState(conv.last_action, conv.last_user_at, conv.outcome, has_turns)
 
 
-def _has_user_turns(session: Session, conv: m.Conversation | None) -> bool:
-    """Whether the customer has said anything yet.
+def _has_user_turns(conv: m.Conversation | None) -> bool:
+    """Whether the customer has said anything yet (``last_user_at`` is set with their turns).
 
     Candor's ``action_session_start`` sends the AI disclosure, and Rasa logs an action's
     messages before the events it returns, so ``BotUttered`` precedes ``SessionStarted``:
     a session_started event only opens a new conversation once the customer has spoken.
     """
-    if conv is None:
-        return False
-    query = select(m.Turn.id).where(m.Turn.conversation_pk == conv.id,
-                                    m.Turn.actor == "user").limit(1)
-    return session.execute(query).first() is not None
+    return conv is not None and conv.last_user_at is not None
 
 
 class TranscriptWriter:
@@ -165,7 +161,7 @@ class TranscriptWriter:
         """Store the event; return the ids of conversations it ended or changed once ended."""
         ts = float(event.get("timestamp") or datetime.now(timezone.utc).timestamp())
         conv = _latest(session, sender)
-        has_turns = _has_user_turns(session, conv)
+        has_turns = _has_user_turns(conv)
         result = project(event, _state(conv, has_turns))
         ended: list[str] = []
         if conv is not None and result.new_session and has_turns:

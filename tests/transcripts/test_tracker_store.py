@@ -63,3 +63,36 @@ def test_save_stores_and_streams_each_new_event_once_redacted(
     assert stored == [{k: v for k, v in e.items() if k != "sender_id"} for e in first + second]
     assert RAW not in json.dumps(stored)  # the user's and the bot's text, both redacted
     assert stored[2]["parse_data"]["compliance"]["redacted"] is True
+
+
+def test_retrieve_builds_the_tracker_rasa_would_for_the_latest_session_and_all(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The column-only read gives the same trackers as Rasa's ORM read (latest session, all)."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+
+    from bot.transcripts.tracker_store import RedactingSQLTrackerStore
+
+    monkeypatch.setenv("CANDOR_HOME", str(tmp_path))
+
+    async def run() -> None:
+        store = RedactingSQLTrackerStore(Domain.load("domain.yml"))
+        tracker = await store.get_or_create_tracker("s2", append_action_listen=False)
+        for session in range(2):
+            for event in (ActionExecuted("action_session_start"), SessionStarted(),
+                          UserUttered(f"question {session}", {"name": "greet", "confidence": 1})):
+                tracker.update(event)
+        await store.save(tracker)
+        for all_sessions in (False, True):
+            ours = await store._retrieve("s2", all_sessions)
+            rasas = await SQLTrackerStore._retrieve(store, "s2", all_sessions)
+            assert ours is not None and rasas is not None
+            assert ours.current_state() == rasas.current_state()
+            assert list(ours.events) == list(rasas.events)
+        latest = await store.retrieve("s2")
+        assert latest is not None and [e.text for e in latest.events
+                                       if isinstance(e, UserUttered)] == ["question 1"]
+        assert await store.retrieve("nobody") is None
+
+    asyncio.run(run())

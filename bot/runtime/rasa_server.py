@@ -23,6 +23,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 EXIT_UNSAFE = 3
 #: Parsed once by each worker at start-up (no conversation, nothing stored).
 WARM_UP_MESSAGE = "hello, how do I activate my new card?"
+GIL_SWITCH_SECONDS = 0.0005  # see serve(): Python's default is 0.005
 
 
 def serve(
@@ -97,6 +99,11 @@ def serve(
             await app.ctx.agent.parse_message(WARM_UP_MESSAGE)
 
     parent = os.getpid()
+    # The transcript writer and CSAT threads share each worker's interpreter lock with the
+    # event loop, which gives it up at every encoder run, database call and socket write;
+    # Python's default 5 ms before a waiting thread may take the lock back let a busy writer
+    # stall every conversation on the loop (a convoy). Inherited by the forked workers.
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
 
     serve_application(
         model_path=str(model),

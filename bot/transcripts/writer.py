@@ -124,8 +124,11 @@ class TranscriptWriter:
     def write_many(self, events: list[dict[str, Any]]) -> list[bool]:
         """Apply events in order in one transaction; per event, whether it was stored.
 
-        A burst queued behind a slow commit costs one commit, not one each. All or nothing:
-        on an error none is stored, and the caller may retry them one by one.
+        A burst queued behind a slow commit costs one commit, not one each, and a turn's
+        several events (one tracker save publishes them together) read their conversation row
+        once and update it once: changes are flushed when a row id is needed or at the commit,
+        not before every statement. All or nothing: on an error none is stored, and the caller
+        may retry them one by one.
         """
         now = datetime.now(timezone.utc)
         prepared = [
@@ -134,7 +137,8 @@ class TranscriptWriter:
         ]
         stored: list[bool] = []
         ended: list[str] = []
-        with self.db.begin() as session:
+        latest: dict[str, m.Conversation | None] = {}
+        with self.db.begin() as session, session.no_autoflush:
             for item in prepared:
                 if item is None:
                     stored.append(False)
@@ -144,7 +148,11 @@ class TranscriptWriter:
                 claimed = _claim(session, key, now)
                 stored.append(claimed)
                 if claimed:
-                    ended += self._apply(session, sender, key, redacted)
+                    if sender not in latest:
+                        latest[sender] = _latest(session, sender)
+                    conv, done = self._apply(session, latest[sender], sender, key, redacted)
+                    latest[sender] = conv
+                    ended += done
         self._notify(list(dict.fromkeys(ended)))
         return stored
 
@@ -156,11 +164,14 @@ class TranscriptWriter:
                 logger.error(Errors.E410.format(conversation_id=conversation_id,
                                                 cause=type(err).__name__))
 
-    def _apply(self, session: Session, sender: str, key: str,
-               event: dict[str, Any]) -> list[str]:
-        """Store the event; return the ids of conversations it ended or changed once ended."""
+    def _apply(self, session: Session, conv: m.Conversation | None, sender: str, key: str,
+               event: dict[str, Any]) -> tuple[m.Conversation, list[str]]:
+        """Store the event in ``conv`` (the sender's latest conversation) or a new one.
+
+        Returns the conversation now latest and the ids of conversations the event ended or
+        changed once ended.
+        """
         ts = float(event.get("timestamp") or datetime.now(timezone.utc).timestamp())
-        conv = _latest(session, sender)
         has_turns = _has_user_turns(conv)
         result = project(event, _state(conv, has_turns))
         ended: list[str] = []
@@ -176,7 +187,7 @@ class TranscriptWriter:
         self._store(session, conv, result, ts)
         if result.ended or (conv.outcome != "open" and (result.turn or result.survey)):
             ended.append(conv.conversation_id)
-        return ended
+        return conv, ended
 
     def _open(self, session: Session, sender: str, key: str, ts: float) -> m.Conversation:
         conv = m.Conversation(

@@ -22,9 +22,11 @@ class FakeWriter:
         self.gate = gate
         self.keys: set[str] = set()
         self.batches: list[int] = []
+        self.entered = threading.Event()
         self.fail_batches = False
 
     def write(self, event: dict[str, Any]) -> bool:
+        self.entered.set()
         if self.gate is not None:
             self.gate.wait(5)
         if self.fail:
@@ -64,8 +66,10 @@ def test_a_full_queue_drops_with_e307_and_never_blocks(caplog: pytest.LogCapture
     gate = threading.Event()
     writer = FakeWriter(gate=gate)
     thread = WriterThread(writer, maxsize=3)  # type: ignore[arg-type]
-    results = [thread.submit(ev(i)) for i in range(10)]  # the first is taken, 3 wait
-    assert results.count(False) >= 5 and thread.stats.dropped == results.count(False)
+    assert thread.submit(ev(0))
+    assert writer.entered.wait(5)  # the thread holds e0 and waits on the gate
+    results = [thread.submit(ev(i)) for i in range(1, 11)]  # 3 wait in the queue, 7 do not
+    assert results == [True] * 3 + [False] * 7 and thread.stats.dropped == 7
     assert "E307" in caplog.text
     gate.set()
     assert thread.flush()

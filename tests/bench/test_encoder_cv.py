@@ -58,3 +58,32 @@ def test_markdown_ranks_feature_sets_best_first() -> None:
     report = markdown(result)
     assert report.index("| mpnet+ngrams | 94.00%") < report.index("| minilm+ngrams | 91.00%")
     assert "| minilm | 1.0 | 20.0 |" in report
+
+
+def test_cascade_outcome_takes_the_full_label_below_the_threshold_only() -> None:
+    from bot.bench.encoder_cv import cascade_outcome
+
+    fast_proba = np.array([[0.95, 0.05], [0.6, 0.4], [0.3, 0.7]])
+    fast_pred = np.array(["card", "card", "fees"])
+    full_pred = np.array(["card", "fees", "card"])
+    y = np.array(["card", "fees", "fees"])
+    assert cascade_outcome(fast_proba, fast_pred, full_pred, y, 0.8) == (2 / 3, 2 / 3)
+    assert cascade_outcome(fast_proba, fast_pred, full_pred, y, 0.5) == (2 / 3, 0.0)
+    assert cascade_outcome(fast_proba, fast_pred, full_pred, y, 0.65) == (1.0, 1 / 3)
+
+
+def test_cascade_cross_validation_reports_every_threshold_on_every_fold() -> None:
+    from bot.bench.encoder_cv import cross_validate_cascade
+
+    texts, labels = _data()
+    rng = np.random.default_rng(1)
+    good = np.array([[1.0, 0.0] if y == "card" else [0.0, 1.0] for y in labels])
+    good += rng.normal(0, 0.05, good.shape)
+    noise = rng.normal(0, 1, (len(texts), 8))
+    out = cross_validate_cascade(texts, labels, {"good": good, "noise": noise}, ("noise",),
+                                 ("noise", "good"), [0.5, 1.0], folds=4, seed=3, c=1.0,
+                                 dense_weight=2.0)
+    assert set(out) == {"0.5", "1"}
+    assert out["1"]["escalated"] == [1.0] * 4  # nothing is that sure: the full set answers all
+    assert out["1"]["accuracy"] == [1.0] * 4
+    assert all(len(v["accuracy"]) == 4 for v in out.values())

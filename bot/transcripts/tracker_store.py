@@ -94,11 +94,15 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                                        fetch_events_from_all_sessions=False).count()
             added = events[stored:]
             new = [redact_event(e.as_dict()) for e in added]
-            for e, data in zip(added, new, strict=True):
-                session.add(self.SQLEvent(
-                    sender_id=sender_id, type_name=e.type_name, timestamp=data.get("timestamp"),
-                    intent_name=(data.get("parse_data") or {}).get("intent", {})
-                    .get(INTENT_NAME_KEY),
-                    action_name=data.get("name"), data=json.dumps(data)))
+            rows = [
+                {"sender_id": sender_id, "type_name": e.type_name,
+                 "timestamp": data.get("timestamp"),
+                 "intent_name": (data.get("parse_data") or {}).get("intent", {})
+                 .get(INTENT_NAME_KEY),
+                 "action_name": data.get("name"), "data": json.dumps(data)}
+                for e, data in zip(added, new, strict=True)
+            ]
+            if rows:  # one executemany, no ORM object per event
+                session.execute(self.SQLEvent.__table__.insert(), rows)
             session.commit()
         return new

@@ -66,17 +66,20 @@ def rulebook_version() -> str:
     return str(_rulebook().version)
 
 
+#: Per dialect, built once: the statement object memoizes its cache key (a new one per event
+#: cost more CPU than the insert itself).
+_CLAIM: dict[str, Any] = {
+    "postgresql": postgresql.insert(m.ProcessedEvent).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(m.ProcessedEvent).on_conflict_do_nothing(),
+}
+
+
 def _claim(session: Session, key: str, now: datetime) -> bool:
     """Insert the event identity; False when it was already there (a redelivery)."""
     dialect = session.get_bind().dialect.name
-    values = {"event_key": key, "received_at": now}
-    if dialect == "postgresql":
-        stmt: Any = postgresql.insert(m.ProcessedEvent).values(values).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(m.ProcessedEvent).values(values).on_conflict_do_nothing()
-    else:  # pragma: no cover - other dialects: plain insert, duplicates raise
-        stmt = insert(m.ProcessedEvent).values(values)
-    return bool(session.execute(stmt).rowcount)
+    # Other dialects: a plain insert, where a duplicate raises.
+    stmt = _CLAIM.get(dialect, insert(m.ProcessedEvent))
+    return bool(session.execute(stmt, {"event_key": key, "received_at": now}).rowcount)
 
 
 def _latest(session: Session, sender_id: str) -> m.Conversation | None:
@@ -210,7 +213,8 @@ class TranscriptWriter:
         if p.turn is not None:
             turn = m.Turn(conversation_pk=conv.id, **{**p.turn.__dict__, "sent_at": utc(ts)})
             session.add(turn)
-            session.flush()
+            if p.rule_ids:
+                session.flush()  # the rule hits need the turn's id
             for rule_id in p.rule_ids:
                 session.add(m.RuleHit(conversation_pk=conv.id, turn_id=turn.id, rule_id=rule_id,
                                       regulation=regulation_for(rule_id)))

@@ -153,11 +153,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         for origin in sorted(first):
             is_sparse = sp.issparse(first[origin])
             weight = 1.0 if is_sparse else float(self._config["dense_weight"])
-            spec = BlockSpec(origin, int(first[origin].shape[-1]), is_sparse, weight)
-            if is_sparse:
-                spec = BlockSpec(origin, spec.dim, True, weight,
-                                 fit_idf(_stack(per_message, spec)).tolist())
-            blocks.append(spec)
+            dim = int(first[origin].shape[-1])
+            idf = (fit_idf(_stack(per_message, BlockSpec(origin, dim, True))).tolist()
+                   if is_sparse else [])
+            blocks.append(BlockSpec(origin, dim, is_sparse, weight, idf))
         return blocks
 
     # --- training ---------------------------------------------------------------------

@@ -77,8 +77,9 @@ _CLAIM: dict[str, Any] = {
 def _claim(session: Session, key: str, now: datetime) -> bool:
     """Insert the event identity; False when it was already there (a redelivery)."""
     dialect = session.get_bind().dialect.name
-    # Other dialects: a plain insert, where a duplicate raises.
-    stmt = _CLAIM.get(dialect, insert(m.ProcessedEvent))
+    stmt = _CLAIM.get(dialect)
+    if stmt is None:  # other dialects: a plain insert, where a duplicate raises
+        stmt = insert(m.ProcessedEvent)
     return bool(session.execute(stmt, {"event_key": key, "received_at": now}).rowcount)
 
 

@@ -12,13 +12,15 @@ worker dies with its parent, so ``kill -9`` of the server leaves no orphan servi
 
 Each worker parses one message before it serves (``warm_up``), so a (re)started server's first
 customers do not wait for TensorFlow to build its graphs; the gateway forwards to it only once
-its health check answers, which is after that.
+its health check answers, which is after that. Then everything loaded so far is frozen out
+of the garbage collector's view (:func:`freeze_loaded_objects`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import ctypes
+import gc
 import logging
 import multiprocessing
 import os
@@ -33,6 +35,20 @@ EXIT_UNSAFE = 3
 #: Parsed once by each worker at start-up (no conversation, nothing stored).
 WARM_UP_MESSAGE = "hello, how do I activate my new card?"
 GIL_SWITCH_SECONDS = 0.0005  # see serve(): Python's default is 0.005
+
+
+def freeze_loaded_objects() -> None:
+    """Keep the loaded model out of every later full garbage collection.
+
+    A worker holds millions of long-lived objects (Rasa, TensorFlow, spaCy, the model). Each
+    full collection walked all of them with the interpreter lock held: 0.43-0.49 s during which
+    every conversation on that worker waited, about once a minute under load, which set the
+    99th-percentile latency. Frozen, they are never walked again; later collections cover only
+    what was created since (30-37 ms at most in the same load run). Nothing frozen is freed
+    afterwards, which suits objects that live as long as the process anyway.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def serve(
@@ -97,6 +113,7 @@ def serve(
         # customer's message (the health check, and so the gateway, waits), not during one.
         if not unsafe.value:
             await app.ctx.agent.parse_message(WARM_UP_MESSAGE)
+        freeze_loaded_objects()
 
     parent = os.getpid()
     # The transcript writer and CSAT threads share each worker's interpreter lock with the

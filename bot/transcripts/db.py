@@ -67,14 +67,23 @@ def make_engine(url: str) -> Engine:
     SQLAlchemy's own pool, which is what makes them one database.
     """
     if url.startswith("sqlite"):
-        pool: dict[str, Any] = (
-            {"poolclass": QueuePool, "pool_size": SQLITE_POOL_SIZE, "max_overflow": -1}
-            if _is_sqlite_file(url) else {})
-        engine = create_engine(url, future=True, connect_args={"check_same_thread": False},
-                               **pool)
+        engine = create_engine(url, future=True, **sqlite_engine_args(url))
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, future=True, pool_pre_ping=True)
+
+
+def sqlite_engine_args(url: str) -> dict[str, Any]:
+    """``create_engine`` arguments for SQLite: pooled connections on a file, usable by threads.
+
+    Shared with the tracker store, whose sessions run in worker threads too. Closing the last
+    connection to a WAL database also checkpoints it and deletes the log, so without a pool
+    every session on a quiet file paid a checkpoint and a new log on top of the connect.
+    """
+    pool: dict[str, Any] = (
+        {"poolclass": QueuePool, "pool_size": SQLITE_POOL_SIZE, "max_overflow": -1}
+        if _is_sqlite_file(url) else {})
+    return {"connect_args": {"check_same_thread": False}, **pool}
 
 
 def _is_sqlite_file(url: str) -> bool:

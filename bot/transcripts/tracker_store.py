@@ -29,9 +29,11 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import sessionmaker
 
 from bot.settings import candor_home
+from bot.transcripts.db import sqlite_engine_args
 from bot.transcripts.redact_events import redact_event
 
 
@@ -57,9 +59,15 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             db = str(candor_home().ensure().tracker_db) if dialect == "sqlite" else "rasa"
         super().__init__(domain=domain, dialect=dialect, db=db, event_broker=event_broker, **kwargs)
         if self.engine.dialect.name == "sqlite":
-            # Several Sanic workers share the file: wait for each other instead of failing.
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            # Rasa's engine opens and closes a connection per session (SQLAlchemy's default
+            # for a SQLite file): under load, connecting and the close's WAL checkpoint were
+            # a sixth of a save. Pooled instead, and several Sanic workers share the file, so
+            # they wait for each other (busy timeout) instead of failing.
+            url = str(self.engine.url)
             self.engine.dispose()
+            self.engine = create_engine(url, **sqlite_engine_args(url))
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.sessionmaker = sessionmaker(bind=self.engine)
 
     async def _retrieve(self, sender_id: str,
                         fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:

@@ -96,3 +96,28 @@ def test_retrieve_builds_the_tracker_rasa_would_for_the_latest_session_and_all(
         assert await store.retrieve("nobody") is None
 
     asyncio.run(run())
+
+
+def test_sessions_reuse_one_pooled_connection(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saves and retrievals run in threads; each must not open (and close) its own connection."""
+    from rasa.shared.core.domain import Domain
+    from sqlalchemy import event
+
+    from bot.transcripts.tracker_store import RedactingSQLTrackerStore
+
+    monkeypatch.setenv("CANDOR_HOME", str(tmp_path))
+    store = RedactingSQLTrackerStore(Domain.load("domain.yml"), event_broker=Collecting())
+    connects: list[object] = []
+    event.listen(store.engine, "connect", lambda conn, _record: connects.append(conn))
+
+    async def turns() -> None:
+        tracker = await store.get_or_create_tracker("s2", append_action_listen=False)
+        for _ in range(3):
+            await store.save(tracker)
+            tracker = await store.retrieve("s2") or tracker
+
+    asyncio.run(turns())
+    assert len(connects) == 1
+    with store.engine.connect() as conn:  # the pooled connection still has the pragmas
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

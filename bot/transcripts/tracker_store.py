@@ -30,6 +30,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from bot.settings import candor_home
@@ -46,6 +47,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """An SQL tracker store that never holds raw personal data."""
+
+    engine: Engine
 
     def __init__(
         self,

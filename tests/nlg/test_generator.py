@@ -105,3 +105,17 @@ def test_the_rule_that_fired_this_turn_labels_every_message(domain: Domain) -> N
     tracker = _tracker_after(domain, "I want to complain", "complain")
     message = asyncio.run(nlg.generate("utter_offer_human", tracker, "rest"))
     assert message is not None and message["compliance_rules"] == ["complaint"]
+
+
+def test_survey_buttons_keep_their_payloads_without_an_interpolation_error(domain: Domain) -> None:
+    """Rasa fills placeholders in button payloads too; an entity map must pass unharmed."""
+    from structlog.testing import capture_logs
+
+    nlg = CandorNLG(domain=domain)
+    with capture_logs() as logs:
+        message = asyncio.run(nlg.generate("utter_ask_csat_rating",
+                                           DialogueStateTracker("t", domain.slots), "rest"))
+    assert message is not None
+    assert [b["payload"] for b in message["buttons"]] == [
+        f'/rate_chat{{"csat_rating": "{n}"}}' for n in range(1, 6)]
+    assert not [entry for entry in logs if entry["log_level"] == "error"]

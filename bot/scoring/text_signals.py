@@ -10,9 +10,10 @@ customer-service frustration cues sits beside it; those are phrases, not a senti
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
+
+from cydifflib import SequenceMatcher  # difflib's, compiled: same ratios (requirements)
 
 _WORD = re.compile(r"[a-z0-9']+")
 
@@ -142,7 +143,8 @@ def similarity(a: str, b: str) -> float:
     Cached: per-turn scores recompute features on every prefix, so the same consecutive
     pairs come back once per later turn. Jaccard catches reordered rephrasings ("card blocked
     why" / "why is my card blocked"), the
-    character ratio catches near-verbatim repeats with typos. Both are deterministic stdlib.
+    character ratio catches near-verbatim repeats with typos. Both are deterministic; the ratio
+    is difflib's, compiled by cydifflib (tests compare it with the standard library's).
     """
     wa, wb = set(words(a)), set(words(b))
     if not wa or not wb:

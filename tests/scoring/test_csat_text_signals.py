@@ -72,3 +72,27 @@ def test_boolean_signals(fn: object, text: str, expected: bool) -> None:
 # fmt: on
 def test_similarity(a: str, b: str, low: float, high: float) -> None:
     assert low <= ts.similarity(a, b) <= high
+
+
+def test_similarity_ratio_is_the_standard_librarys() -> None:
+    """The compiled SequenceMatcher must give difflib's ratios: the shipped model was fit on them."""
+    import difflib
+    import random
+
+    import yaml
+
+    from bot.paths import PROJECT_ROOT
+
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    replies = [" ".join(ts.words(v["text"])) for variants in domain["responses"].values()
+               for v in variants if v.get("text")]
+    rng = random.Random(7)
+    pairs = [(rng.choice(replies), rng.choice(replies)) for _ in range(300)]
+    pairs += [(a, a[: len(a) // 2] + " again " + a[len(a) // 2:]) for a in replies[:50]]
+    ts.similarity.cache_clear()
+    for a, b in pairs:
+        wa, wb = ts.words(a), ts.words(b)
+        jaccard = len(set(wa) & set(wb)) / len(set(wa) | set(wb))
+        ratio = difflib.SequenceMatcher(None, " ".join(wa), " ".join(wb), autojunk=False).ratio()
+        expected = max(jaccard, ratio)
+        assert ts.similarity(a, b) == expected

@@ -66,21 +66,41 @@ def rulebook_version() -> str:
     return str(_rulebook().version)
 
 
-#: Per dialect, built once: the statement object memoizes its cache key (a new one per event
-#: cost more CPU than the insert itself).
-_CLAIM: dict[str, Any] = {
+#: Per dialect, built once (a statement object built per event cost more CPU than the insert).
+_CLAIM_ONE: dict[str, Any] = {
     "postgresql": postgresql.insert(m.ProcessedEvent).on_conflict_do_nothing(),
     "sqlite": sqlite.insert(m.ProcessedEvent).on_conflict_do_nothing(),
 }
 
 
-def _claim(session: Session, key: str, now: datetime) -> bool:
-    """Insert the event identity; False when it was already there (a redelivery)."""
-    dialect = session.get_bind().dialect.name
-    stmt = _CLAIM.get(dialect)
-    if stmt is None:  # other dialects: a plain insert, where a duplicate raises
-        stmt = insert(m.ProcessedEvent)
-    return bool(session.execute(stmt, {"event_key": key, "received_at": now}).rowcount)
+def _claim_all(session: Session, keys: list[str], now: datetime) -> list[bool]:
+    """Claim a batch's event identities; per key, whether it is new (not a redelivery).
+
+    One query finds the keys already in ``processed_events``; a key seen earlier in the same
+    batch is not claimed again. Several new keys go in with one plain INSERT: should another
+    writer claim one of them in between, it raises and the batch rolls back, so no event is
+    applied twice (the writer thread retries the batch event by event, the RabbitMQ worker's
+    message comes again). A single new key uses an insert that skips a conflict, whose row
+    count says whether this writer won. One statement per event was a third of the writer's
+    time under load.
+    """
+    query = select(m.ProcessedEvent.event_key).where(m.ProcessedEvent.event_key.in_(set(keys)))
+    taken = set(session.execute(query).scalars())
+    claimed: list[bool] = []
+    for key in keys:
+        claimed.append(key not in taken)
+        taken.add(key)
+    fresh = [{"event_key": key, "received_at": now}
+             for key, new in zip(keys, claimed, strict=True) if new]
+    if len(fresh) == 1:
+        one = _CLAIM_ONE.get(session.get_bind().dialect.name)
+        if one is None:  # another dialect: a plain insert, where a conflict raises
+            one = insert(m.ProcessedEvent)
+        if not session.execute(one, fresh[0]).rowcount:
+            claimed[claimed.index(True)] = False
+    elif fresh:
+        session.execute(insert(m.ProcessedEvent), fresh)
+    return claimed
 
 
 def _latest(session: Session, sender_id: str) -> m.Conversation | None:
@@ -142,21 +162,20 @@ class TranscriptWriter:
         stored: list[bool] = []
         ended: list[str] = []
         latest: dict[str, m.Conversation | None] = {}
+        keys = [event_key(*item) if item is not None else None for item in prepared]
         with self.db.begin() as session, session.no_autoflush:
-            for item in prepared:
-                if item is None:
+            claims = iter(_claim_all(session, [k for k in keys if k is not None], now))
+            for item, key in zip(prepared, keys, strict=True):
+                if item is None or key is None or not next(claims):
                     stored.append(False)
                     continue
+                stored.append(True)
                 sender, redacted = item
-                key = event_key(sender, redacted)
-                claimed = _claim(session, key, now)
-                stored.append(claimed)
-                if claimed:
-                    if sender not in latest:
-                        latest[sender] = _latest(session, sender)
-                    conv, done = self._apply(session, latest[sender], sender, key, redacted)
-                    latest[sender] = conv
-                    ended += done
+                if sender not in latest:
+                    latest[sender] = _latest(session, sender)
+                conv, done = self._apply(session, latest[sender], sender, key, redacted)
+                latest[sender] = conv
+                ended += done
         self._notify(list(dict.fromkeys(ended)))
         return stored
 

@@ -61,6 +61,33 @@ def test_a_burst_in_one_transaction_stores_what_one_by_one_would(db: Database) -
     assert counts(db)["processed_events"] == len(events)
 
 
+def test_a_burst_raced_by_another_writer_is_refused_whole_then_stored_once(db: Database) -> None:
+    """Another writer claims one of the burst's events between its check and its insert."""
+    from sqlalchemy import event
+
+    writer, rival = TranscriptWriter(db), TranscriptWriter(db)
+    events = ev.conversation("erin", turns=2)
+    raced = False
+
+    def rival_first(conn: object, cursor: object, statement: str, *args: object) -> None:
+        nonlocal raced
+        if not raced and statement.startswith("INSERT INTO processed_events"):
+            raced = True
+            assert rival.write(events[1])  # on its own connection, committed
+
+    event.listen(db.engine, "before_cursor_execute", rival_first)
+    try:
+        with pytest.raises(Exception, match="(?i)unique|duplicate"):
+            writer.write_many(events)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", rival_first)
+    assert counts(db)["processed_events"] == 1  # only the rival's: the burst rolled back
+    assert [writer.write(e) for e in events] == [True, False] + [True] * (len(events) - 2)
+    [record] = conversations_of("erin", db)
+    assert [t["role"] for t in record["turns"]] == ["user", "bot"] * 2
+    assert counts(db)["processed_events"] == len(events)
+
+
 def test_personal_data_is_redacted_before_it_is_written(db: Database) -> None:
     writer = TranscriptWriter(db)
     for e in ev.session_start("carol") + [

@@ -39,7 +39,10 @@ def retrieval_key(parse_data: Mapping[str, Any]) -> str | None:
     return (selector.get("response") or {}).get("intent_response_key")
 
 
-def _intent_hit(rule: Rule, parse_data: Mapping[str, Any]) -> RuleHit | None:
+def _intent_hit(rule: Rule, parse_data: Mapping[str, Any],
+                detector_hits: Sequence[Mapping[str, Any]] = ()) -> RuleHit | None:
+    if _named(detector_hits, rule.trigger.nlu_unless):
+        return None  # the topic is right, but not the customer's own case
     intent = parse_data.get("intent") or {}
     name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
     if confidence < rule.trigger.min_confidence:
@@ -55,13 +58,17 @@ def _intent_hit(rule: Rule, parse_data: Mapping[str, Any]) -> RuleHit | None:
                    round(confidence, 4), rule.enforcement.action)
 
 
+def _named(hits: Iterable[Mapping[str, Any]], names: Sequence[str]) -> list[Mapping[str, Any]]:
+    """The hits of the detectors ``names`` lists (globs allowed)."""
+    return [hit for hit in hits if any(fnmatch.fnmatchcase(hit["detector"], n) for n in names)]
+
+
 def _detector_hits(rule: Rule, hits: Iterable[Mapping[str, Any]]) -> list[RuleHit]:
     return [
         RuleHit(rule.id, rule.regulation, hit["detector"], hit.get("pattern_name", ""),
                 hit.get("start"), hit.get("end"), float(hit.get("score", 1.0)),
                 rule.enforcement.action)
-        for hit in hits
-        if any(fnmatch.fnmatchcase(hit["detector"], name) for name in rule.trigger.detectors)
+        for hit in _named(hits, rule.trigger.detectors)
     ]
 
 
@@ -73,7 +80,7 @@ def rule_hits(rulebook: Rulebook, parse_data: Mapping[str, Any] | None) -> list[
     detector_hits = section.get("hits") or []
     found: list[RuleHit] = []
     for rule in rulebook.rules:
-        intent_hit = _intent_hit(rule, parse_data)
+        intent_hit = _intent_hit(rule, parse_data, detector_hits)
         found.extend([intent_hit] if intent_hit else [])
         found.extend(_detector_hits(rule, detector_hits))
     return found

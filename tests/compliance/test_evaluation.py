@@ -9,6 +9,8 @@ import pytest
 from bot.compliance.evaluation import fired_rule_ids, rule_hits, rules_for_response, takeover_rule
 from bot.compliance.rulebook import Rulebook, load_rulebook
 
+GENERAL = "signal.general_question.v1"
+
 
 @pytest.fixture(scope="module")
 def book() -> Rulebook:
@@ -33,7 +35,7 @@ def parsed(intent: str = "faq", confidence: float = 0.95, detectors: tuple[str, 
 @pytest.mark.parametrize(("message", "rules"), [
     (parsed("complain"), ["complaint"]),
     (parsed("complain", confidence=0.3), []),
-    (parsed("faq", detectors=("signal.complaint.v2",)), ["complaint"]),
+    (parsed("faq", detectors=("signal.complaint.v3",)), ["complaint"]),
     (parsed("request_human"), ["human-handoff"]),
     (parsed("bot_challenge"), ["bot-identity-question"]),
     (parsed("ask_personal_advice"), ["no-personal-advice"]),
@@ -44,6 +46,12 @@ def parsed(intent: str = "faq", confidence: float = 0.95, detectors: tuple[str, 
     (parsed("greet"), []),
     (parsed("disclose_vulnerability", detectors=("signal.human_request.v2",)),
      ["vulnerable-customer", "human-handoff"]),
+    # a general question on the topic silences the NLU path, not the rule's own signal
+    (parsed("request_account_data", detectors=(GENERAL,)), []),
+    (parsed("faq", retrieval="faq/dispute_refund", detectors=(GENERAL,)), []),
+    (parsed("faq", retrieval="faq/dispute_refund", detectors=(GENERAL, "signal.dispute.v2")),
+     ["dispute-intake"]),
+    (parsed("complain", detectors=(GENERAL,)), ["complaint"]),
 ])
 # fmt: on
 def test_rules_fire_on_intents_detectors_and_retrieval_keys(

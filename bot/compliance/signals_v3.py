@@ -1,0 +1,50 @@
+"""Third-generation complaint signal: a third party's failure is a dispute, not a complaint.
+
+v2 (:mod:`bot.compliance.signals_v2`) counts a failure stated as fact ("it's been six weeks",
+"never arrived") as dissatisfaction with the bank. When the story is about a merchant who kept
+a refund, or a seller who vanished with the money, that failure belongs to someone else: the
+dispute and vulnerability (scam) rules take the case, and the bank has done nothing the customer
+holds against it yet. So v3 drops a complaint whose only evidence is such a failure, unless the
+customer also addresses the bank ("you", "your team"). Verdicts, feelings, threats and explicit
+complaints still fire whatever the story.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.compliance.detectors.base import DetectorHit
+from bot.compliance.signal_requests_v2 import DisputeSignalV2
+from bot.compliance.signals_v2 import ComplaintV2, VulnerabilityV2, any_of
+from bot.registry import detectors
+
+#: The customer addresses the bank: then a failure is held against it.
+AT_THE_BANK = any_of(r"you", r"your", r"you've", r"you're", r"you have", r"this bank", r"the bank", r"your bank")
+#: Evidence that only states a failure, with no verdict, feeling or threat.
+FACT_ONLY = frozenset({"failure"})
+
+
+@detectors.register("signal.complaint.v3")
+class ComplaintV3(ComplaintV2):
+    """v2, minus failures that belong to a merchant or a scammer rather than the bank."""
+
+    name = "signal.complaint.v3"
+    third_party_patterns = ("scam", "scam_steered", "scam_not_delivered")
+
+    def __init__(self, min_score: float | None = None) -> None:
+        super().__init__(min_score)
+        self.dispute = DisputeSignalV2()
+        self.scam = VulnerabilityV2()
+        self.at_the_bank = re.compile(AT_THE_BANK.replace("'", "'?"), re.IGNORECASE)
+
+    def analyze(self, text: str, nlp_artifacts: object = None) -> list[DetectorHit]:
+        """v2's hits, or none when they only state a third party's failure."""
+        hits = super().analyze(text)
+        if not hits or {h.pattern_name for h in hits} - FACT_ONLY:
+            return hits
+        return hits if self.at_the_bank.search(text.replace("\u2019", "'")) or not self._third_party(text) else []
+
+    def _third_party(self, text: str) -> bool:
+        return bool(self.dispute.analyze(text)) or any(
+            h.pattern_name in self.third_party_patterns for h in self.scam.analyze(text)
+        )

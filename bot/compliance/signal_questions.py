@@ -41,6 +41,7 @@ GENERAL_FORMS = {
     "policy": _opening(
         r"(?:is there|are there) (?:a|an|any) (?:fee|charge|cost|limit|time limit|deadline|minimum|maximum|way)\b",
         r"what(?:'s| is| are) the (?:time limit|deadline|fee|fees|charge|limit|limits|rules?|process|steps|cut-?off)\b",
+        r"what(?:'s| is| are) the\b(?![^.?!]*\b(?:my|me|i|i'm|i've|our|we|us)\b)",
         r"how (?:long|many days|much time|quickly|soon) (?:do|does|will|would|can|should|is|are)\b"
         r"(?! (?:my|it take for my|i have to wait for my))",
         r"(?:(?:do|does|is|are) (?:you(?! know)|your (?:bank|app|team)|the (?:app|bank|website)|paying|using)|does (?:a|an|it))\b",
@@ -53,7 +54,7 @@ OWN_CASE = any_of(
     r"(?:i|we) (?:didn't|did not|never|don't|do not) (?:make|authori[sz]e|recogni[sz]e|get|receive|buy|order)",
     r"(?:this|that|these|a|the) (?:charge|payment|transaction|debit)s? (?:on|from|in) (?:my|our)",
     r"(?:hasn't|has not|haven't|have not|still (?:not|no|hasn't|waiting))", r"never (?:arrived|came|turned up|got|received)",
-    r"(?:yesterday|last (?:week|night|month)|this morning|today)",
+    r"(?:yesterday|last (?:week|night|month)|this morning|today)", r"(?:it's|it is|it has|its) (?:now )?been", r"already",
 )
 
 

@@ -1,4 +1,4 @@
-"""Complaint v3: a merchant's or a scammer's failure is not a complaint about the bank."""
+"""Complaint v3: a bare failure told of a merchant or a scammer, or asked about in general, is no complaint."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ CASES = [
     ("it's been three weeks and my replacement card still hasn't arrived", True),
     ("the new app is a joke", True),
     ("what are your overdraft fees?", False),
+    ("what should I do if the app keeps logging me out?", False),
+    ("how long does a transfer take? it's been two weeks already", True),
+    ("what do I do if the app keeps crashing? it's rubbish", True),
 ]
 # fmt: on
 

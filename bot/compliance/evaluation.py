@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.compliance.contract import COMPLIANCE_KEY
+from bot.compliance.contract import ADDITIONAL_INTENTS_KEY, COMPLIANCE_KEY
 from bot.compliance.rulebook import SEVERITY_RANK, Rule, Rulebook
 
 
@@ -45,17 +45,29 @@ def _intent_hit(rule: Rule, parse_data: Mapping[str, Any],
         return None  # the topic is right, but not the customer's own case
     intent = parse_data.get("intent") or {}
     name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
-    if confidence < rule.trigger.min_confidence:
-        return None
     key = retrieval_key(parse_data) if rule.trigger.retrieval_intents else None
-    if name in rule.trigger.intents:
+    if confidence < rule.trigger.min_confidence:
+        cause = None
+    elif name in rule.trigger.intents:
         cause = f"intent:{name}"
     elif key and any(fnmatch.fnmatchcase(key, p) for p in rule.trigger.retrieval_intents):
         cause = f"intent:{key}"
     else:
-        return None
-    return RuleHit(rule.id, rule.regulation, cause, "nlu", None, None,
-                   round(confidence, 4), rule.enforcement.action)
+        cause = None
+    if cause:
+        return RuleHit(rule.id, rule.regulation, cause, "nlu", None, None,
+                       round(confidence, 4), rule.enforcement.action)
+    return _clause_hit(rule, parse_data) if rule.trigger.clauses else None
+
+
+def _clause_hit(rule: Rule, parse_data: Mapping[str, Any]) -> RuleHit | None:
+    """A clause the multi-intent detector classified (confidently) as one of the rule's intents."""
+    for clause in parse_data.get(ADDITIONAL_INTENTS_KEY) or []:
+        if clause.get("intent") in rule.trigger.intents:
+            return RuleHit(rule.id, rule.regulation, f"intent:{clause['intent']}", "nlu_clause",
+                           None, None, round(float(clause.get("confidence") or 0.0), 4),
+                           rule.enforcement.action)
+    return None
 
 
 def _named(hits: Iterable[Mapping[str, Any]], names: Sequence[str]) -> list[Mapping[str, Any]]:

@@ -53,6 +53,9 @@ class Trigger(_Strict):
     # Detectors whose hit silences the NLU path (intents, retrieval_intents): the NLU names
     # the topic, these say the message is not the customer's own case (a general question).
     nlu_unless: list[str] = []
+    # Also fire when one clause of a several-part message is one of ``intents`` (the multi-intent
+    # detector's confident clause labels): "your app is broken and I need an agent" is both.
+    clauses: bool = False
 
     @validator("detectors", "nlu_unless", each_item=True)
     def _known_detector(cls, name: str) -> str:

@@ -60,6 +60,27 @@ def test_rules_fire_on_intents_detectors_and_retrieval_keys(
     assert fired_rule_ids(rule_hits(book, message)) == rules
 
 
+def with_clause(message: dict[str, Any], intent: str) -> dict[str, Any]:
+    return {**message, "additional_intents": [{"intent": intent, "response_key": None,
+                                               "confidence": 0.9}]}
+
+
+# fmt: off
+@pytest.mark.parametrize(("message", "rules"), [
+    (with_clause(parsed("faq", retrieval="faq/digital_app_issues"), "complain"), ["complaint"]),
+    (with_clause(parsed("bot_challenge"), "request_human"), ["human-handoff", "bot-identity-question"]),
+    (with_clause(parsed("faq", retrieval="faq/card_pin"), "ask_personal_advice"), []),
+    (with_clause(parsed("faq", retrieval="faq/card_pin"), "faq"), []),
+])
+# fmt: on
+def test_a_clause_fires_the_rules_that_opt_in(
+    book: Rulebook, message: dict[str, Any], rules: list[str]
+) -> None:
+    hits = rule_hits(book, message)
+    assert fired_rule_ids(hits) == rules
+    assert all(h.pattern_name == "nlu_clause" for h in hits if h.detector != "intent:bot_challenge")
+
+
 def test_hits_carry_the_regulation_and_cause(book: Rulebook) -> None:
     (hit,) = rule_hits(book, parsed("faq", detectors=("signal.advice_request.v2",)))
     assert hit.rule_id == "no-personal-advice"

@@ -105,7 +105,8 @@ def _describe(obj: object) -> str:
 detectors: Registry[type] = Registry(
     "detector",
     ("bot.compliance.detectors", "bot.compliance.signals", "bot.compliance.signals_v2",
-     "bot.compliance.signal_requests"),
+     "bot.compliance.signal_requests", "bot.compliance.signal_requests_v2",
+     "bot.compliance.signal_questions", "bot.compliance.signals_v3"),
 )
 redaction_operators: Registry[type] = Registry(
     "redaction operator", ("bot.compliance.operators",)

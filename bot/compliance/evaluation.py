@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.compliance.contract import COMPLIANCE_KEY
+from bot.compliance.contract import ADDITIONAL_INTENTS_KEY, COMPLIANCE_KEY
 from bot.compliance.rulebook import SEVERITY_RANK, Rule, Rulebook
 
 
@@ -39,20 +39,40 @@ def retrieval_key(parse_data: Mapping[str, Any]) -> str | None:
     return (selector.get("response") or {}).get("intent_response_key")
 
 
-def _intent_hit(rule: Rule, parse_data: Mapping[str, Any]) -> RuleHit | None:
+def _intent_hit(rule: Rule, parse_data: Mapping[str, Any],
+                detector_hits: Sequence[Mapping[str, Any]] = ()) -> RuleHit | None:
+    if _named(detector_hits, rule.trigger.nlu_unless):
+        return None  # the topic is right, but not the customer's own case
     intent = parse_data.get("intent") or {}
     name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
-    if confidence < rule.trigger.min_confidence:
-        return None
     key = retrieval_key(parse_data) if rule.trigger.retrieval_intents else None
-    if name in rule.trigger.intents:
+    if confidence < rule.trigger.min_confidence:
+        cause = None
+    elif name in rule.trigger.intents:
         cause = f"intent:{name}"
     elif key and any(fnmatch.fnmatchcase(key, p) for p in rule.trigger.retrieval_intents):
         cause = f"intent:{key}"
     else:
-        return None
-    return RuleHit(rule.id, rule.regulation, cause, "nlu", None, None,
-                   round(confidence, 4), rule.enforcement.action)
+        cause = None
+    if cause:
+        return RuleHit(rule.id, rule.regulation, cause, "nlu", None, None,
+                       round(confidence, 4), rule.enforcement.action)
+    return _clause_hit(rule, parse_data) if rule.trigger.clauses else None
+
+
+def _clause_hit(rule: Rule, parse_data: Mapping[str, Any]) -> RuleHit | None:
+    """A clause the multi-intent detector classified (confidently) as one of the rule's intents."""
+    for clause in parse_data.get(ADDITIONAL_INTENTS_KEY) or []:
+        if clause.get("intent") in rule.trigger.intents:
+            return RuleHit(rule.id, rule.regulation, f"intent:{clause['intent']}", "nlu_clause",
+                           None, None, round(float(clause.get("confidence") or 0.0), 4),
+                           rule.enforcement.action)
+    return None
+
+
+def _named(hits: Iterable[Mapping[str, Any]], names: Sequence[str]) -> list[Mapping[str, Any]]:
+    """The hits of the detectors ``names`` lists (globs allowed)."""
+    return [hit for hit in hits if any(fnmatch.fnmatchcase(hit["detector"], n) for n in names)]
 
 
 def _detector_hits(rule: Rule, hits: Iterable[Mapping[str, Any]]) -> list[RuleHit]:
@@ -60,8 +80,7 @@ def _detector_hits(rule: Rule, hits: Iterable[Mapping[str, Any]]) -> list[RuleHi
         RuleHit(rule.id, rule.regulation, hit["detector"], hit.get("pattern_name", ""),
                 hit.get("start"), hit.get("end"), float(hit.get("score", 1.0)),
                 rule.enforcement.action)
-        for hit in hits
-        if any(fnmatch.fnmatchcase(hit["detector"], name) for name in rule.trigger.detectors)
+        for hit in _named(hits, rule.trigger.detectors)
     ]
 
 
@@ -73,7 +92,7 @@ def rule_hits(rulebook: Rulebook, parse_data: Mapping[str, Any] | None) -> list[
     detector_hits = section.get("hits") or []
     found: list[RuleHit] = []
     for rule in rulebook.rules:
-        intent_hit = _intent_hit(rule, parse_data)
+        intent_hit = _intent_hit(rule, parse_data, detector_hits)
         found.extend([intent_hit] if intent_hit else [])
         found.extend(_detector_hits(rule, detector_hits))
     return found

@@ -50,8 +50,14 @@ class Trigger(_Strict):
     retrieval_intents: list[str] = []  # globs of ResponseSelector keys, e.g. "faq/dispute_*"
     detectors: list[str] = []
     responses: list[str] = []  # glob patterns of response names, e.g. "utter_faq/rates_*"
+    # Detectors whose hit silences the NLU path (intents, retrieval_intents): the NLU names
+    # the topic, these say the message is not the customer's own case (a general question).
+    nlu_unless: list[str] = []
+    # Also fire when one clause of a several-part message is one of ``intents`` (the multi-intent
+    # detector's confident clause labels): "your app is broken and I need an agent" is both.
+    clauses: bool = False
 
-    @validator("detectors", each_item=True)
+    @validator("detectors", "nlu_unless", each_item=True)
     def _known_detector(cls, name: str) -> str:
         if not any(fnmatch.fnmatchcase(known, name) for known in detectors.names()):
             raise ValueError(

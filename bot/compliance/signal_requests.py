@@ -8,6 +8,8 @@ rights. Each is a lexicon of request forms, with vetoes for the general question
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from bot.compliance.signals import (
     AdviceRequest,
     BotIdentityQuestion,
@@ -132,7 +134,7 @@ class AccountDataRequest(PatternSignal):
         "when_did_i": r"\b(?:when|what date) did i (?:last )?(?:pay|make|send)\b",
         "check_if_mine": r"\bcheck (?:if|whether) my\b",
     }
-    vetoes = (r"^\s*(?:how (?:do|can) i|where (?:can|do) i|can i get|does the|not after)\b",)
+    vetoes: ClassVar[tuple[str, ...]] = (r"^\s*(?:how (?:do|can) i|where (?:can|do) i|can i get|does the|not after)\b",)
 
 
 @detectors.register("signal.dispute.v1")

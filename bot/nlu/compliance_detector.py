@@ -30,14 +30,15 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_DETECTORS = (
     "signal.advice_request.v2",
-    "signal.complaint.v2",
+    "signal.complaint.v3",
     "signal.vulnerability.v2",
     "signal.scam_money_moved.v1",
     "signal.human_request.v2",
     "signal.bot_identity.v2",
-    "signal.account_data.v1",
-    "signal.dispute.v1",
+    "signal.account_data.v2",
+    "signal.dispute.v2",
     "signal.data_rights.v1",
+    "signal.general_question.v1",
 )
 
 

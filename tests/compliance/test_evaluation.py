@@ -9,6 +9,8 @@ import pytest
 from bot.compliance.evaluation import fired_rule_ids, rule_hits, rules_for_response, takeover_rule
 from bot.compliance.rulebook import Rulebook, load_rulebook
 
+GENERAL = "signal.general_question.v1"
+
 
 @pytest.fixture(scope="module")
 def book() -> Rulebook:
@@ -33,7 +35,7 @@ def parsed(intent: str = "faq", confidence: float = 0.95, detectors: tuple[str, 
 @pytest.mark.parametrize(("message", "rules"), [
     (parsed("complain"), ["complaint"]),
     (parsed("complain", confidence=0.3), []),
-    (parsed("faq", detectors=("signal.complaint.v2",)), ["complaint"]),
+    (parsed("faq", detectors=("signal.complaint.v3",)), ["complaint"]),
     (parsed("request_human"), ["human-handoff"]),
     (parsed("bot_challenge"), ["bot-identity-question"]),
     (parsed("ask_personal_advice"), ["no-personal-advice"]),
@@ -44,12 +46,39 @@ def parsed(intent: str = "faq", confidence: float = 0.95, detectors: tuple[str, 
     (parsed("greet"), []),
     (parsed("disclose_vulnerability", detectors=("signal.human_request.v2",)),
      ["vulnerable-customer", "human-handoff"]),
+    # a general question on the topic silences the NLU path, not the rule's own signal
+    (parsed("request_account_data", detectors=(GENERAL,)), []),
+    (parsed("faq", retrieval="faq/dispute_refund", detectors=(GENERAL,)), []),
+    (parsed("faq", retrieval="faq/dispute_refund", detectors=(GENERAL, "signal.dispute.v2")),
+     ["dispute-intake"]),
+    (parsed("complain", detectors=(GENERAL,)), ["complaint"]),
 ])
 # fmt: on
 def test_rules_fire_on_intents_detectors_and_retrieval_keys(
     book: Rulebook, message: dict[str, Any], rules: list[str]
 ) -> None:
     assert fired_rule_ids(rule_hits(book, message)) == rules
+
+
+def with_clause(message: dict[str, Any], intent: str) -> dict[str, Any]:
+    return {**message, "additional_intents": [{"intent": intent, "response_key": None,
+                                               "confidence": 0.9}]}
+
+
+# fmt: off
+@pytest.mark.parametrize(("message", "rules"), [
+    (with_clause(parsed("faq", retrieval="faq/digital_app_issues"), "complain"), ["complaint"]),
+    (with_clause(parsed("bot_challenge"), "request_human"), ["human-handoff", "bot-identity-question"]),
+    (with_clause(parsed("faq", retrieval="faq/card_pin"), "ask_personal_advice"), []),
+    (with_clause(parsed("faq", retrieval="faq/card_pin"), "faq"), []),
+])
+# fmt: on
+def test_a_clause_fires_the_rules_that_opt_in(
+    book: Rulebook, message: dict[str, Any], rules: list[str]
+) -> None:
+    hits = rule_hits(book, message)
+    assert fired_rule_ids(hits) == rules
+    assert all(h.pattern_name == "nlu_clause" for h in hits if h.detector != "intent:bot_challenge")
 
 
 def test_hits_carry_the_regulation_and_cause(book: Rulebook) -> None:

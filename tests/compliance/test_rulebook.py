@@ -26,6 +26,7 @@ def test_the_project_rulebook_is_valid_and_complete() -> None:
     ("bad_yaml.yml", r"E201 .*bad_yaml\.yml:\d+: the rulebook cannot be read"),
     ("unknown_key.yml", r"unknown_key\.yml:50: rules\[4\] \(no-personal-advice\)\.tittle: extra fields not permitted"),
     ("unknown_detector.yml", r"rules\[3\] \(complaint\)\.trigger\.detectors\[0\]: unknown detector 'signal\.complaints\.v1'; available: .*signal\.complaint\.v1"),
+    ("unknown_nlu_unless.yml", r"rules\[5\] \(account-data-requires-auth\)\.trigger\.nlu_unless\[0\]: unknown detector 'signal\.general_questions\.v1'; available: .*signal\.general_question\.v1"),
     ("duplicate_id.yml", r"rules: duplicate rule id\(s\): complaint"),
     ("missing_regulation.yml", r"rules\[5\] \(account-data-requires-auth\)\.regulation: field required"),
     ("missing_required_rule.yml", r"required rule id\(s\) missing: data-rights-request, rate-disclaimer"),

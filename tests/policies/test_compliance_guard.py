@@ -192,7 +192,7 @@ def test_inside_a_form_the_guard_competes_with_the_form_prediction(
 
 def test_a_dispute_that_is_also_a_complaint_records_both(guard: ComplianceGuardPolicy, domain: Domain) -> None:
     event = user("you charged me twice and ignored me for a month", "complain",
-                 detectors=("signal.complaint.v2", "signal.dispute.v1"))
+                 detectors=("signal.complaint.v3", "signal.dispute.v2"))
     assert predict(guard, domain, [event])[0] == "action_record_complaint"
     then = [event, ActionExecuted("action_record_complaint")]
     assert predict(guard, domain, then)[0] == "dispute_form"
@@ -236,7 +236,7 @@ def test_a_dissatisfied_survey_comment_is_a_complaint_and_still_stored(
     guard: ComplianceGuardPolicy, domain: Domain
 ) -> None:
     events = comment("useless, went round in circles", "complain",
-                     [hit("signal.complaint.v2", "COMPLAINT")])
+                     [hit("signal.complaint.v3", "COMPLAINT")])
     assert predict(guard, domain, events)[0] == "action_record_complaint"
     events.append(ActionExecuted("action_record_complaint"))
     assert predict(guard, domain, events)[0] == "action_csat_comment"

@@ -111,8 +111,9 @@ def serve(
         # The first parse in a worker builds TensorFlow's graphs for the encoders: tens of
         # seconds on a busy machine. Done here, it holds the worker's event loop before any
         # customer's message (the health check, and so the gateway, waits), not during one.
-        if not unsafe.value:
-            await app.ctx.agent.parse_message(WARM_UP_MESSAGE)
+        if unsafe.value:  # stopping: a SIGTERM that arrives during a listener is lost
+            return
+        await app.ctx.agent.parse_message(WARM_UP_MESSAGE)
         freeze_loaded_objects()
 
     parent = os.getpid()

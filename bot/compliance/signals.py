@@ -34,9 +34,9 @@ class PatternSignal(Detector):
 
     def __init__(self, min_score: float | None = None) -> None:
         super().__init__(min_score)
-        self.compiled = {name: _compile(rx) for name, rx in self.patterns.items()}
-        self.required = {name: _compile(rx) for name, rx in self.requires.items()}
-        self.vetoed = [_compile(rx) for rx in self.vetoes]
+        self.compiled = {name: compile_pattern(rx) for name, rx in self.patterns.items()}
+        self.required = {name: compile_pattern(rx) for name, rx in self.requires.items()}
+        self.vetoed = [compile_pattern(rx) for rx in self.vetoes]
 
     def analyze(self, text: str, nlp_artifacts: object = None) -> list[DetectorHit]:
         text = text.replace("\u2019", "'").replace("\u2018", "'")  # same length: offsets hold
@@ -52,7 +52,7 @@ class PatternSignal(Detector):
         return sorted(hits, key=lambda h: (h.start, h.end))
 
 
-def _compile(pattern: str) -> re.Pattern[str]:
+def compile_pattern(pattern: str) -> re.Pattern[str]:
     """Case-insensitive, and every apostrophe optional: customers type "cant", "im", "its"."""
     return re.compile(pattern.replace("'?", "'").replace("'", "'?"), re.IGNORECASE)
 

@@ -224,17 +224,21 @@ class VulnerabilityV2(PatternSignal):
     vetoes = SCAM_QUESTIONS
 
 
+#: The patterns of :class:`VulnerabilityV2` that tell a scam story (the others are illness,
+#: bereavement, hardship ...).
+SCAM_STORY_PATTERNS = ("scam", "scam_steered", "scam_not_delivered")
+
+
 @detectors.register("signal.scam_money_moved.v1")
 class ScamMoneyMoved(VulnerabilityV2):
     """A scam story in which money has already gone: the urgent fraud line comes first."""
 
     name = "signal.scam_money_moved.v1"
-    scam_patterns = ("scam", "scam_steered", "scam_not_delivered")
 
     def analyze(self, text: str, nlp_artifacts: object = None) -> list[DetectorHit]:
         """One hit spanning the first scam cue, when money has moved too."""
         normalised = text.replace("\u2019", "'")
-        scam = [h for h in super().analyze(text) if h.pattern_name in self.scam_patterns]
+        scam = [h for h in super().analyze(text) if h.pattern_name in SCAM_STORY_PATTERNS]
         if not scam or not re.search(MONEY_MOVED, normalised, re.IGNORECASE):
             return []
         return [DetectorHit(self.entity_type, scam[0].start, scam[0].end, self.score, self.name,

@@ -15,12 +15,11 @@ feelings, threats, sarcasm and explicit complaints still fire whatever the messa
 
 from __future__ import annotations
 
-import re
-
 from bot.compliance.detectors.base import DetectorHit
 from bot.compliance.signal_questions import GeneralQuestion
 from bot.compliance.signal_requests_v2 import DisputeSignalV2
-from bot.compliance.signals_v2 import ComplaintV2, VulnerabilityV2, any_of
+from bot.compliance.signals import compile_pattern
+from bot.compliance.signals_v2 import SCAM_STORY_PATTERNS, ComplaintV2, VulnerabilityV2, any_of
 from bot.registry import detectors
 
 #: The customer addresses the bank: then a failure is held against it.
@@ -34,14 +33,13 @@ class ComplaintV3(ComplaintV2):
     """v2, minus bare failures told of a merchant or a scammer, or asked about in general."""
 
     name = "signal.complaint.v3"
-    third_party_patterns = ("scam", "scam_steered", "scam_not_delivered")
 
     def __init__(self, min_score: float | None = None) -> None:
         super().__init__(min_score)
         self.dispute = DisputeSignalV2()
         self.scam = VulnerabilityV2()
         self.general = GeneralQuestion()
-        self.at_the_bank = re.compile(AT_THE_BANK.replace("'", "'?"), re.IGNORECASE)
+        self.at_the_bank = compile_pattern(AT_THE_BANK)
 
     def analyze(self, text: str, nlp_artifacts: object = None) -> list[DetectorHit]:
         """v2's hits, or none when they only state a failure of someone else, or ask in general."""
@@ -54,5 +52,5 @@ class ComplaintV3(ComplaintV2):
 
     def _third_party(self, text: str) -> bool:
         return bool(self.dispute.analyze(text)) or any(
-            h.pattern_name in self.third_party_patterns for h in self.scam.analyze(text)
+            h.pattern_name in SCAM_STORY_PATTERNS for h in self.scam.analyze(text)
         )

@@ -103,6 +103,11 @@ def _claim_all(session: Session, keys: list[str], now: datetime) -> list[bool]:
     return claimed
 
 
+def _keyed(sender: str, redacted: dict[str, Any]) -> tuple[str, dict[str, Any], str]:
+    """A redacted event with its sender and identity, as a burst carries it."""
+    return sender, redacted, event_key(sender, redacted)
+
+
 def _latest(session: Session, sender_id: str) -> m.Conversation | None:
     query = (
         select(m.Conversation).where(m.Conversation.sender_id == sender_id)
@@ -156,21 +161,21 @@ class TranscriptWriter:
         """
         now = datetime.now(timezone.utc)
         prepared = [
-            (str(sender), redact_event(event)) if (sender := event.get("sender_id")) else None
+            _keyed(str(sender), redact_event(event)) if (sender := event.get("sender_id"))
+            else None
             for event in events
         ]
         stored: list[bool] = []
         ended: list[str] = []
         latest: dict[str, m.Conversation | None] = {}
-        keys = [event_key(*item) if item is not None else None for item in prepared]
         with self.db.begin() as session, session.no_autoflush:
-            claims = iter(_claim_all(session, [k for k in keys if k is not None], now))
-            for item, key in zip(prepared, keys, strict=True):
-                if item is None or key is None or not next(claims):
+            claims = iter(_claim_all(session, [item[2] for item in prepared if item], now))
+            for item in prepared:
+                if item is None or not next(claims):
                     stored.append(False)
                     continue
                 stored.append(True)
-                sender, redacted = item
+                sender, redacted, key = item
                 if sender not in latest:
                     latest[sender] = _latest(session, sender)
                 conv, done = self._apply(session, latest[sender], sender, key, redacted)

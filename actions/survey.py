@@ -43,6 +43,9 @@ ALREADY_RATED = "utter_csat_already_rated"
 NOT_SAVED = "utter_csat_not_saved"
 RATINGS = frozenset("12345")
 SKIP_WORDS = 3  # "no", "no thanks", "nah i'm good": a refusal, not a comment
+#: Waits before asking again for a conversation the transcript does not hold yet: the
+#: transcript trails the tracker store by a moment (``candor transcripts follow``).
+CATCH_UP_SECONDS = (0.1, 0.25, 0.5, 1.0, 2.0)
 
 QUESTION_WORDS = frozenset({"how", "what", "when", "where", "why", "who", "which", "can",
                             "could", "do", "does", "is", "are", "will", "would", "should"})
@@ -87,6 +90,18 @@ def faq_question(message: dict[str, Any]) -> str | None:
     return f"utter_{key}" if key else None
 
 
+async def record_rating(sender_id: str, rating: int) -> None:
+    """Store a rating, waiting a few seconds for the transcript to hold the conversation."""
+    for delay in (*CATCH_UP_SECONDS, None):
+        try:
+            await asyncio.to_thread(repository.record_survey, sender_id, rating, source="bot")
+            return
+        except repository.UnknownConversation:
+            if delay is None:
+                raise
+            await asyncio.sleep(delay)
+
+
 async def ask_for_rating(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """Ask for the rating unless this conversation was already asked or already answered."""
     if tracker.get_slot(SURVEY_SLOT):
@@ -129,8 +144,7 @@ class ActionCsatRating(Action):
             dispatcher.utter_message(response=ASK_RATING)
             return [SlotSet(SURVEY_SLOT, "asked")]
         try:
-            await asyncio.to_thread(repository.record_survey, tracker.sender_id, rating,
-                                    source="bot")
+            await record_rating(tracker.sender_id, rating)
         except repository.DuplicateSurvey:
             dispatcher.utter_message(response=ALREADY_RATED)
             return [SlotSet(SURVEY_SLOT, "done")]

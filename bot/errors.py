@@ -142,6 +142,15 @@ class Errors:
         "was not queued. It is in the tracker store and is stored by the replay at the next "
         "start (or `candor transcripts replay`)."
     )
+    E308 = (
+        "E308 The transcript follower cannot read the tracker store at {url} ({cause}); it "
+        "tries again every few seconds and nothing is skipped meanwhile."
+    )
+    E309 = (
+        "E309 `candor transcripts follow` reads a SQLite tracker store only (got {url}): "
+        "SQLite hands out event ids in commit order, which following by id relies on. With "
+        "another tracker store, use RabbitMQ and `candor transcripts worker`."
+    )
     E304 = "E304 {value!r} is not a date: use YYYY-MM-DD or an ISO 8601 timestamp."
     E305 = (
         "E305 Refusing to purge with a retention of {days} days: give --days 1 or more "

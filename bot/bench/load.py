@@ -313,13 +313,18 @@ def restarter(supervisor: Supervisor, spec: ServiceSpec) -> Callable[[], None]:
 
 def default_faults(args: argparse.Namespace, supervisor: Supervisor,
                    specs: list[ServiceSpec]) -> list[Fault]:
-    """The action server (SIGKILL, down ``--down-seconds``), then the Rasa server (kill -9)."""
+    """Action server, transcript follower (SIGKILL, ``--down-seconds``), Rasa server (kill -9)."""
     by_name = {spec.name: spec for spec in specs}
     return [
         Fault("actions", f"action server killed (SIGKILL), restarted after "
                          f"{args.down_seconds:.0f} s", args.down_seconds,
               lambda: kill(supervisor, "actions"), restarter(supervisor, by_name["actions"]),
               lambda: running(supervisor, "actions").process.poll() is None),
+        Fault("transcripts", f"transcript follower killed (SIGKILL), restarted after "
+                             f"{args.down_seconds:.0f} s", args.down_seconds,
+              lambda: kill(supervisor, "transcripts"),
+              restarter(supervisor, by_name["transcripts"]),
+              lambda: running(supervisor, "transcripts").process.poll() is None),
         Fault("rasa", "Rasa server kill -9, restarted at once", 0.0,
               lambda: kill(supervisor, "rasa"), restarter(supervisor, by_name["rasa"]),
               lambda: running(supervisor, "rasa").process.poll() is None),
@@ -419,7 +424,8 @@ def run_faults(args: argparse.Namespace, pool: list[str], work: Path) -> dict[st
         "503 E028 while the Rasa server behind it is down, starting or dies mid-request. Rasa "
         "waits at most `CANDOR_ACTION_TIMEOUT` (5 s) for a dead or hung action server and goes "
         "on without the action; a turn left with no reply is 503 E026. Killing `candor "
-        "transcripts worker` is `--faults --scaleout`.",
+        "transcripts follow` changes nothing customers see: it re-applies the tracker store "
+        "when it is back. Killing `candor transcripts worker` is `--faults --scaleout`.",
     ]
     report["machine"] = {**_machine(), "load_average_1_5_15": report["load_average_before"]}
     return report

@@ -24,6 +24,7 @@ ROLES: tuple[tuple[str, str], ...] = (
     ("serve actions", "actions"),
     ("serve console", "console"),
     ("transcripts worker", "worker"),
+    ("transcripts follow", "transcripts"),
     ("rasa run", "rasa"),
     ("rasa_sdk", "actions"),
     ("bot.cli run", "supervisor"),

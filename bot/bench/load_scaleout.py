@@ -115,7 +115,8 @@ def migrated(url: str) -> bool:
 
 def services(home: CandorHome, ports: Ports, model: Path) -> list[ServiceSpec]:
     """The action server and one Rasa replica on ``endpoints.scaleout.yml`` (no console)."""
-    specs = [s for s in product_services(home, ports, model) if s.name != "console"]
+    specs = [s for s in product_services(home, ports, model)
+             if s.name not in ("console", "transcripts")]  # the worker writes here
     out = []
     for spec in specs:
         argv = list(spec.argv)

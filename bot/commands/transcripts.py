@@ -1,4 +1,4 @@
-"""``candor transcripts ...``: export, retention purge, erasure, the queue worker, replay.
+"""``candor transcripts ...``: export, purge, erasure, the follower, the queue worker, replay.
 
 Every command works on ``CANDOR_TRANSCRIPTS_URL`` (PostgreSQL at scale) or the SQLite file under
 ``CANDOR_HOME``, migrating it first. Heavy imports stay inside the functions.
@@ -53,6 +53,15 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--endpoints", default="endpoints.scaleout.yml",
                    help="endpoints file whose event_broker section names the queue")
     p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("follow", help="apply the SQLite tracker store's events to the "
+                       "transcript database as they come (started by `candor run`)")
+    p.add_argument("--tracker-url", help="SQLite tracker store URL (default: under CANDOR_HOME)")
+    p.add_argument("--host", default="127.0.0.1", help="where /health listens")
+    p.add_argument("--port", type=int, required=True, help="where /health listens")
+    p.add_argument("--nice", type=int, default=None,
+                   help="CPU priority increment (default 10: below the Rasa workers)")
+    p.set_defaults(func=cmd_follow)
 
     p = sub.add_parser("replay", help="re-apply tracker-store events (idempotent gap filler)")
     p.add_argument("--tracker-url", help="SQL tracker store URL (default: SQLite under "
@@ -178,6 +187,20 @@ def cmd_worker(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     install_log_redaction()
     return run(QueueConfig.from_endpoints(args.endpoints), _db())
+
+
+def cmd_follow(args: argparse.Namespace) -> int:
+    """Follow the tracker store until SIGTERM, with redacted logging."""
+    from bot.compliance.log_redaction import install_log_redaction
+    from bot.runtime.follower import DEFAULT_NICE, run
+    from bot.settings import candor_home
+    from bot.transcripts.replay import default_tracker_url
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    install_log_redaction()
+    nice = DEFAULT_NICE if args.nice is None else args.nice
+    return run(args.tracker_url or default_tracker_url(), _db(), args.host, args.port,
+               candor_home().ensure(), nice)
 
 
 def cmd_replay(args: argparse.Namespace) -> int:

@@ -1,7 +1,10 @@
 """Candor's event brokers: what Rasa streams every tracker event through.
 
-- :class:`TranscriptEventBroker` (default, ``endpoints.yml``): writes each event to the
-  transcript database inside the Rasa process. Zero set-up, SQLite under ``CANDOR_HOME``.
+- :class:`FollowedTrackerBroker` (default, ``endpoints.yml``): publishes nothing, because
+  ``candor transcripts follow`` (its own process, :mod:`bot.runtime.follower`) applies the
+  SQLite tracker store's events to the transcript database. Zero set-up.
+- :class:`TranscriptEventBroker`: writes each event to the transcript database on a thread
+  inside the Rasa process (for a tracker store the follower cannot follow, without RabbitMQ).
 - :class:`RedactingPikaEventBroker` (``endpoints.scaleout.yml``): Rasa's own Pika broker to
   RabbitMQ, redacting before publishing; ``candor transcripts worker`` consumes the queue with
   the same :class:`~bot.transcripts.writer.TranscriptWriter`.
@@ -36,6 +39,27 @@ logger = logging.getLogger(__name__)
 
 class RedactingEventBroker(EventBroker):
     """Marker base: a broker that never lets a raw event leave the process unredacted."""
+
+
+class FollowedTrackerBroker(RedactingEventBroker):
+    """The default: nothing to publish, since the tracker store is the log that is followed.
+
+    Rasa streams each event after the tracker store has committed it, redacted; the follower
+    reads it from there. Configured explicitly (rather than no broker) so that the start-up
+    check still refuses a broker that is not Candor's.
+    """
+
+    @classmethod
+    async def from_endpoint_config(
+        cls, broker_config: EndpointConfig, event_loop: AbstractEventLoop | None = None
+    ) -> FollowedTrackerBroker:
+        return cls()
+
+    def publish(self, event: dict[str, Any]) -> None:
+        """Nothing to do: the event is in the tracker store already."""
+
+    def is_ready(self) -> bool:
+        return True
 
 
 class TranscriptEventBroker(RedactingEventBroker):

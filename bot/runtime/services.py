@@ -78,8 +78,12 @@ def product_supervisor(home: CandorHome, ports: Ports) -> Supervisor:
 def product_services(
     home: CandorHome, ports: Ports, model: Path, root: Path = PROJECT_ROOT
 ) -> list[ServiceSpec]:
-    """Action server, Rasa (which calls it), its gateway, then the console, in start order."""
+    """The processes of ``candor run``, in start order.
+
+    Action server, Rasa (which calls it), the transcript follower, Rasa's gateway, console.
+    """
     upstream = ports.rasa_upstream or free_port(ports.host)
+    follower = free_port(ports.host)
     return [
         ServiceSpec(
             "actions",
@@ -99,6 +103,13 @@ def product_services(
             # Loading the model, then each worker's warm-up parse (rasa_server): minutes on a
             # busy 2-core machine.
             startup_seconds=600.0,
+        ),
+        # Applies the tracker store's events to the transcript database, at a lower CPU
+        # priority than the Rasa workers (bot.runtime.follower); after Rasa, which migrates.
+        ServiceSpec(
+            "transcripts",
+            candor_argv("transcripts", "follow", "--host", ports.host, "--port", str(follower)),
+            ports.url(follower, "/health"),
         ),
         ServiceSpec(
             "gateway",

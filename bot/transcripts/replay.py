@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 
 from sqlalchemy import MetaData, Table, create_engine, inspect, select
+from sqlalchemy.engine import Engine
 
 from bot.settings import candor_home
 from bot.transcripts.db import Database
@@ -28,24 +29,41 @@ def local_tracker_url() -> str | None:
     return default_tracker_url() if candor_home().tracker_db.exists() else None
 
 
+TrackerRow = tuple[int, dict[str, object]]
+
+
+def events_table(engine: Engine) -> Table | None:
+    """Rasa's ``events`` table of a tracker store (None until Rasa has created it)."""
+    if not inspect(engine).has_table("events"):
+        return None
+    return Table("events", MetaData(), autoload_with=engine)
+
+
+def events_after(engine: Engine, events: Table, last: int, limit: int) -> list[TrackerRow]:
+    """Up to ``limit`` stored events with an id above ``last``, in id order, with their ids.
+
+    Each as the broker would have carried it (the stored dict plus ``sender_id``).
+    """
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(events.c.id, events.c.sender_id, events.c.data)
+            .where(events.c.id > last).order_by(events.c.id).limit(limit)
+        ).all()
+    return [(row_id, {"sender_id": sender_id, **json.loads(data)})
+            for row_id, sender_id, data in rows]
+
+
 def tracker_events(url: str, batch: int = 1000) -> Iterator[dict[str, object]]:
     """Every stored event as the broker would have carried it (with ``sender_id``)."""
     engine = create_engine(url, future=True)
     try:
-        if not inspect(engine).has_table("events"):
-            return
-        events = Table("events", MetaData(), autoload_with=engine)
+        events = events_table(engine)
         last = 0
-        while True:
-            with engine.connect() as conn:
-                rows = conn.execute(
-                    select(events.c.id, events.c.sender_id, events.c.data)
-                    .where(events.c.id > last).order_by(events.c.id).limit(batch)
-                ).all()
+        while events is not None:
+            rows = events_after(engine, events, last, batch)
             if not rows:
                 return
-            for _, sender_id, data in rows:
-                yield {"sender_id": sender_id, **json.loads(data)}
+            yield from (event for _, event in rows)
             last = rows[-1][0]
     finally:
         engine.dispose()

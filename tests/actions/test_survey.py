@@ -194,3 +194,29 @@ def test_a_new_session_may_be_asked_again() -> None:
     events = asyncio.run(ActionSessionStart().run(
         CollectingDispatcher(), t, {"session_config": {"carry_over_slots_to_new_session": True}}))
     assert [e["name"] for e in events if e["event"] == "slot"] == ["handoff"]
+
+
+def test_a_rating_waits_for_the_transcript_to_catch_up(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The conversation reaches the transcript a moment after the tracker store."""
+    import threading
+
+    url = f"sqlite:///{tmp_path / 'transcripts.sqlite'}"
+    monkeypatch.setenv("CANDOR_TRANSCRIPTS_URL", url)
+    monkeypatch.setattr("actions.survey.CATCH_UP_SECONDS", (0.05, 0.1, 0.2, 0.4, 0.8))
+    threading.Timer(0.3, seed_conversation, (url, SENDER)).start()
+    responses, events = run(ActionCsatRating(), tracker(text="4"))
+    assert responses == []
+    assert survey_slot(events) == "rated"
+    assert stored_surveys(url, SENDER) == [(4, None, "bot")]
+
+
+def test_a_conversation_the_transcript_never_gets_is_told_not_saved(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'transcripts.sqlite'}"
+    monkeypatch.setenv("CANDOR_TRANSCRIPTS_URL", url)
+    monkeypatch.setattr("actions.survey.CATCH_UP_SECONDS", (0.01, 0.01))
+    seed_conversation(url, "someone-else")
+    responses, events = run(ActionCsatRating(), tracker(text="4"))
+    assert responses == ["utter_csat_not_saved"]
+    assert stored_surveys(url, SENDER) == []

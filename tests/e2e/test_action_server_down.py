@@ -20,7 +20,8 @@ def test_rasa_without_its_action_server(tmp_path: Path, trained_model: Path) -> 
     ports = free_ports()
     home = CandorHome(tmp_path / "home").ensure()
     supervisor = product_supervisor(home, ports)
-    actions, rasa, gateway, _ = product_services(home, ports, trained_model)
+    specs = {spec.name: spec for spec in product_services(home, ports, trained_model)}
+    actions, rasa, gateway = specs["actions"], specs["rasa"], specs["gateway"]
     try:
         supervisor.start(rasa)  # no action server yet
         supervisor.start(gateway)

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
     [
         ("RedactingSQLTrackerStore", "RedactingSQLTrackerStor",
          "the tracker store Rasa created is InMemoryTrackerStore"),
-        ("TranscriptEventBroker", "TranscriptEventBrokr",
+        ("FollowedTrackerBroker", "FollowedTrackerBrokr",
          "the event broker Rasa created is NoneType"),
     ],
 )
@@ -31,7 +31,9 @@ def test_a_misspelt_class_stops_the_server(
     tmp_path: Path, trained_model: Path, class_name: str, misspelt: str, problem: str
 ) -> None:
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text((PROJECT_ROOT / "endpoints.yml").read_text().replace(class_name, misspelt))
+    configured = (PROJECT_ROOT / "endpoints.yml").read_text()
+    assert class_name in configured  # else nothing is misspelt and the server just starts
+    endpoints.write_text(configured.replace(class_name, misspelt))
     ports = free_ports()
     home = CandorHome(tmp_path / "home").ensure()
     supervisor = product_supervisor(home, ports)

@@ -37,7 +37,8 @@ def test_customers_get_an_answer_or_a_503_within_10_s_under_faults(
     home = CandorHome(tmp_path / "home").ensure()
     supervisor = product_supervisor(home, ports)
     supervisor.env["CANDOR_RASA_WORKERS"] = "1"  # one process: the kill below takes all of Rasa
-    actions, rasa, gateway, _ = product_services(home, ports, trained_model)
+    specs = {spec.name: spec for spec in product_services(home, ports, trained_model)}
+    actions, rasa, gateway = specs["actions"], specs["rasa"], specs["gateway"]
     # An action server that accepts connections and never answers (stuck, or still starting).
     hung = socket.create_server((ports.host, ports.actions), backlog=64)
     try:

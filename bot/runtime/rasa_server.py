@@ -68,7 +68,7 @@ def serve(
     from rasa.utils.log_utils import configure_structlog
 
     from bot.compliance.log_redaction import install_log_redaction
-    from bot.runtime import action_results
+    from bot.runtime import action_results, event_classes, graph_runner
     from bot.runtime.action_endpoint import BoundedActionEndpoint
     from bot.runtime.fail_closed import violations
     from bot.settings import export, load_settings
@@ -80,6 +80,8 @@ def serve(
     configure_structlog(level)
     install_log_redaction()
     action_results.install()  # before the fork: every worker checks answers the cheap way
+    graph_runner.install()  # and runs its model's graph without dask's scheduler
+    event_classes.install()  # and finds stored events' classes by table
     endpoints = AvailableEndpoints.read_endpoints(str(endpoints_file))
     settings = load_settings()
     if endpoints.action is not None:  # seconds, not Rasa's five minutes; see action_endpoint
@@ -140,12 +142,16 @@ def serve(
     return EXIT_UNSAFE if unsafe.value else 0
 
 
+#: Brokers whose transcript database is the local default, which the NLG reads responses from.
+LOCAL_BROKERS = (".TranscriptEventBroker", ".FollowedTrackerBroker")
+
+
 def migrate_before_fork(endpoints: Any) -> None:
     """Create or upgrade the transcript database once, before Sanic forks its workers."""
     from bot.transcripts.db import database_url, open_database
 
     broker = getattr(endpoints, "event_broker", None)
-    if broker is not None and str(broker.type).endswith(".TranscriptEventBroker"):
+    if broker is not None and str(broker.type).endswith(LOCAL_BROKERS):
         # Disposed at once: forked workers open their own connections, never the parent's.
         open_database(broker.url or database_url()).engine.dispose()
 

@@ -30,8 +30,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_DETECTORS = (
     "signal.advice_request.v2",
-    "signal.complaint.v3",
-    "signal.vulnerability.v2",
+    "signal.complaint.v4",
+    "signal.vulnerability.v3",
     "signal.scam_money_moved.v1",
     "signal.human_request.v2",
     "signal.bot_identity.v2",
@@ -39,6 +39,8 @@ DEFAULT_DETECTORS = (
     "signal.dispute.v2",
     "signal.data_rights.v1",
     "signal.general_question.v1",
+    "signal.not_a_complaint.v1",
+    "signal.not_their_own.v1",
 )
 
 

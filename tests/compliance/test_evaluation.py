@@ -35,7 +35,7 @@ def parsed(intent: str = "faq", confidence: float = 0.95, detectors: tuple[str, 
 @pytest.mark.parametrize(("message", "rules"), [
     (parsed("complain"), ["complaint"]),
     (parsed("complain", confidence=0.3), []),
-    (parsed("faq", detectors=("signal.complaint.v3",)), ["complaint"]),
+    (parsed("faq", detectors=("signal.complaint.v4",)), ["complaint"]),
     (parsed("request_human"), ["human-handoff"]),
     (parsed("bot_challenge"), ["bot-identity-question"]),
     (parsed("ask_personal_advice"), ["no-personal-advice"]),
@@ -90,7 +90,7 @@ def test_hits_carry_the_regulation_and_cause(book: Rulebook) -> None:
 
 
 def test_the_most_severe_rule_takes_over(book: Rulebook) -> None:
-    hits = rule_hits(book, parsed("complain", detectors=("signal.vulnerability.v2",)))
+    hits = rule_hits(book, parsed("complain", detectors=("signal.vulnerability.v3",)))
     assert takeover_rule(book, hits).id == "vulnerable-customer"  # type: ignore[union-attr]
 
 

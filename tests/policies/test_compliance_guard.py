@@ -192,7 +192,7 @@ def test_inside_a_form_the_guard_competes_with_the_form_prediction(
 
 def test_a_dispute_that_is_also_a_complaint_records_both(guard: ComplianceGuardPolicy, domain: Domain) -> None:
     event = user("you charged me twice and ignored me for a month", "complain",
-                 detectors=("signal.complaint.v3", "signal.dispute.v2"))
+                 detectors=("signal.complaint.v4", "signal.dispute.v2"))
     assert predict(guard, domain, [event])[0] == "action_record_complaint"
     then = [event, ActionExecuted("action_record_complaint")]
     assert predict(guard, domain, then)[0] == "dispute_form"
@@ -202,7 +202,7 @@ def test_a_scam_story_with_a_question_offers_priority_help_then_answers(
     guard: ComplianceGuardPolicy, domain: Domain
 ) -> None:
     event = user("my online boyfriend needs money, what's the international transfer fee?", "faq",
-                 detectors=("signal.vulnerability.v2",))
+                 detectors=("signal.vulnerability.v3",))
     assert predict(guard, domain, [event])[0] == "action_vulnerable_customer"
     then = [event, ActionExecuted("action_vulnerable_customer")]
     assert predict(guard, domain, then)[0] == "action_answer_also"
@@ -236,7 +236,7 @@ def test_a_dissatisfied_survey_comment_is_a_complaint_and_still_stored(
     guard: ComplianceGuardPolicy, domain: Domain
 ) -> None:
     events = comment("useless, went round in circles", "complain",
-                     [hit("signal.complaint.v3", "COMPLAINT")])
+                     [hit("signal.complaint.v4", "COMPLAINT")])
     assert predict(guard, domain, events)[0] == "action_record_complaint"
     events.append(ActionExecuted("action_record_complaint"))
     assert predict(guard, domain, events)[0] == "action_csat_comment"

@@ -24,6 +24,7 @@ import re
 from typing import ClassVar
 
 from bot.compliance.detectors.base import DetectorHit
+from bot.compliance.signal_requests_v3 import DisputeSignalV3
 from bot.compliance.signals import PatternSignal, compile_pattern
 from bot.compliance.signals_v2 import (
     FAILURES,
@@ -139,6 +140,7 @@ class ComplaintV4(ComplaintV3):
     def __init__(self, min_score: float | None = None) -> None:
         super().__init__(min_score)
         self.scam = VulnerabilityV3()
+        self.dispute = DisputeSignalV3()
         self.someone_else = compile_pattern(SOMEONE_ELSE)
         self.bank_things = compile_pattern(BANK_THINGS)
 

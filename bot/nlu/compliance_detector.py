@@ -36,11 +36,12 @@ DEFAULT_DETECTORS = (
     "signal.human_request.v2",
     "signal.bot_identity.v2",
     "signal.account_data.v2",
-    "signal.dispute.v2",
+    "signal.dispute.v3",
     "signal.data_rights.v1",
     "signal.general_question.v1",
     "signal.not_a_complaint.v1",
     "signal.not_their_own.v1",
+    "signal.not_a_dispute.v1",
 )
 
 

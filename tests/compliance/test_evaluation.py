@@ -49,9 +49,15 @@ def parsed(intent: str = "faq", confidence: float = 0.95, detectors: tuple[str, 
     # a general question on the topic silences the NLU path, not the rule's own signal
     (parsed("request_account_data", detectors=(GENERAL,)), []),
     (parsed("faq", retrieval="faq/dispute_refund", detectors=(GENERAL,)), []),
-    (parsed("faq", retrieval="faq/dispute_refund", detectors=(GENERAL, "signal.dispute.v2")),
+    (parsed("faq", retrieval="faq/dispute_refund", detectors=(GENERAL, "signal.dispute.v3")),
      ["dispute-intake"]),
     (parsed("complain", detectors=(GENERAL,)), ["complaint"]),
+    # issue 18: a denial or praise silences the complaint intent, a professional asking the
+    # vulnerability intent, a definition or a merchant's question the dispute topic
+    (parsed("complain", detectors=("signal.not_a_complaint.v1",)), []),
+    (parsed("complain", detectors=("signal.not_a_complaint.v1", "signal.complaint.v4")), ["complaint"]),
+    (parsed("disclose_vulnerability", detectors=("signal.not_their_own.v1",)), []),
+    (parsed("faq", retrieval="faq/dispute_refund", detectors=("signal.not_a_dispute.v1",)), []),
 ])
 # fmt: on
 def test_rules_fire_on_intents_detectors_and_retrieval_keys(

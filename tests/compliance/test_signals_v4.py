@@ -70,3 +70,40 @@ def test_older_versions_keep_meaning_what_they_said() -> None:
     text = "I'm moving to Portugal in May, can I keep my current account?"
     assert detectors.get("signal.complaint.v3")().analyze(text)
     assert not detectors.get("signal.vulnerability.v2")().analyze("I'm homeless right now, can I open an account")
+
+
+# fmt: off
+DISPUTES = [
+    ("there's a standing order on my account I never set up", True),
+    ("a streaming subscription I never signed up for is being taken monthly", True),
+    ("I think my lodger has been using my card", True),
+    ("the cash machine at the station didn't give me the notes but took the money", True),
+    ("the restaurant charged me £90 for a £9 starter", True),
+    ("the airline says they refunded it in March but nothing has reached my card", True),
+    ("charged me £25 for a letter about a 10p overdraft", False),              # a bank fee: complaint
+    ("is it a person who rings you if you spot a suspicious payment?", False),  # hypothetical
+]
+NOT_DISPUTES = [
+    ("what's a chargeback?", True),
+    ("how do chargebacks work in general?", True),
+    ("I run a bakery and a customer raised a chargeback against us", True),
+    ("I paid my gas bill twice by mistake", True),
+    ("can you check if my refund from the shoe shop has come through", True),
+    ("the cash machine on King Street is broken, where's the next one", True),
+    ("I paid the seller by bank transfer and the bike never came", True),
+    ("there's a payment I don't recognise from yesterday", False),
+    ("my refund still hasn't arrived after three weeks", False),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("text", "fires"), DISPUTES)
+def test_dispute_v3(text: str, fires: bool) -> None:
+    hits = detectors.get("signal.dispute.v3")().analyze(text)
+    assert bool(hits) is fires, [(h.pattern_name, text[h.start:h.end]) for h in hits]
+
+
+@pytest.mark.parametrize(("text", "fires"), NOT_DISPUTES)
+def test_not_a_dispute(text: str, fires: bool) -> None:
+    hits = detectors.get("signal.not_a_dispute.v1")().analyze(text)
+    assert bool(hits) is fires, [(h.pattern_name, text[h.start:h.end]) for h in hits]

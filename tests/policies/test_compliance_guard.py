@@ -192,7 +192,7 @@ def test_inside_a_form_the_guard_competes_with_the_form_prediction(
 
 def test_a_dispute_that_is_also_a_complaint_records_both(guard: ComplianceGuardPolicy, domain: Domain) -> None:
     event = user("you charged me twice and ignored me for a month", "complain",
-                 detectors=("signal.complaint.v4", "signal.dispute.v2"))
+                 detectors=("signal.complaint.v4", "signal.dispute.v3"))
     assert predict(guard, domain, [event])[0] == "action_record_complaint"
     then = [event, ActionExecuted("action_record_complaint")]
     assert predict(guard, domain, then)[0] == "dispute_form"

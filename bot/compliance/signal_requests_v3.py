@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from bot.compliance.signal_requests_v2 import DisputeSignalV2
-from bot.compliance.signals import PatternSignal
+from bot.compliance.detectors.base import DetectorHit
+from bot.compliance.signal_requests import HumanRequestV2
+from bot.compliance.signal_requests_v2 import AccountDataRequestV2, DisputeSignalV2
+from bot.compliance.signals import PatternSignal, compile_pattern
 from bot.registry import detectors
 
 _MONEY = r"(?:£|\$|€)?\d[\d,.]*"
@@ -88,3 +90,77 @@ class NotADispute(PatternSignal):
     name = "signal.not_a_dispute.v1"
     entity_type = "NOT_A_DISPUTE"
     patterns: ClassVar[dict[str, str]] = NOT_A_DISPUTE
+
+
+#: The state of one of the customer's own items: a payment, transfer, cheque, card, rate, term.
+_STATE = (r"(?:(?:still )?pending|clear(?:ed)?(?: yet)?|arrived?|landed|reached|gone (?:out|through)|go(?:ne)? (?:out|through)|"
+          r"(?:been )?(?:sent|posted|dispatched|processed|paid)(?: out)?|matures?|end|ends|expires?|due|renews?|come in|came in)")
+
+
+#: One of the customer's own items whose state they ask about.
+_ITEM = (r"(?:payment|transfer|cheque|check|card|refund|deposit|wages|salary|pay|rate|mortgage|loan|isa|bond|"
+         r"savings|direct debit|standing order|money|pension|pin|statement|fix|deal|term|rollover)s?")
+
+
+@detectors.register("signal.account_data.v3")
+class AccountDataRequestV3(AccountDataRequestV2):
+    """v2 plus the state of one of the customer's own items, their payees and details, their rate.
+
+    Wording from the second blind tuning set (issue 18): "is my ... still pending", "has my new
+    card been sent", "when does my fixed rate end", "what rate am I on", "the IBAN for my account".
+    """
+
+    name = "signal.account_data.v3"
+    patterns: ClassVar[dict[str, str]] = {
+        **AccountDataRequestV2.patterns,
+        "state_of_mine": (rf"\b(?:is|has|have|did|was|were|will|when (?:does|did|will|is|do)|until|if|whether) my (?:\w+ ){{0,3}}{_ITEM}"
+                          rf"(?: \w+){{0,3}}? (?:still |yet |been |already )?(?:(?:going|gonna|about) to )?{_STATE}\b"),
+        "my_arrangements": (r"\b(?:confirm|list|check|tell me|show me|what are|which are) (?:all )?my (?:\w+ )?"
+                            r"(?:direct debits|standing orders|payees|subscriptions|recurring payments)\b"),
+        "my_details": (r"\b(?:what(?:'s| is)|tell me|give me|send me|need) (?:the |my )(?:iban|account number|sort code|routing number|bic|swift(?: code)?)"
+                       r"\b[^.?!]{0,20}\b(?:for|of|on) my\b|\bmy (?:iban|account number|sort code)\b\s*\??\s*$"),
+        "rate_i_am_on": r"\b(?:what|which) (?:\w+ ){0,2}(?:rate|interest|apr|tariff) (?:am i|are we) (?:on|getting|paying)\b",
+        "their_figure": (r"\b(?:tell me|what(?:'s| is)|check|show me) (?:his|her|their|(?:my )?(?:mum|mom|dad|father|mother)'s) "
+                         r"(?:\w+ )?(?:balance|transactions|statement)\b"),
+    }
+    # Where or how a figure can be checked is a general question.
+    vetoes: ClassVar[tuple[str, ...]] = (
+        *AccountDataRequestV2.vetoes,
+        r"^\s*(?:can|could) (?:i|we|you) (?:check|see|view) (?:my|the|your) \w+ (?:at|in|on|from|using|with|by|over)\b",
+    )
+
+
+@detectors.register("signal.human_request.v3")
+class HumanRequestV3(HumanRequestV2):
+    """v2 plus more request forms, minus call-backs that complain or ask how the bank works.
+
+    "you didn't even call me", "nobody calls back", "promised a callback" complain of a call
+    that never came; "will someone call me to confirm ..., or is it a text?" asks about the
+    process. A human "behind this chat" asks what the bot is. Issue 18.
+    """
+
+    name = "signal.human_request.v3"
+    patterns: ClassVar[dict[str, str]] = {
+        **HumanRequestV2.patterns,
+        "give_me_person": r"\b(?:give|find|get) me (?:a |an |to )?(?:real |actual |live |proper )?(?:human|person|agent|someone)\b",
+        "let_me_talk": r"\blet me (?:talk|speak|chat) (?:to|with)\b",
+        "officer": r"\b(?:talk|speak|chat) (?:to|with) (?:your|the|a) (?:\w+ ){0,2}(?:officer|specialist|expert|department)\b",
+        "person_help_me": (r"\b(?:can|could) (?:a|an|someone|somebody) (?:real |actual |human )?(?:person |human |banker |member of staff )?"
+                           r"(?:\w+ ){0,3}(?:help|call|ring|contact) me\b"),
+        "other_language": r"\b(?:hablar con|parler (?:a|à|avec)) (?:una persona|alguien|un agente|quelqu'un|une personne|un conseiller)\b",
+    }
+    quiet: ClassVar[dict[str, str]] = {
+        "call_me": (r"\b(?:didn't|did not|never|nobody|no one|no-one|doesn't|don't|won't)\b(?: \w+){0,3} (?:call|ring|phone)(?:s|ed)?(?: me)?(?: back)?\b|"
+                    r"\bpromised (?:me )?a call ?back\b|\b(?:said|promised|supposed to)\b[^.?!]{0,20}\b(?:call|ring|phone)\b[^.?!]*\b(?:never|didn't|did not)\b|\bwill (?:someone|somebody|you) (?:call|ring|phone) me\b[^.?!]*\bor\b"),
+        "is_there_person": r"\b(?:behind|running|typing in) (?:this|the) chat\b|\bon the other end\b",
+    }
+
+    def __init__(self, min_score: float | None = None) -> None:
+        super().__init__(min_score)
+        self.silenced = {name: compile_pattern(rx) for name, rx in self.quiet.items()}
+
+    def analyze(self, text: str, nlp_artifacts: object = None) -> list[DetectorHit]:
+        """v2's hits and the new forms, minus a form its look-alike silences."""
+        text = text.replace("\u2019", "'")
+        return [h for h in super().analyze(text)
+                if h.pattern_name not in self.silenced or not self.silenced[h.pattern_name].search(text)]

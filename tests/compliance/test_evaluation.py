@@ -44,7 +44,7 @@ def parsed(intent: str = "faq", confidence: float = 0.95, detectors: tuple[str, 
     (parsed("faq", retrieval="faq/dispute_double_charge"), ["dispute-intake"]),
     (parsed("faq", retrieval="faq/card_pin"), []),
     (parsed("greet"), []),
-    (parsed("disclose_vulnerability", detectors=("signal.human_request.v2",)),
+    (parsed("disclose_vulnerability", detectors=("signal.human_request.v3",)),
      ["vulnerable-customer", "human-handoff"]),
     # a general question on the topic silences the NLU path, not the rule's own signal
     (parsed("request_account_data", detectors=(GENERAL,)), []),

@@ -107,3 +107,30 @@ def test_dispute_v3(text: str, fires: bool) -> None:
 def test_not_a_dispute(text: str, fires: bool) -> None:
     hits = detectors.get("signal.not_a_dispute.v1")().analyze(text)
     assert bool(hits) is fires, [(h.pattern_name, text[h.start:h.end]) for h in hits]
+
+
+# fmt: off
+REQUESTS = [
+    ("signal.account_data.v3", "has my replacement card been dispatched yet?", True),
+    ("signal.account_data.v3", "when does my two year fix end", True),
+    ("signal.account_data.v3", "is my cheque going to clear by Friday", True),
+    ("signal.account_data.v3", "which rate am I getting on my easy access saver", True),
+    ("signal.account_data.v3", "can you list my standing orders", True),
+    ("signal.account_data.v3", "what's the sort code for my joint account", True),
+    ("signal.account_data.v3", "what is the IBAN format for payments to Spain?", False),
+    ("signal.account_data.v3", "can I see my statement at a branch?", False),
+    ("signal.human_request.v3", "get me an actual person", True),
+    ("signal.human_request.v3", "let me speak to someone in mortgages", True),
+    ("signal.human_request.v3", "I'd like to talk to your complaints officer", True),
+    ("signal.human_request.v3", "could someone on the phone help me set up a payee", True),
+    ("signal.human_request.v3", "you said you'd call me back and never did", False),
+    ("signal.human_request.v3", "will you call me before a big payment, or send a text?", False),
+    ("signal.human_request.v3", "is there a real person behind this chat?", False),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("name", "text", "fires"), REQUESTS)
+def test_request_signals_v3(name: str, text: str, fires: bool) -> None:
+    hits = detectors.get(name)().analyze(text)
+    assert bool(hits) is fires, [(h.pattern_name, text[h.start:h.end]) for h in hits]

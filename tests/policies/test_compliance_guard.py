@@ -113,7 +113,7 @@ def test_a_single_request_is_left_to_the_learned_policies(
 
 def test_runs_every_fired_rule_most_severe_first(guard: ComplianceGuardPolicy, domain: Domain) -> None:
     first = user("my wife died, get me a person", "disclose_vulnerability",
-                 detectors=("signal.human_request.v2",))
+                 detectors=("signal.human_request.v3",))
     assert predict(guard, domain, [first])[0] == "action_vulnerable_customer"
     then = [first, ActionExecuted("action_vulnerable_customer")]
     assert predict(guard, domain, then)[0] == "action_handoff"
@@ -226,7 +226,7 @@ def test_contact_details_in_a_survey_comment_are_stored_not_a_handoff(
 ) -> None:
     events = comment("good chat, call me on 555 0100 if you want more feedback", "request_human",
                      [hit("pii.phone.v1", "PHONE_NUMBER"),
-                      hit("signal.human_request.v2", "HUMAN_REQUEST")])
+                      hit("signal.human_request.v3", "HUMAN_REQUEST")])
     assert predict(guard, domain, events)[0] == "action_csat_comment"
     assert predict(guard, domain, [*events, ActionExecuted("action_csat_comment")])[0] == (
         "action_listen")
@@ -250,5 +250,5 @@ def test_a_request_for_a_person_in_a_comment_without_contact_details_is_a_handof
     guard: ComplianceGuardPolicy, domain: Domain
 ) -> None:
     events = comment("can I talk to a person now", "request_human",
-                     [hit("signal.human_request.v2", "HUMAN_REQUEST")])
+                     [hit("signal.human_request.v3", "HUMAN_REQUEST")])
     assert predict(guard, domain, events)[0] == "action_handoff"

@@ -190,4 +190,4 @@ class DataRightsRequest(PatternSignal):
                       r"\b(?:sale|sharing) of my\b|\bdo not sell\b|\b(?:don't|do not) pass my details\b|"
                       r"\bpersonali[sz]e offers\b|\b(?:marketing|mailing|call|email) lists?\b"),
     }
-    vetoes = (r"\b(?:i'd like to receive|sign up|how do i delete the app)\b",)
+    vetoes: ClassVar[tuple[str, ...]] = (r"\b(?:i'd like to receive|sign up|how do i delete the app)\b",)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from bot.compliance.detectors.base import DetectorHit
-from bot.compliance.signal_requests import HumanRequestV2
+from bot.compliance.signal_requests import AdviceRequestV2, DataRightsRequest, HumanRequestV2
 from bot.compliance.signal_requests_v2 import AccountDataRequestV2, DisputeSignalV2
 from bot.compliance.signals import PatternSignal, compile_pattern
 from bot.registry import detectors
@@ -164,3 +164,35 @@ class HumanRequestV3(HumanRequestV2):
         text = text.replace("\u2019", "'")
         return [h for h in super().analyze(text)
                 if h.pattern_name not in self.silenced or not self.silenced[h.pattern_name].search(text)]
+
+
+@detectors.register("signal.advice_request.v3")
+class AdviceRequestV3(AdviceRequestV2):
+    """v2 plus a decision put as a bare "should I?" and the customer's own legal position (issue 18)."""
+
+    name = "signal.advice_request.v3"
+    patterns: ClassVar[dict[str, str]] = {
+        **AdviceRequestV2.patterns,
+        "bare_should_i": r"\bshould (?:i|we)(?: do (?:it|that|this)| go (?:for it|ahead))?\s*\?",
+        "legally_me": r"\b(?:can|am|do|must|are|could) (?:i|we) (?:\w+ )?legally\b|\b(?:is|would) (?:that|this|it) (?:be )?legal and should\b",
+    }
+
+
+@detectors.register("signal.data_rights.v2")
+class DataRightsRequestV2(DataRightsRequest):
+    """v1 plus someone taken off the bank's lists, data the bank holds wrongly, data to be erased (issue 18)."""
+
+    name = "signal.data_rights.v2"
+    # The new forms extend v1's kinds (access, erasure, rectification, objection): the intake
+    # action records the kind from the pattern name.
+    patterns: ClassVar[dict[str, str]] = {
+        **DataRightsRequest.patterns,
+        "objection": DataRightsRequest.patterns["objection"]
+        + r"|\b(?:take|remove|get) (?:me|her|him|us|them|my \w+) off (?:your|the|all) (?:\w+ )?(?:lists?|database|system)\b",
+        "rectification": DataRightsRequest.patterns["rectification"]
+        + (r"|\b(?:you|your (?:records|system|file))\b[^.?!]{0,30}\b(?:have|has|hold|recorded|show|shows|got)\b[^.?!]{0,30}\b"
+           r"(?:wrong|incorrect|out of date|inaccurate)\b[^.?!]{0,60}\b(?:correct|fix|amend|change|update)\b"),
+        "erasure": DataRightsRequest.patterns["erasure"]
+        + r"|\b(?:data|details|information|records)\b[^.?!]{0,60}\b(?:erased|deleted|wiped|removed)\b",
+    }
+    vetoes: ClassVar[tuple[str, ...]] = (*DataRightsRequest.vetoes, r"\bhow (?:do|can) i (?:erase|delete|remove|wipe)\b")

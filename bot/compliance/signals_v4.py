@@ -210,12 +210,14 @@ NOT_VULNERABLE = {
     "scam_story": r"\b(?:sorted (?:it|this)|wanted to say thanks|thank(?:s| you) (?:so much|for sorting))\b",
 }
 #: Not the customer's own vulnerability: a professional or volunteer asking for others, planning
-#: ahead while well, or a child's curiosity. Silences the NLU's vulnerability intent.
+#: ahead while well, a child's curiosity, or an inheritance received long ago. Silences the NLU's vulnerability intent.
 NOT_THEIR_OWN = (
     r"\b(?:i'm|i am|i work as|we're|we are) (?:a |an )?(?:police officer|solicitor|lawyer|social worker|volunteer|"
     r"journalist|accountant|student (?:doing|writing)|researcher|teacher)\b|\b(?:i|we) volunteer\b",
-    r"\b(?:while|whilst) (?:i'm|i am|we're|we are|still) (?:\w+ )?(?:well|healthy|able)\b|\bplanning ahead\b|\bpeace of mind\b",
-    r"\b(?:asking for|my) (?:my )?(?:\d+|teenage|young) ?(?:year old|teenager|son|daughter|kid|child)\b[^.?!]{0,20}\b(?:asked|wants to know|curious)?",
+    r"\b(?:while|whilst) (?:i'm|i am|we're|we are|still) (?:\w+ ){0,2}(?:well|healthy|able)\b|\bplanning ahead\b|\bpeace of mind\b",
+    r"\basking for (?:my )?(?:\d+ ?year old|teenager|son|daughter|kid|child)\b|"
+    r"\bmy (?:\d+ ?year old|teenager|son|daughter|kid|child) (?:asked|wants to know|was asking|is curious)\b",
+    r"\b(?:left me|inherited)\b[^.?!]{0,40}\byears ago\b",
 )
 
 

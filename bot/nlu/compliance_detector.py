@@ -29,7 +29,7 @@ from bot.errors import Errors
 logger = logging.getLogger(__name__)
 
 DEFAULT_DETECTORS = (
-    "signal.advice_request.v2",
+    "signal.advice_request.v3",
     "signal.complaint.v4",
     "signal.vulnerability.v3",
     "signal.scam_money_moved.v1",
@@ -37,7 +37,7 @@ DEFAULT_DETECTORS = (
     "signal.bot_identity.v2",
     "signal.account_data.v3",
     "signal.dispute.v3",
-    "signal.data_rights.v1",
+    "signal.data_rights.v2",
     "signal.general_question.v1",
     "signal.not_a_complaint.v1",
     "signal.not_their_own.v1",

@@ -106,8 +106,8 @@ def test_a_scam_before_money_moved_gets_care_without_the_fraud_line() -> None:
 
 def test_a_data_rights_request_is_recorded_with_its_kinds_and_due_days() -> None:
     responses, events = run(ActionRecordDataRights(), tracker_with_hits(
-        "delete my data and stop emailing me", hit("signal.data_rights.v1", "erasure"),
-        hit("signal.data_rights.v1", "objection"), hit("signal.data_rights.v1", "erasure")))
+        "delete my data and stop emailing me", hit("signal.data_rights.v2", "erasure"),
+        hit("signal.data_rights.v2", "objection"), hit("signal.data_rights.v2", "erasure")))
     assert responses == ["utter_data_rights_ack"]
     [slot] = events
     assert slot["name"] == "data_rights_request"

@@ -88,10 +88,10 @@ def test_a_clause_fires_the_rules_that_opt_in(
 
 
 def test_hits_carry_the_regulation_and_cause(book: Rulebook) -> None:
-    (hit,) = rule_hits(book, parsed("faq", detectors=("signal.advice_request.v2",)))
+    (hit,) = rule_hits(book, parsed("faq", detectors=("signal.advice_request.v3",)))
     assert hit.rule_id == "no-personal-advice"
     assert "MiFID" in hit.regulation
-    assert hit.detector == "signal.advice_request.v2"
+    assert hit.detector == "signal.advice_request.v3"
     assert hit.action == "utter_advice_decline"
 
 

@@ -126,6 +126,13 @@ REQUESTS = [
     ("signal.human_request.v3", "you said you'd call me back and never did", False),
     ("signal.human_request.v3", "will you call me before a big payment, or send a text?", False),
     ("signal.human_request.v3", "is there a real person behind this chat?", False),
+    ("signal.advice_request.v3", "I'm thinking of cashing in my pension early. Should I?", True),
+    ("signal.advice_request.v3", "am I legally required to pay my ex's debts?", True),
+    ("signal.advice_request.v3", "should I bring ID to the branch or is a bill enough?", False),
+    ("signal.data_rights.v2", "please remove my son off your mailing lists", True),
+    ("signal.data_rights.v2", "your records show my employer wrong, please correct it", True),
+    ("signal.data_rights.v2", "I want all my details erased once the loan is repaid", True),
+    ("signal.data_rights.v2", "how do I delete my saved payees?", False),
 ]
 # fmt: on
 
@@ -134,3 +141,8 @@ REQUESTS = [
 def test_request_signals_v3(name: str, text: str, fires: bool) -> None:
     hits = detectors.get(name)().analyze(text)
     assert bool(hits) is fires, [(h.pattern_name, text[h.start:h.end]) for h in hits]
+
+
+def test_data_rights_v2_keeps_v1_kinds_for_the_intake_action() -> None:
+    hits = detectors.get("signal.data_rights.v2")().analyze("take me off your lists and erase my data")
+    assert {h.pattern_name for h in hits} == {"objection", "erasure"}

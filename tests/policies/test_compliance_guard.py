@@ -73,7 +73,7 @@ def test_forces_the_rule_action_and_explains_why(guard: ComplianceGuardPolicy, d
 
 
 def test_a_pattern_fires_even_when_the_intent_is_wrong(guard: ComplianceGuardPolicy, domain: Domain) -> None:
-    event = user("should I invest in stocks", "faq", detectors=("signal.advice_request.v2",))
+    event = user("should I invest in stocks", "faq", detectors=("signal.advice_request.v3",))
     assert predict(guard, domain, [event])[0] == "utter_advice_decline"
 
 

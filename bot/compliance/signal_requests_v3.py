@@ -44,8 +44,9 @@ class DisputeSignalV3(DisputeSignalV2):
                                r"(?:i|we|she|he)\b (?:\w+ ){0,1}(?:couldn't|could not|didn't|did not|never|wouldn't)"),
         "someone_used": (rf"\b(?:someone|somebody|(?:my|a|the|our) {_PERSON}|(?:he|she|they)(?:'s| has| have)(?: been)?)\b[^.?!]{{0,20}}\b"
                          r"(?:using|used|took|taken|withdrew|spent|emptied|drained) (?:\w+ ){0,3}(?:out of |from |on )?my (?:card|account|debit card|credit card)\b|"
-                         r"\b(?:someone|somebody) (?:has |have )?(?:been )?(?:took|taken|withdrew|withdrawn|spent|using|used)\b"),
-        "machine_kept": (rf"\b{_MACHINE}\b[^.?!]{{0,40}}\b(?:didn't|did not|never|wouldn't|won't) (?:give|dispense|pay out|release|hand)\b|"
+                         r"\b(?:someone|somebody) (?:has |have )?(?:been )?(?:took|taken|withdrew|withdrawn|spent) (?:£|\$|€|\d|money|cash|funds)"),
+        "machine_kept": (rf"\b{_MACHINE}\b[^.?!]{{0,40}}\b(?:didn't|did not|never|wouldn't|won't) (?:(?:give|release|hand)(?: me)? (?:\w+ ){{0,2}}"
+                         r"(?:money|cash|notes|£|\$|\d)|dispense|pay out)|"
                          r"\bcash (?:wasn't|was not|never (?:came|was)) (?:dispensed|given|out)\b|"
                          rf"\b(?:didn't|did not|never) (?:get|receive) (?:the|my|any) (?:cash|money|notes) (?:from|out of) (?:the |a )?{_MACHINE}"),
         "wrong_by_comparison": (rf"\bcharged (?:me |my card |us )?{_MONEY} (?:for an? {_MONEY}|instead of |but |more than |extra )|"
@@ -58,6 +59,8 @@ class DisputeSignalV3(DisputeSignalV2):
     vetoes: ClassVar[tuple[str, ...]] = (
         *DisputeSignalV2.vetoes,
         r"\bif (?:you|i|we) (?:flag|spot|see|notice|report)\b",
+        # preventing misuse is not a disputed transaction
+        r"\bfrom using my\b|\b(?:in case|so that|so) (?:someone|somebody|nobody|no one)\b|\b(?:stop|prevent) (?:someone|somebody|anyone|people)\b",
     )
 
 
@@ -127,6 +130,7 @@ class AccountDataRequestV3(AccountDataRequestV2):
     vetoes: ClassVar[tuple[str, ...]] = (
         *AccountDataRequestV2.vetoes,
         r"^\s*(?:can|could) (?:i|we|you) (?:check|see|view) (?:my|the|your) \w+ (?:at|in|on|from|using|with|by|over)\b",
+        r"^\s*what (?:(?:do|should|can) (?:i|we) do|happens|would happen) (?:if|when)\b",
     )
 
 
@@ -145,8 +149,9 @@ class HumanRequestV3(HumanRequestV2):
         "give_me_person": r"\b(?:give|find|get) me (?:a |an |to )?(?:real |actual |live |proper )?(?:human|person|agent|someone)\b",
         "let_me_talk": r"\blet me (?:talk|speak|chat) (?:to|with)\b",
         "officer": r"\b(?:talk|speak|chat) (?:to|with) (?:your|the|a) (?:\w+ ){0,2}(?:officer|specialist|expert|department)\b",
-        "person_help_me": (r"\b(?:can|could) (?:a|an|someone|somebody) (?:real |actual |human )?(?:person |human |banker |member of staff )?"
-                           r"(?:\w+ ){0,3}(?:help|call|ring|contact) me\b"),
+        "person_help_me": (r"\b(?:can|could) (?:a (?:real |actual )?(?:person|human|banker|member of staff)|"
+                           r"(?:someone|somebody) (?:real|on the phone|from (?:your|the) \w+|in (?:a|the) branch))\b"
+                           r"(?: \w+){0,3} (?:help|call|ring|contact) me\b"),
         "other_language": r"\b(?:hablar con|parler (?:a|à|avec)) (?:una persona|alguien|un agente|quelqu'un|une personne|un conseiller)\b",
     }
     quiet: ClassVar[dict[str, str]] = {

@@ -21,7 +21,7 @@ from bot.nlg.bank_facts import load_bank_facts
 
 #: Detectors whose hits change what an action says (registry names, as in compliance.yml).
 SCAM_MONEY_MOVED = "signal.scam_money_moved.v1"
-DATA_RIGHTS_SIGNAL = "signal.data_rights.v1"
+DATA_RIGHTS_SIGNAL = "signal.data_rights.v2"
 
 #: Complaint categories, first match wins; keywords are whole-word, case-insensitive.
 COMPLAINT_CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (

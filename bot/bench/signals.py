@@ -3,9 +3,10 @@
 The default set is the frozen, blind evaluation set (``bench/data/signals_eval/``: written by
 someone who had seen neither the detector patterns nor the training data). Only its *test* half
 is reported (:func:`bot.bench.signal_metrics.half_of`); the *tune* half is the one detectors
-may be changed against, and ``--misses`` lists its misses (refused on the test half, so nobody
-tunes on it by accident). Each customer turn is parsed by the trained model and evaluated three
-ways with :func:`bot.compliance.evaluation.rule_hits`: the pattern signals alone, the NLU's
+may be changed against, and ``--misses`` lists its misses (refused on its test half, so nobody
+tunes on it by accident; another ``--data`` set, such as the all-tuning
+``bench/data/signals_tune2/``, may be listed whole). Each customer turn is parsed by the trained model and evaluated
+three ways with :func:`bot.compliance.evaluation.rule_hits`: the pattern signals alone, the NLU's
 intent alone, and both as production runs them; a sample fires a rule when any of its turns
 does. Scores carry 95% Wilson intervals. Results: ``bench/results/<name>.{json,md,png}``.
 """
@@ -45,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--name", default="guardrails_signals_eval", help="result file stem")
     parser.add_argument("--misses", action="store_true",
-                        help="print wrong rule sets (tune half only)")
+                        help="print wrong rule sets (the default set's tune half, or any other --data)")
     parser.set_defaults(func=run)
 
 
@@ -55,8 +56,21 @@ def measured_rules(rule_ids: list[str], samples: Sequence[Mapping[str, Any]]) ->
     return [r for r in rule_ids if r in labelled] + sorted(labelled - set(rule_ids))
 
 
+def misses_allowed(data: Path, half: str) -> bool:
+    """Whether ``--misses`` may list this selection.
+
+    The default set is frozen for evaluation: only its tune half may be looked at. Any other
+    ``--data`` set is one the caller chose as a tuning set (e.g. ``bench/data/signals_tune2``,
+    all of it tuning), so every half of it may be listed.
+    """
+    return half == "tune" or data.resolve() != DEFAULT_DATA.resolve()
+
+
 def run(args: argparse.Namespace) -> int:
     """Parse every turn, score the three modes, write JSON, markdown and a chart."""
+    if args.misses and not misses_allowed(args.data, args.half):
+        raise SystemExit("--misses lists the frozen set's tune half only (never tune on its test "
+                         "half); another --data set may be listed whole")
     from rasa.core.agent import Agent
 
     from bot.compliance.contract import COMPLIANCE_KEY
@@ -65,8 +79,6 @@ def run(args: argparse.Namespace) -> int:
     from bot.runtime.training import model_path
     from bot.settings import candor_home
 
-    if args.misses and args.half != "tune":
-        raise SystemExit("--misses lists the tune half only (never tune on the test half)")
     book = load_rulebook()
     samples = select(yaml.safe_load(args.data.read_text(encoding="utf-8")), args.half)
     measured = measured_rules([r.id for r in book.rules], samples)
@@ -98,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
 
 def print_misses(samples: Sequence[Mapping[str, Any]], gold: list[set[str]],
                  predicted: list[set[str]]) -> None:
-    """Every sample whose fired rules differ from its labels (tune half only)."""
+    """Every sample whose fired rules differ from its labels (never the frozen test half)."""
     for sample, want, got in zip(samples, gold, predicted, strict=True):
         if want != got:
             print(f"{sample['id']}: want {sorted(want)} got {sorted(got)} :: "
@@ -111,7 +123,7 @@ def write_results(args: argparse.Namespace, report: dict[str, Any], rules: list[
     (args.out / f"{args.name}.json").write_text(json.dumps(report, indent=2) + "\n")
     combined = markdown(report["modes"]["combined"], rules)
     chart = write_chart(report, rules, args.out / f"{args.name}.png")
-    command = "candor bench signals" + ("" if args.half == "test" else f" --half {args.half}")
+    command = command_line(report["data"], args.half, args.name)
     (args.out / f"{args.name}.md").write_text(
         "# Guardrail triggers: precision / recall with 95% Wilson intervals\n\n"
         f"{report['n_samples']} samples ({args.half} half) of `{report['data']}`, rulebook "
@@ -122,6 +134,17 @@ def write_results(args: argparse.Namespace, report: dict[str, Any], rules: list[
         + (f"\n![precision and recall per rule]({chart.name})\n" if chart else "")
     )
     print(combined)
+
+
+def command_line(data: str, half: str, name: str) -> str:
+    """The ``candor bench signals`` command that reproduces a result (defaults left out)."""
+    default_data = str(DEFAULT_DATA.relative_to(PROJECT_ROOT))
+    return "candor bench signals" + "".join(
+        f" {flag} {value}" for flag, value, default in (
+            ("--data", data, default_data), ("--half", half, "test"),
+            ("--name", name, "guardrails_signals_eval"))
+        if value != default
+    )
 
 
 def write_chart(report: dict[str, Any], rules: list[str], path: Path) -> Path | None:

@@ -155,7 +155,7 @@ class DisputeSignal(PatternSignal):
                       r"|never released|ask my bank)\b"),
         "dispute_it": r"\b(?:can you|please) (?:dispute|investigate|chargeback)\b",
     }
-    vetoes = (r"^\s*(?:if|what if|what happens if|what should i do if|do i get|how (?:long|many|do)|what'?s the time limit|is there a fee)\b",
+    vetoes: ClassVar[tuple[str, ...]] = (r"^\s*(?:if|what if|what happens if|what should i do if|do i get|how (?:long|many|do)|what'?s the time limit|is there a fee)\b",
               r"\b(?:all good|got my money back from)\b")
 
 
@@ -190,4 +190,4 @@ class DataRightsRequest(PatternSignal):
                       r"\b(?:sale|sharing) of my\b|\bdo not sell\b|\b(?:don't|do not) pass my details\b|"
                       r"\bpersonali[sz]e offers\b|\b(?:marketing|mailing|call|email) lists?\b"),
     }
-    vetoes = (r"\b(?:i'd like to receive|sign up|how do i delete the app)\b",)
+    vetoes: ClassVar[tuple[str, ...]] = (r"\b(?:i'd like to receive|sign up|how do i delete the app)\b",)

@@ -13,6 +13,7 @@ Measured on the blind set's test half: ``candor bench signals`` (bench/results/)
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from bot.compliance.detectors.base import DetectorHit
 from bot.compliance.signals import Complaint, PatternSignal, Vulnerability
@@ -115,7 +116,7 @@ class ComplaintV2(PatternSignal):
     }
     # A customer who says how good something was, or asks how to avoid a charge, is not
     # complaining: "no problem", "you sorted it brilliantly", "how do I avoid fees?".
-    vetoes = (
+    vetoes: ClassVar[tuple[str, ...]] = (
         r"\b(?:sorted it|brilliant(?:ly)? (?:service|job)|thank(?:s| you) so much|just wanted to say thanks)\b",
     )
 

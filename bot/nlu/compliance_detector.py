@@ -29,16 +29,19 @@ from bot.errors import Errors
 logger = logging.getLogger(__name__)
 
 DEFAULT_DETECTORS = (
-    "signal.advice_request.v2",
-    "signal.complaint.v3",
-    "signal.vulnerability.v2",
+    "signal.advice_request.v3",
+    "signal.complaint.v4",
+    "signal.vulnerability.v3",
     "signal.scam_money_moved.v1",
-    "signal.human_request.v2",
+    "signal.human_request.v3",
     "signal.bot_identity.v2",
-    "signal.account_data.v2",
-    "signal.dispute.v2",
-    "signal.data_rights.v1",
+    "signal.account_data.v3",
+    "signal.dispute.v3",
+    "signal.data_rights.v2",
     "signal.general_question.v1",
+    "signal.not_a_complaint.v1",
+    "signal.not_their_own.v1",
+    "signal.not_a_dispute.v1",
 )
 
 

@@ -71,3 +71,33 @@ def test_the_frozen_set_names_only_real_rules_and_has_enough_positives_per_half(
     test = select(samples, "test")
     for rule in ("complaint", "vulnerable-customer"):
         assert sum(rule in s["rules"] for s in test) >= 50
+
+
+def test_misses_are_refused_on_the_frozen_test_half_only(tmp_path: Path) -> None:
+    from bot.bench.signals import misses_allowed
+
+    assert misses_allowed(DEFAULT_DATA, "tune")
+    assert not misses_allowed(DEFAULT_DATA, "test")
+    assert not misses_allowed(DEFAULT_DATA, "all")
+    other = tmp_path / "tuning.yml"
+    assert misses_allowed(other, "all") and misses_allowed(other, "test")
+
+
+def test_misses_on_the_frozen_test_half_stop_before_loading_a_model() -> None:
+    import argparse
+
+    from bot.bench.signals import run
+
+    args = argparse.Namespace(data=DEFAULT_DATA, half="all", misses=True, model=None)
+    with pytest.raises(SystemExit, match="tune half only"):
+        run(args)
+
+
+def test_command_line_names_only_what_differs_from_the_defaults() -> None:
+    from bot.bench.signals import command_line
+
+    default = str(DEFAULT_DATA.relative_to(DEFAULT_DATA.parents[3]))
+    assert command_line(default, "test", "guardrails_signals_eval") == "candor bench signals"
+    assert command_line("bench/data/signals_tune2/signals_tune2.yml", "all", "guardrails_signals_tune2") == (
+        "candor bench signals --data bench/data/signals_tune2/signals_tune2.yml --half all "
+        "--name guardrails_signals_tune2")

@@ -35,7 +35,7 @@ def parsed(intent: str = "faq", confidence: float = 0.95, detectors: tuple[str, 
 @pytest.mark.parametrize(("message", "rules"), [
     (parsed("complain"), ["complaint"]),
     (parsed("complain", confidence=0.3), []),
-    (parsed("faq", detectors=("signal.complaint.v3",)), ["complaint"]),
+    (parsed("faq", detectors=("signal.complaint.v4",)), ["complaint"]),
     (parsed("request_human"), ["human-handoff"]),
     (parsed("bot_challenge"), ["bot-identity-question"]),
     (parsed("ask_personal_advice"), ["no-personal-advice"]),
@@ -44,14 +44,20 @@ def parsed(intent: str = "faq", confidence: float = 0.95, detectors: tuple[str, 
     (parsed("faq", retrieval="faq/dispute_double_charge"), ["dispute-intake"]),
     (parsed("faq", retrieval="faq/card_pin"), []),
     (parsed("greet"), []),
-    (parsed("disclose_vulnerability", detectors=("signal.human_request.v2",)),
+    (parsed("disclose_vulnerability", detectors=("signal.human_request.v3",)),
      ["vulnerable-customer", "human-handoff"]),
     # a general question on the topic silences the NLU path, not the rule's own signal
     (parsed("request_account_data", detectors=(GENERAL,)), []),
     (parsed("faq", retrieval="faq/dispute_refund", detectors=(GENERAL,)), []),
-    (parsed("faq", retrieval="faq/dispute_refund", detectors=(GENERAL, "signal.dispute.v2")),
+    (parsed("faq", retrieval="faq/dispute_refund", detectors=(GENERAL, "signal.dispute.v3")),
      ["dispute-intake"]),
     (parsed("complain", detectors=(GENERAL,)), ["complaint"]),
+    # issue 18: a denial or praise silences the complaint intent, a professional asking the
+    # vulnerability intent, a definition or a merchant's question the dispute topic
+    (parsed("complain", detectors=("signal.not_a_complaint.v1",)), []),
+    (parsed("complain", detectors=("signal.not_a_complaint.v1", "signal.complaint.v4")), ["complaint"]),
+    (parsed("disclose_vulnerability", detectors=("signal.not_their_own.v1",)), []),
+    (parsed("faq", retrieval="faq/dispute_refund", detectors=("signal.not_a_dispute.v1",)), []),
 ])
 # fmt: on
 def test_rules_fire_on_intents_detectors_and_retrieval_keys(
@@ -82,15 +88,15 @@ def test_a_clause_fires_the_rules_that_opt_in(
 
 
 def test_hits_carry_the_regulation_and_cause(book: Rulebook) -> None:
-    (hit,) = rule_hits(book, parsed("faq", detectors=("signal.advice_request.v2",)))
+    (hit,) = rule_hits(book, parsed("faq", detectors=("signal.advice_request.v3",)))
     assert hit.rule_id == "no-personal-advice"
     assert "MiFID" in hit.regulation
-    assert hit.detector == "signal.advice_request.v2"
+    assert hit.detector == "signal.advice_request.v3"
     assert hit.action == "utter_advice_decline"
 
 
 def test_the_most_severe_rule_takes_over(book: Rulebook) -> None:
-    hits = rule_hits(book, parsed("complain", detectors=("signal.vulnerability.v2",)))
+    hits = rule_hits(book, parsed("complain", detectors=("signal.vulnerability.v3",)))
     assert takeover_rule(book, hits).id == "vulnerable-customer"  # type: ignore[union-attr]
 
 

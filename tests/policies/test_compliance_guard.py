@@ -73,7 +73,7 @@ def test_forces_the_rule_action_and_explains_why(guard: ComplianceGuardPolicy, d
 
 
 def test_a_pattern_fires_even_when_the_intent_is_wrong(guard: ComplianceGuardPolicy, domain: Domain) -> None:
-    event = user("should I invest in stocks", "faq", detectors=("signal.advice_request.v2",))
+    event = user("should I invest in stocks", "faq", detectors=("signal.advice_request.v3",))
     assert predict(guard, domain, [event])[0] == "utter_advice_decline"
 
 
@@ -113,7 +113,7 @@ def test_a_single_request_is_left_to_the_learned_policies(
 
 def test_runs_every_fired_rule_most_severe_first(guard: ComplianceGuardPolicy, domain: Domain) -> None:
     first = user("my wife died, get me a person", "disclose_vulnerability",
-                 detectors=("signal.human_request.v2",))
+                 detectors=("signal.human_request.v3",))
     assert predict(guard, domain, [first])[0] == "action_vulnerable_customer"
     then = [first, ActionExecuted("action_vulnerable_customer")]
     assert predict(guard, domain, then)[0] == "action_handoff"
@@ -192,7 +192,7 @@ def test_inside_a_form_the_guard_competes_with_the_form_prediction(
 
 def test_a_dispute_that_is_also_a_complaint_records_both(guard: ComplianceGuardPolicy, domain: Domain) -> None:
     event = user("you charged me twice and ignored me for a month", "complain",
-                 detectors=("signal.complaint.v3", "signal.dispute.v2"))
+                 detectors=("signal.complaint.v4", "signal.dispute.v3"))
     assert predict(guard, domain, [event])[0] == "action_record_complaint"
     then = [event, ActionExecuted("action_record_complaint")]
     assert predict(guard, domain, then)[0] == "dispute_form"
@@ -202,7 +202,7 @@ def test_a_scam_story_with_a_question_offers_priority_help_then_answers(
     guard: ComplianceGuardPolicy, domain: Domain
 ) -> None:
     event = user("my online boyfriend needs money, what's the international transfer fee?", "faq",
-                 detectors=("signal.vulnerability.v2",))
+                 detectors=("signal.vulnerability.v3",))
     assert predict(guard, domain, [event])[0] == "action_vulnerable_customer"
     then = [event, ActionExecuted("action_vulnerable_customer")]
     assert predict(guard, domain, then)[0] == "action_answer_also"
@@ -226,7 +226,7 @@ def test_contact_details_in_a_survey_comment_are_stored_not_a_handoff(
 ) -> None:
     events = comment("good chat, call me on 555 0100 if you want more feedback", "request_human",
                      [hit("pii.phone.v1", "PHONE_NUMBER"),
-                      hit("signal.human_request.v2", "HUMAN_REQUEST")])
+                      hit("signal.human_request.v3", "HUMAN_REQUEST")])
     assert predict(guard, domain, events)[0] == "action_csat_comment"
     assert predict(guard, domain, [*events, ActionExecuted("action_csat_comment")])[0] == (
         "action_listen")
@@ -236,7 +236,7 @@ def test_a_dissatisfied_survey_comment_is_a_complaint_and_still_stored(
     guard: ComplianceGuardPolicy, domain: Domain
 ) -> None:
     events = comment("useless, went round in circles", "complain",
-                     [hit("signal.complaint.v3", "COMPLAINT")])
+                     [hit("signal.complaint.v4", "COMPLAINT")])
     assert predict(guard, domain, events)[0] == "action_record_complaint"
     events.append(ActionExecuted("action_record_complaint"))
     assert predict(guard, domain, events)[0] == "action_csat_comment"
@@ -250,5 +250,5 @@ def test_a_request_for_a_person_in_a_comment_without_contact_details_is_a_handof
     guard: ComplianceGuardPolicy, domain: Domain
 ) -> None:
     events = comment("can I talk to a person now", "request_human",
-                     [hit("signal.human_request.v2", "HUMAN_REQUEST")])
+                     [hit("signal.human_request.v3", "HUMAN_REQUEST")])
     assert predict(guard, domain, events)[0] == "action_handoff"

@@ -20,7 +20,7 @@ from typing import ClassVar
 from bot.compliance.detectors.base import DetectorHit
 from bot.compliance.signal_requests import AdviceRequestV2, DataRightsRequest, HumanRequestV2
 from bot.compliance.signal_requests_v2 import AccountDataRequestV2, DisputeSignalV2
-from bot.compliance.signals import PatternSignal, compile_pattern
+from bot.compliance.signals import PatternSignal, compile_pattern, unsilenced
 from bot.registry import detectors
 
 _MONEY = r"(?:£|\$|€)?\d[\d,.]*"
@@ -167,8 +167,7 @@ class HumanRequestV3(HumanRequestV2):
     def analyze(self, text: str, nlp_artifacts: object = None) -> list[DetectorHit]:
         """v2's hits and the new forms, minus a form its look-alike silences."""
         text = text.replace("\u2019", "'")
-        return [h for h in super().analyze(text)
-                if h.pattern_name not in self.silenced or not self.silenced[h.pattern_name].search(text)]
+        return unsilenced(super().analyze(text), self.silenced, text)
 
 
 @detectors.register("signal.advice_request.v3")

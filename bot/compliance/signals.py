@@ -57,6 +57,13 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern.replace("'?", "'").replace("'", "'?"), re.IGNORECASE)
 
 
+def unsilenced(hits: list[DetectorHit], silencers: dict[str, re.Pattern[str]],
+               text: str) -> list[DetectorHit]:
+    """The hits whose pattern has no silencer, or whose silencer does not match ``text``."""
+    return [h for h in hits
+            if h.pattern_name not in silencers or not silencers[h.pattern_name].search(text)]
+
+
 @detectors.register("signal.advice_request.v1")
 class AdviceRequest(PatternSignal):
     """A request for a personal recommendation on investments, tax or legal matters."""

@@ -25,7 +25,7 @@ from typing import ClassVar
 
 from bot.compliance.detectors.base import DetectorHit
 from bot.compliance.signal_requests_v3 import DisputeSignalV3
-from bot.compliance.signals import PatternSignal, compile_pattern
+from bot.compliance.signals import PatternSignal, compile_pattern, unsilenced
 from bot.compliance.signals_v2 import (
     FAILURES,
     FEELINGS,
@@ -240,8 +240,7 @@ class VulnerabilityV3(VulnerabilityV2):
     def analyze(self, text: str, nlp_artifacts: object = None) -> list[DetectorHit]:
         """v2's hits and the new families, minus a family its look-alike silences."""
         text = text.replace("\u2019", "'")
-        return [h for h in super().analyze(text)
-                if h.pattern_name not in self.quiet or not self.quiet[h.pattern_name].search(text)]
+        return unsilenced(super().analyze(text), self.quiet, text)
 
 
 @detectors.register("signal.not_a_complaint.v1")

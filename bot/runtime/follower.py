@@ -35,7 +35,6 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, func, select, text
@@ -47,6 +46,7 @@ from bot.errors import CandorError, Errors
 from bot.paths import CandorHome
 from bot.runtime.autoscore import AutoScorer
 from bot.runtime.leader import try_lead
+from bot.runtime.writer_thread import write_stats
 from bot.transcripts.db import Database, sqlite_engine_args
 from bot.transcripts.replay import TrackerRow, events_after, events_table
 from bot.transcripts.writer import TranscriptWriter
@@ -224,16 +224,6 @@ def health_server(follower: TrackerFollower, host: str, port: int) -> ThreadingH
     server = ThreadingHTTPServer((host, port), Handler)
     threading.Thread(target=server.serve_forever, name="follower-health", daemon=True).start()
     return server
-
-
-def write_stats(stats: FollowerStats, path: Path) -> None:
-    """Replace the stats file atomically (monitoring must never stop the follower)."""
-    try:
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(stats)), "utf-8")
-        tmp.replace(path)
-    except OSError:
-        pass
 
 
 def run(tracker_url: str, db: Database, host: str, port: int, home: CandorHome,

@@ -42,19 +42,19 @@ def evaluate(graph: dict[str, Any], targets: list[str]) -> dict[str, Any]:
 class SequentialGraphRunner(DaskGraphRunner):
     """Rasa's runner (same nodes, hooks and checks), evaluated by :func:`evaluate`."""
 
-    _minimal: dict[tuple[str, ...], GraphSchema]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Minimal schema per target list: the schema never changes once loaded.
+        self._minimal: dict[tuple[str, ...], GraphSchema] = {}
 
     def run(self, inputs: dict[str, Any] | None = None,
             targets: list[str] | None = None) -> dict[str, Any]:
         """Run the graph for ``targets`` (default: the schema's) with ``inputs``."""
         run_targets = list(targets or self._graph_schema.target_names)
         key = tuple(run_targets)
-        minimal = getattr(self, "_minimal", None)
-        if minimal is None:
-            minimal = self._minimal = {}
-        if key not in minimal:  # the schema never changes once loaded
-            minimal[key] = self._graph_schema.minimal_graph_schema(run_targets)
-        graph = self._build_dask_graph(minimal[key])
+        if key not in self._minimal:
+            self._minimal[key] = self._graph_schema.minimal_graph_schema(run_targets)
+        graph = self._build_dask_graph(self._minimal[key])
         self._add_inputs_to_graph(inputs, graph)
         try:
             return evaluate(graph, run_targets)

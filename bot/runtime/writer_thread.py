@@ -53,6 +53,16 @@ class WriterStats:
     queue_depth: int = 0
 
 
+def write_stats(stats: Any, path: Path) -> None:
+    """Replace a stats file (a dataclass as JSON) atomically; monitoring never stops a writer."""
+    try:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(stats)), "utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass
+
+
 class WriterThread:
     """One thread that replays the tracker store, then writes queued events in order."""
 
@@ -169,11 +179,5 @@ class WriterThread:
     def _report(self) -> None:
         self._reported = time.monotonic()
         self.stats.queue_depth = self._queue.qsize()
-        if self._stats_path is None:
-            return
-        try:
-            tmp = self._stats_path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(asdict(self.stats)), "utf-8")
-            tmp.replace(self._stats_path)
-        except OSError:
-            pass  # monitoring must never stop the writer
+        if self._stats_path is not None:
+            write_stats(self.stats, self._stats_path)

@@ -1,33 +1,17 @@
-"""Pure scoring for ``candor bench signals``: the evaluation split, counts and Wilson intervals.
+"""Pure scoring for ``candor bench signals``: counts and Wilson intervals.
 
-Kept apart from the benchmark's I/O so the split rule and the interval maths are table-tested.
+Kept apart from the benchmark's I/O so the interval maths is table-tested (the split rule is
+:mod:`bot.compliance.labelled_examples`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
-Half = Literal["test", "tune", "all"]
 #: z for a two-sided 95% interval.
 Z95 = 1.959963984540054
-
-
-def half_of(item_id: str) -> Literal["test", "tune"]:
-    """The frozen set's split: *test* when the first byte of ``sha256(id)`` is odd."""
-    return "test" if hashlib.sha256(item_id.encode("utf-8")).digest()[0] % 2 else "tune"
-
-
-def select(samples: Sequence[Mapping[str, Any]], half: Half) -> list[Mapping[str, Any]]:
-    """The samples of one half (``all``: every sample, e.g. for a set without a split)."""
-    return [s for s in samples if half == "all" or half_of(str(s["id"])) == half]
-
-
-def turns_of(sample: Mapping[str, Any]) -> list[str]:
-    """The customer turns of a sample (``turns``, or one ``text``)."""
-    return [str(t) for t in sample["turns"]] if "turns" in sample else [str(sample["text"])]
 
 
 def wilson(successes: int, total: int, z: float = Z95) -> tuple[float, float] | None:

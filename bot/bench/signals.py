@@ -2,13 +2,15 @@
 
 The default set is the frozen, blind evaluation set (``bench/data/signals_eval/``: written by
 someone who had seen neither the detector patterns nor the training data). Only its *test* half
-is reported (:func:`bot.bench.signal_metrics.half_of`); the *tune* half is the one detectors
-may be changed against, and ``--misses`` lists its misses (refused on its test half, so nobody
-tunes on it by accident; another ``--data`` set, such as the all-tuning
-``bench/data/signals_tune2/``, may be listed whole). Each customer turn is parsed by the trained model and evaluated
-three ways with :func:`bot.compliance.evaluation.rule_hits`: the pattern signals alone, the NLU's
-intent alone, and both as production runs them; a sample fires a rule when any of its turns
-does. Scores carry 95% Wilson intervals. Results: ``bench/results/<name>.{json,md,png}``.
+is reported (:func:`bot.compliance.labelled_examples.half_of`); the *tune* half is the one
+detectors may be changed against and the rule classifier learns from, and ``--misses`` lists its
+misses (refused on its test half, so nobody tunes on it by accident; another ``--data`` set,
+such as the all-tuning ``bench/data/signals_tune2/``, may be listed whole). Each customer turn
+is parsed by the trained model and evaluated three ways with
+:func:`bot.compliance.evaluation.rule_hits`: the pattern signals alone, the learned side alone
+(the rule classifier's scores, and intents where a rule names them), and both as production runs
+them; a sample fires a rule when any of its turns does. Scores carry 95% Wilson intervals.
+Results: ``bench/results/<name>.{json,md,png}``.
 """
 
 from __future__ import annotations
@@ -20,15 +22,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.bench.signal_metrics import (
     markdown,
     mode_summary,
     precision_recall,
-    select,
-    turns_of,
 )
+from bot.compliance.labelled_examples import load_samples, turns_of
 from bot.paths import PROJECT_ROOT
 
 DEFAULT_DATA = PROJECT_ROOT / "bench" / "data" / "signals_eval" / "signals_eval.yml"
@@ -73,19 +72,19 @@ def run(args: argparse.Namespace) -> int:
                          "half); another --data set may be listed whole")
     from rasa.core.agent import Agent
 
-    from bot.compliance.contract import COMPLIANCE_KEY
+    from bot.compliance.contract import COMPLIANCE_KEY, RULE_SCORES_KEY
     from bot.compliance.evaluation import fired_rule_ids, rule_hits
     from bot.compliance.rulebook import load_rulebook
     from bot.runtime.training import model_path
     from bot.settings import candor_home
 
     book = load_rulebook()
-    samples = select(yaml.safe_load(args.data.read_text(encoding="utf-8")), args.half)
+    samples = load_samples(args.data, args.half)
     measured = measured_rules([r.id for r in book.rules], samples)
     agent = Agent.load(str(args.model or model_path(candor_home())))
     parsed = [[asyncio.run(agent.parse_message(t)) for t in turns_of(s)] for s in samples]
     views = {
-        "patterns": lambda p: {**p, "intent": {}},
+        "patterns": lambda p: {**p, "intent": {}, RULE_SCORES_KEY: {}},
         "nlu": lambda p: {**p, COMPLIANCE_KEY: {"hits": []}},
         "combined": lambda p: p,
     }
@@ -129,8 +128,8 @@ def write_results(args: argparse.Namespace, report: dict[str, Any], rules: list[
         f"{report['n_samples']} samples ({args.half} half) of `{report['data']}`, rulebook "
         f"{report['rulebook_version']}; every customer turn is parsed by the trained model and a "
         "sample fires a rule when `rule_hits` returns it for any of its turns.\n\n"
-        f"Command: `{command}`\n\n## Production (patterns + NLU)\n\n{combined}\n\n"
-        f"## Patterns alone, NLU alone, both\n\n{mode_summary(report['modes'], rules)}\n"
+        f"Command: `{command}`\n\n## Production (patterns + rule classifier)\n\n{combined}\n\n"
+        f"## Patterns alone, learned alone (`nlu`), both\n\n{mode_summary(report['modes'], rules)}\n"
         + (f"\n![precision and recall per rule]({chart.name})\n" if chart else "")
     )
     print(combined)

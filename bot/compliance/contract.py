@@ -17,6 +17,10 @@ from typing import TypedDict
 COMPLIANCE_KEY = "compliance"
 #: Other requests found in the same message (set by ``bot.nlu.multi_intent``).
 ADDITIONAL_INTENTS_KEY = "additional_intents"
+#: ``{rule id: probability}`` from the rule classifier (set by ``bot.nlu.rule_classifier``).
+RULE_SCORES_KEY = "rule_scores"
+#: The ``detector`` of a rule hit the rule classifier caused.
+RULE_MODEL_DETECTOR = "model:rule_classifier"
 
 # Rule ids of compliance.yml that code refers to by name.
 AI_DISCLOSURE = "ai-disclosure"

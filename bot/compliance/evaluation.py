@@ -11,7 +11,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.compliance.contract import ADDITIONAL_INTENTS_KEY, COMPLIANCE_KEY
+from bot.compliance.contract import (
+    ADDITIONAL_INTENTS_KEY,
+    COMPLIANCE_KEY,
+    RULE_MODEL_DETECTOR,
+    RULE_SCORES_KEY,
+)
 from bot.compliance.rulebook import SEVERITY_RANK, Rule, Rulebook
 
 
@@ -21,7 +26,9 @@ class RuleHit:
 
     rule_id: str
     regulation: str
-    detector: str  # registry name, or "intent:<name>" when the trained NLU fired it
+    # registry name; "intent:<name>" when the intent classifier fired it,
+    # "model:rule_classifier" when the rule classifier did
+    detector: str
     pattern_name: str
     start: int | None
     end: int | None
@@ -60,6 +67,33 @@ def _intent_hit(rule: Rule, parse_data: Mapping[str, Any],
     return _clause_hit(rule, parse_data) if rule.trigger.clauses else None
 
 
+def _model_hit(rule: Rule, parse_data: Mapping[str, Any],
+               detector_hits: Sequence[Mapping[str, Any]] = ()) -> RuleHit | None:
+    """The rule classifier's probability for this rule, when it reaches ``min_score``.
+
+    A message the classifier never saw (a button's ``/request_human`` payload skips the NLU
+    pipeline) is judged by the intents and topics the classifier learns the rule from instead.
+    """
+    model = rule.trigger.model
+    if model is None or _named(detector_hits, rule.trigger.nlu_unless):
+        return None
+    if RULE_SCORES_KEY not in parse_data:
+        intent = parse_data.get("intent") or {}
+        key = retrieval_key(parse_data) or ""
+        named = intent.get("name") in model.intents or any(
+            fnmatch.fnmatchcase(key, p) for p in model.retrieval_intents)
+        confidence = float(intent.get("confidence") or 0.0)
+        if not named or confidence < model.min_score:
+            return None
+        return RuleHit(rule.id, rule.regulation, f"intent:{key or intent['name']}", "nlu", None,
+                       None, round(confidence, 4), rule.enforcement.action)
+    score = float((parse_data.get(RULE_SCORES_KEY) or {}).get(rule.id, 0.0))
+    if score < model.min_score:
+        return None
+    return RuleHit(rule.id, rule.regulation, RULE_MODEL_DETECTOR, "model", None, None,
+                   round(score, 4), rule.enforcement.action)
+
+
 def _clause_hit(rule: Rule, parse_data: Mapping[str, Any]) -> RuleHit | None:
     """A clause the multi-intent detector classified (confidently) as one of the rule's intents."""
     for clause in parse_data.get(ADDITIONAL_INTENTS_KEY) or []:
@@ -75,7 +109,17 @@ def _named(hits: Iterable[Mapping[str, Any]], names: Sequence[str]) -> list[Mapp
     return [hit for hit in hits if any(fnmatch.fnmatchcase(hit["detector"], n) for n in names)]
 
 
-def _detector_hits(rule: Rule, hits: Iterable[Mapping[str, Any]]) -> list[RuleHit]:
+def _overruled(rule: Rule, parse_data: Mapping[str, Any]) -> bool:
+    """Whether the rule classifier scored this rule below the rule's ``detector_floor``."""
+    model = rule.trigger.model
+    score = (parse_data.get(RULE_SCORES_KEY) or {}).get(rule.id)
+    return model is not None and score is not None and float(score) < model.detector_floor
+
+
+def _detector_hits(rule: Rule, hits: Iterable[Mapping[str, Any]],
+                   parse_data: Mapping[str, Any]) -> list[RuleHit]:
+    if _overruled(rule, parse_data):
+        return []
     return [
         RuleHit(rule.id, rule.regulation, hit["detector"], hit.get("pattern_name", ""),
                 hit.get("start"), hit.get("end"), float(hit.get("score", 1.0)),
@@ -92,9 +136,10 @@ def rule_hits(rulebook: Rulebook, parse_data: Mapping[str, Any] | None) -> list[
     detector_hits = section.get("hits") or []
     found: list[RuleHit] = []
     for rule in rulebook.rules:
-        intent_hit = _intent_hit(rule, parse_data, detector_hits)
-        found.extend([intent_hit] if intent_hit else [])
-        found.extend(_detector_hits(rule, detector_hits))
+        for nlu_hit in (_intent_hit(rule, parse_data, detector_hits),
+                        _model_hit(rule, parse_data, detector_hits)):
+            found.extend([nlu_hit] if nlu_hit else [])
+        found.extend(_detector_hits(rule, detector_hits, parse_data))
     return found
 
 

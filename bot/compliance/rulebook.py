@@ -41,6 +41,24 @@ class _Strict(BaseModel):
         allow_mutation = False
 
 
+class ModelTrigger(_Strict):
+    """The rule classifier's condition (``bot.nlu.rule_classifier``): fire at ``min_score``.
+
+    ``intents`` and ``retrieval_intents`` (globs of ResponseSelector keys) name the NLU training
+    examples the classifier learns this rule from, besides the labelled example sets; a message
+    the classifier never scored (a button payload skips the NLU) fires on them instead. With
+    ``detector_floor`` the rule's own detectors count only when the classifier gives the rule at
+    least that much: a pattern that matches "worst meal ever" about a restaurant is overruled by
+    a model that has seen such messages. A message the classifier did not score keeps every
+    detector hit.
+    """
+
+    min_score: confloat(gt=0.0, lt=1.0) = 0.5  # type: ignore[valid-type]
+    detector_floor: confloat(ge=0.0, lt=1.0) = 0.0  # type: ignore[valid-type]
+    intents: list[str] = []
+    retrieval_intents: list[str] = []
+
+
 class Trigger(_Strict):
     """When a rule fires. Any one condition is enough."""
 
@@ -56,6 +74,8 @@ class Trigger(_Strict):
     # Also fire when one clause of a several-part message is one of ``intents`` (the multi-intent
     # detector's confident clause labels): "your app is broken and I need an agent" is both.
     clauses: bool = False
+    # The rule classifier (a learned, multi-label model); silenced by ``nlu_unless`` too.
+    model: ModelTrigger | None = None
 
     @validator("detectors", "nlu_unless", each_item=True)
     def _known_detector(cls, name: str) -> str:
@@ -68,9 +88,11 @@ class Trigger(_Strict):
     @root_validator(skip_on_failure=True)
     def _has_a_condition(cls, values: dict[str, Any]) -> dict[str, Any]:
         if not any(values[key] for key in
-                   ("session_start", "intents", "retrieval_intents", "detectors", "responses")):
+                   ("session_start", "intents", "retrieval_intents", "detectors", "responses",
+                    "model")):
             raise ValueError(
-                "a trigger needs session_start, intents, retrieval_intents, detectors or responses"
+                "a trigger needs session_start, intents, retrieval_intents, detectors, responses "
+                "or model"
             )
         return values
 

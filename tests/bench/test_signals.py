@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
-import yaml
 
-from bot.bench.signal_metrics import half_of, precision_recall, select, turns_of, wilson
+from bot.bench.signal_metrics import precision_recall, wilson
 from bot.bench.signals import DEFAULT_DATA, measured_rules
+from bot.compliance.labelled_examples import load_samples, select
 from bot.compliance.rulebook import load_rulebook
 
 
@@ -41,23 +40,6 @@ def test_wilson_without_trials_is_none() -> None:
     assert wilson(0, 0) is None
 
 
-def test_split_is_the_parity_of_the_first_sha256_byte() -> None:
-    ids = [f"x{i}" for i in range(40)]
-    for item in ids:
-        odd = hashlib.sha256(item.encode()).digest()[0] % 2 == 1
-        assert half_of(item) == ("test" if odd else "tune")
-    samples = [{"id": i} for i in ids]
-    test, tune = select(samples, "test"), select(samples, "tune")
-    assert test and tune and len(test) + len(tune) == len(ids)
-    assert not {s["id"] for s in test} & {s["id"] for s in tune}
-    assert select(samples, "all") == samples
-
-
-def test_turns_of_both_sample_shapes() -> None:
-    assert turns_of({"turns": ["a", "b"]}) == ["a", "b"]
-    assert turns_of({"text": "a"}) == ["a"]
-
-
 def test_measured_rules_keep_rulebook_order_and_name_unknown_labels() -> None:
     samples = [{"rules": ["complaint", "new-rule"]}, {"rules": ["ai-disclosure"]}]
     assert measured_rules(["ai-disclosure", "complaint", "x"], samples) == [
@@ -66,7 +48,7 @@ def test_measured_rules_keep_rulebook_order_and_name_unknown_labels() -> None:
 
 def test_the_frozen_set_names_only_real_rules_and_has_enough_positives_per_half() -> None:
     ids = {rule.id for rule in load_rulebook().rules}
-    samples = yaml.safe_load(Path(DEFAULT_DATA).read_text())
+    samples = load_samples(DEFAULT_DATA)
     assert all(set(s["rules"]) <= ids for s in samples)
     test = select(samples, "test")
     for rule in ("complaint", "vulnerable-customer"):

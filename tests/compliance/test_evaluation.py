@@ -1,4 +1,9 @@
-"""Which rule fires for a parsed message (pure functions over the real rulebook)."""
+"""Which rule fires for a parsed message (pure functions over the real rulebook).
+
+The product's guardrail rules fire on their pattern signals or on the rule classifier's scores
+(``model``); intent triggers are checked on the same rulebook with each ``model`` condition
+turned back into the intent condition a bank may still configure.
+"""
 
 from __future__ import annotations
 
@@ -12,18 +17,39 @@ from bot.compliance.rulebook import Rulebook, load_rulebook
 GENERAL = "signal.general_question.v1"
 
 
+CLAUSE_RULES = {"vulnerable-customer", "human-handoff", "complaint"}
+#: Each product rule's ``model.min_score``, so cases sit just at or below it.
+MIN_SCORE = {r.id: r.trigger.model.min_score for r in load_rulebook().rules if r.trigger.model}
+
+
 @pytest.fixture(scope="module")
 def book() -> Rulebook:
     return load_rulebook()
 
 
+@pytest.fixture(scope="module")
+def intent_book(book: Rulebook) -> Rulebook:
+    """The rulebook with every ``model`` condition written as intent conditions instead."""
+    rules = []
+    for rule in book.rules:
+        model = rule.trigger.model
+        if model is not None:
+            trigger = rule.trigger.copy(update={
+                "model": None, "intents": model.intents,
+                "retrieval_intents": model.retrieval_intents, "clauses": rule.id in CLAUSE_RULES})
+            rule = rule.copy(update={"trigger": trigger})
+        rules.append(rule)
+    return book.copy(update={"rules": rules})
+
+
 def parsed(intent: str = "faq", confidence: float = 0.95, detectors: tuple[str, ...] = (),
-           retrieval: str | None = None) -> dict[str, Any]:
+           retrieval: str | None = None, scores: dict[str, float] | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "text": "...",
         "intent": {"name": intent, "confidence": confidence},
         "compliance": {"hits": [{"detector": d, "pattern_name": "p", "start": 0, "end": 1,
                                  "score": 0.9} for d in detectors]},
+        "rule_scores": scores or {},
     }
     if retrieval:
         data["response_selector"] = {"faq": {"response": {"intent_response_key": retrieval,
@@ -61,9 +87,66 @@ def parsed(intent: str = "faq", confidence: float = 0.95, detectors: tuple[str, 
 ])
 # fmt: on
 def test_rules_fire_on_intents_detectors_and_retrieval_keys(
+    intent_book: Rulebook, message: dict[str, Any], rules: list[str]
+) -> None:
+    assert fired_rule_ids(rule_hits(intent_book, message)) == rules
+
+
+# fmt: off
+@pytest.mark.parametrize(("message", "rules"), [
+    (parsed("complain"), []),  # the product's rules do not read the intent
+    (parsed(scores={"complaint": MIN_SCORE["complaint"]}), ["complaint"]),
+    (parsed(scores={"complaint": MIN_SCORE["complaint"] - 0.01}), []),
+    (parsed(scores={"complaint": 0.95, "dispute-intake": 0.95}), ["complaint", "dispute-intake"]),
+    (parsed(scores={"vulnerable-customer": 0.95, "human-handoff": 0.95}),
+     ["vulnerable-customer", "human-handoff"]),
+    # the rule's own pattern counts while the classifier gives the rule its detector_floor ...
+    (parsed(detectors=("signal.complaint.v4",), scores={"complaint": 0.1}), ["complaint"]),
+    # ... and is overruled below it; a message the classifier did not score keeps the pattern
+    (parsed(detectors=("signal.complaint.v4",), scores={"complaint": 0.09}), []),
+    (parsed(detectors=("signal.complaint.v4",)), ["complaint"]),
+    (parsed(detectors=("signal.complaint.v4", "pii.email.v1"), scores={"complaint": 0.0}),
+     ["pii-redaction"]),
+    # nlu_unless silences the classifier as it silences an intent, never the rule's own signal
+    (parsed(detectors=(GENERAL,), scores={"account-data-requires-auth": 0.95}), []),
+    (parsed(detectors=("signal.not_a_complaint.v1",), scores={"complaint": 0.95}), []),
+    (parsed(detectors=("signal.not_a_complaint.v1", "signal.complaint.v4"),
+            scores={"complaint": 0.95}), ["complaint"]),
+    (parsed(detectors=(GENERAL,), scores={"complaint": 0.95}), ["complaint"]),
+])
+# fmt: on
+def test_rules_fire_on_the_rule_classifier_at_min_score(
     book: Rulebook, message: dict[str, Any], rules: list[str]
 ) -> None:
     assert fired_rule_ids(rule_hits(book, message)) == rules
+
+
+def unscored(message: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in message.items() if key != "rule_scores"}
+
+
+# fmt: off
+@pytest.mark.parametrize(("message", "rules"), [
+    (unscored(parsed("request_human", confidence=1.0)), ["human-handoff"]),  # a button payload
+    (unscored(parsed("complain", confidence=1.0)), ["complaint"]),
+    (unscored(parsed("complain", confidence=0.5)), []),
+    (unscored(parsed("faq", confidence=1.0, retrieval="faq/dispute_refund")), ["dispute-intake"]),
+    (unscored(parsed("faq", confidence=1.0, retrieval="faq/card_pin")), []),
+    (unscored(parsed("complain", confidence=1.0, detectors=("signal.not_a_complaint.v1",))), []),
+])
+# fmt: on
+def test_a_message_the_classifier_never_saw_falls_back_to_its_intents(
+    book: Rulebook, message: dict[str, Any], rules: list[str]
+) -> None:
+    assert fired_rule_ids(rule_hits(book, message)) == rules
+
+
+def test_a_classifier_hit_names_the_model_and_its_score(book: Rulebook) -> None:
+    (hit,) = rule_hits(book, parsed(scores={"dispute-intake": 0.9123}))
+    assert (hit.rule_id, hit.detector, hit.pattern_name) == (
+        "dispute-intake", "model:rule_classifier", "model")
+    assert hit.score == 0.9123 and hit.start is None
+    assert hit.action == "dispute_form"
 
 
 def with_clause(message: dict[str, Any], intent: str) -> dict[str, Any]:
@@ -80,9 +163,9 @@ def with_clause(message: dict[str, Any], intent: str) -> dict[str, Any]:
 ])
 # fmt: on
 def test_a_clause_fires_the_rules_that_opt_in(
-    book: Rulebook, message: dict[str, Any], rules: list[str]
+    intent_book: Rulebook, message: dict[str, Any], rules: list[str]
 ) -> None:
-    hits = rule_hits(book, message)
+    hits = rule_hits(intent_book, message)
     assert fired_rule_ids(hits) == rules
     assert all(h.pattern_name == "nlu_clause" for h in hits if h.detector != "intent:bot_challenge")
 
@@ -96,13 +179,16 @@ def test_hits_carry_the_regulation_and_cause(book: Rulebook) -> None:
 
 
 def test_the_most_severe_rule_takes_over(book: Rulebook) -> None:
-    hits = rule_hits(book, parsed("complain", detectors=("signal.vulnerability.v3",)))
+    hits = rule_hits(book, parsed(detectors=("signal.vulnerability.v3",),
+                                  scores={"complaint": 0.9}))
     assert takeover_rule(book, hits).id == "vulnerable-customer"  # type: ignore[union-attr]
 
 
 def test_only_interrupting_rules_take_over_inside_a_form(book: Rulebook) -> None:
-    assert takeover_rule(book, rule_hits(book, parsed("complain")), in_form=True) is None
-    rule = takeover_rule(book, rule_hits(book, parsed("request_human")), in_form=True)
+    complaint = parsed(scores={"complaint": 0.9})
+    assert takeover_rule(book, rule_hits(book, complaint), in_form=True) is None
+    handoff = parsed(scores={"human-handoff": 0.9})
+    rule = takeover_rule(book, rule_hits(book, handoff), in_form=True)
     assert rule is not None and rule.id == "human-handoff"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,21 @@ def test_an_unknown_rule_id_is_a_coded_error() -> None:
     book = load_rulebook()
     with pytest.raises(CandorError, match="E205 .*'no-such-rule'.*complaint"):
         book.rule("no-such-rule")
+
+
+def test_a_model_condition_needs_a_score_strictly_between_0_and_1() -> None:
+    path = PROJECT_ROOT / "compliance.yml"
+    text = re.sub(r"(model: \{intents: \[complain\], min_score: )[0-9.]+", r"\g<1>1.0",
+                  path.read_text(), count=1)
+    with pytest.raises(RulebookError,
+                       match=r"compliance\.yml:\d+: rules\[\d+\] \(complaint\)\.trigger\.model\.min_score"):
+        parse_rulebook(text, path)
+
+
+def test_the_product_rules_name_the_classifier_and_its_training_intents() -> None:
+    book = load_rulebook()
+    complaint = book.rule("complaint").trigger
+    assert complaint.model is not None and complaint.model.intents == ["complain"]
+    assert 0.0 < complaint.model.min_score < 1.0 and not complaint.intents
+    dispute = book.rule("dispute-intake").trigger.model
+    assert dispute is not None and "faq/dispute_*" in dispute.retrieval_intents

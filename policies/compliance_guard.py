@@ -2,7 +2,7 @@
 
 After each customer message it reads the detector hits the NLU attached
 (:mod:`bot.nlu.compliance_detector`) and the trained intent, asks
-:func:`bot.compliance.evaluation.rule_hits` which rules fired, and predicts the enforcement
+:func:`bot.compliance.survey_comments.turn_rule_hits` which rules fired, and predicts the enforcement
 action of each fired rule (most severe first) with confidence 1.0 and a priority above
 RulePolicy, then ends the turn. When no rule with an action fires it abstains, so the learned
 policies answer. Inside a form only rules marked ``interrupts_forms`` take over. When the message
@@ -38,14 +38,14 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import InvalidConfigException
 
-from bot.compliance.contract import (
-    ADDITIONAL_INTENTS_KEY,
-    AI_DISCLOSURE,
-    COMPLIANCE_KEY,
-    HUMAN_HANDOFF,
-)
-from bot.compliance.evaluation import rule_hits, takeover_rule
+from bot.compliance.contract import ADDITIONAL_INTENTS_KEY, AI_DISCLOSURE, COMPLIANCE_KEY
+from bot.compliance.evaluation import takeover_rule
 from bot.compliance.rulebook import Rule, Rulebook, RulebookError, load_rulebook
+from bot.compliance.survey_comments import (
+    leaves_contact_details,
+    survey_comment_turn,
+    turn_rule_hits,
+)
 from bot.errors import Errors
 
 logger = logging.getLogger(__name__)
@@ -54,9 +54,7 @@ SAFE_FALLBACK = "utter_safe_fallback"
 DISCLOSURE = "utter_ai_disclosure"
 SESSION_START = "action_session_start"
 ANSWER_ALSO = "action_answer_also"
-ASK_COMMENT = "utter_ask_csat_comment"
 STORE_COMMENT = "action_csat_comment"
-CONTACT_TYPES = frozenset({"PHONE_NUMBER", "EMAIL_ADDRESS"})
 
 
 def actions_this_turn(tracker: DialogueStateTracker) -> list[str]:
@@ -87,27 +85,6 @@ def disclosure_missing(tracker: DialogueStateTracker) -> bool:
         elif isinstance(event, ActionExecuted) and event.action_name == SESSION_START:
             return messages == 1 and not disclosed
     return False
-
-
-def survey_comment_turn(tracker: DialogueStateTracker) -> bool:
-    """True when the latest customer message answers the survey's comment question."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if isinstance(event, UserUttered):
-            if seen_user:
-                return False
-            seen_user = True
-        elif seen_user and isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:
-            return event.action_name == ASK_COMMENT
-        elif seen_user and isinstance(event, BotUttered):
-            return event.metadata.get("utter_action") == ASK_COMMENT
-    return False
-
-
-def leaves_contact_details(parse_data: dict[str, Any]) -> bool:
-    """The message carries a phone number or an e-mail address (found by the PII detectors)."""
-    hits = (parse_data.get(COMPLIANCE_KEY) or {}).get("hits") or []
-    return any(h.get("entity_type") in CONTACT_TYPES for h in hits)
 
 
 def detectors_missing_or_failed(parse_data: dict[str, Any]) -> bool:
@@ -168,8 +145,8 @@ class ComplianceGuardPolicy(Policy):
         done = [action for action in actions_this_turn(tracker) if action != DISCLOSURE]
         if detectors_missing_or_failed(message.parse_data):
             return self._predict(domain, SAFE_FALLBACK if not done else ACTION_LISTEN_NAME, None)
-        hits = rule_hits(self.rulebook, message.parse_data)
-        if survey_comment_turn(tracker):
+        hits = turn_rule_hits(self.rulebook, tracker.events, message.parse_data)
+        if survey_comment_turn(tracker.events):
             return self._survey_comment(domain, hits, done, message.parse_data)
         in_form = tracker.active_loop_name is not None
         pending = self._pending_rules(hits, done, in_form and not done)
@@ -190,11 +167,9 @@ class ComplianceGuardPolicy(Policy):
         """A survey comment: the rules' actions (a complaint is recorded), then it is stored.
 
         "Call me on ..." in a comment is contact details left with feedback, not a request for
-        a person: with a phone number or e-mail in it, the human-handoff rule does not fire. The
-        comment is stored (redacted) and thanked once the rules had their turn.
+        a person: ``turn_rule_hits`` already dropped the human-handoff rule. The comment is stored
+        (redacted) and thanked once the rules had their turn.
         """
-        if leaves_contact_details(parse_data):
-            hits = [h for h in hits if h.rule_id != HUMAN_HANDOFF]
         pending = self._pending_rules(hits, done, False)
         if pending:
             return self._predict(domain, str(pending[0].enforcement.action), pending[0])

@@ -19,6 +19,9 @@ from bot.compliance.contract import (
 )
 from bot.compliance.rulebook import SEVERITY_RANK, Rule, Rulebook
 
+#: How sure the intent classifier must be of one of a rule's ``unless_intents`` to silence it.
+UNLESS_INTENT_CONFIDENCE = 0.9
+
 
 @dataclass(frozen=True)
 class RuleHit:
@@ -48,7 +51,7 @@ def retrieval_key(parse_data: Mapping[str, Any]) -> str | None:
 
 def _intent_hit(rule: Rule, parse_data: Mapping[str, Any],
                 detector_hits: Sequence[Mapping[str, Any]] = ()) -> RuleHit | None:
-    if _named(detector_hits, rule.trigger.nlu_unless):
+    if _silenced(rule, parse_data, detector_hits):
         return None  # the topic is right, but not the customer's own case
     intent = parse_data.get("intent") or {}
     name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
@@ -67,6 +70,15 @@ def _intent_hit(rule: Rule, parse_data: Mapping[str, Any],
     return _clause_hit(rule, parse_data) if rule.trigger.clauses else None
 
 
+def _silenced(rule: Rule, parse_data: Mapping[str, Any],
+              detector_hits: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the rule's NLU path is silenced by a detector or an intent the NLU is sure of."""
+    intent = parse_data.get("intent") or {}
+    sure_of = (intent.get("name") in rule.trigger.unless_intents
+               and float(intent.get("confidence") or 0.0) >= UNLESS_INTENT_CONFIDENCE)
+    return sure_of or bool(_named(detector_hits, rule.trigger.nlu_unless))
+
+
 def _model_hit(rule: Rule, parse_data: Mapping[str, Any],
                detector_hits: Sequence[Mapping[str, Any]] = ()) -> RuleHit | None:
     """The rule classifier's probability for this rule, when it reaches ``min_score``.
@@ -75,7 +87,7 @@ def _model_hit(rule: Rule, parse_data: Mapping[str, Any],
     pipeline) is judged by the intents and topics the classifier learns the rule from instead.
     """
     model = rule.trigger.model
-    if model is None or _named(detector_hits, rule.trigger.nlu_unless):
+    if model is None or _silenced(rule, parse_data, detector_hits):
         return None
     if RULE_SCORES_KEY not in parse_data:
         intent = parse_data.get("intent") or {}

@@ -71,6 +71,9 @@ class Trigger(_Strict):
     # Detectors whose hit silences the NLU path (intents, retrieval_intents): the NLU names
     # the topic, these say the message is not the customer's own case (a general question).
     nlu_unless: list[str] = []
+    # Intents that silence the NLU path too when the intent classifier is sure of them
+    # (confidence >= 0.9): "actually, cancel this" inside a form is the customer stopping it.
+    unless_intents: list[str] = []
     # Also fire when one clause of a several-part message is one of ``intents`` (the multi-intent
     # detector's confident clause labels): "your app is broken and I need an agent" is both.
     clauses: bool = False

@@ -27,8 +27,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import registry
-from bot.compliance.evaluation import fired_rule_ids, rule_hits, rules_for_response
+from bot.compliance.evaluation import fired_rule_ids, rules_for_response
 from bot.compliance.rulebook import Rulebook, load_rulebook
+from bot.compliance.survey_comments import turn_rule_hits
 from bot.nlg.approved import BASELINE_CHOICE, DEFAULT_REFRESH_SECONDS, ApprovedCache
 from bot.nlg.bank_facts import load_bank_facts
 from bot.nlg.baseline import baseline_hash, texts_of
@@ -72,8 +73,8 @@ class CandorNLG(TemplatedNaturalLanguageGenerator):
             message["text"] = self._fill_response(
                 {"text": choice.text}, tracker.current_slot_values(), **values)["text"]
         message["response_version"], message["variant"] = choice.version, choice.variant
-        hits = rule_hits(self.rulebook, tracker.latest_message.parse_data
-                         if tracker.latest_message else None)
+        hits = turn_rule_hits(self.rulebook, tracker.events, tracker.latest_message.parse_data
+                              if tracker.latest_message else None)
         turn_rules = [self.rulebook.rule(rule_id) for rule_id in fired_rule_ids(hits)]
         own_rules = rules_for_response(self.rulebook, utter_action)
         before, after = [], []

@@ -43,13 +43,15 @@ logger = logging.getLogger(__name__)
 
 #: The labelled sets the product model learns from, each by a different blind writer: the first
 #: set's tune half (its test half is what ``candor bench signals`` reports), the second set, and
-#: two sets written to be learnt from. The third writer's set (``signals_val``) is not here: it
+#: four sets written to be learnt from. The third writer's set (``signals_val``) is not here: it
 #: chose each rule's ``min_score``.
 DEFAULT_EXAMPLES = (
     {"path": "bench/data/signals_eval/signals_eval.yml", "half": "tune"},
     {"path": "bench/data/signals_tune2/signals_tune2.yml", "half": "all"},
     {"path": "bench/data/signals_train4/signals_train4.yml", "half": "all"},
     {"path": "bench/data/signals_train5/signals_train5.yml", "half": "all"},
+    {"path": "bench/data/signals_train6/signals_train6.yml", "half": "all"},
+    {"path": "bench/data/signals_train7/signals_train7.yml", "half": "all"},
 )
 #: Texts never learnt, whichever set holds them: the blind set's test half (the second set,
 #: written separately, repeats five of its short messages word for word).

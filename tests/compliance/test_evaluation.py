@@ -113,6 +113,10 @@ def test_rules_fire_on_intents_detectors_and_retrieval_keys(
     (parsed(detectors=("signal.not_a_complaint.v1", "signal.complaint.v4"),
             scores={"complaint": 0.95}), ["complaint"]),
     (parsed(detectors=(GENERAL,), scores={"complaint": 0.95}), ["complaint"]),
+    # a message the NLU is sure stops a form ("actually, cancel this") is no complaint or dispute
+    (parsed("stop", confidence=0.95, scores={"complaint": 0.95, "dispute-intake": 0.95}), []),
+    (parsed("stop", confidence=0.6, scores={"complaint": 0.95}), ["complaint"]),
+    (parsed("stop", confidence=0.95, detectors=("signal.complaint.v4",)), ["complaint"]),
 ])
 # fmt: on
 def test_rules_fire_on_the_rule_classifier_at_min_score(

@@ -17,6 +17,7 @@ and the guard answers with the safe reply and a handoff offer.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import logging
 from typing import Any
 
@@ -95,6 +96,24 @@ class RuleClassifier(GraphComponent):
         self._storage = model_storage
         self._resource = resource
         self._model = model
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """What training reads beside Rasa's data: the example files and the model triggers.
+
+        Without it Rasa's training cache would keep an old classifier after a labelled set or a
+        rule's ``model`` condition changed.
+        """
+        config = {**cls.get_default_config(), **config}
+        digest = hashlib.sha256()
+        for source in [*config["examples"], *config["held_out"]]:
+            digest.update((PROJECT_ROOT / str(source["path"])).read_bytes())
+            digest.update(str(source.get("half", "all")).encode())
+        for rule in load_rulebook().rules:
+            if rule.trigger.model is not None:
+                model = rule.trigger.model
+                digest.update(f"{rule.id}:{model.intents}:{model.retrieval_intents}".encode())
+        return digest.hexdigest()
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,

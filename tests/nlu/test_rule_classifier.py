@@ -115,3 +115,13 @@ def test_held_out_texts_are_never_learnt() -> None:
     component = RuleClassifier({**RuleClassifier.get_default_config(), "examples": [labelled],
                                 "held_out": [labelled]}, None, None)  # type: ignore[arg-type]
     assert component._labelled(frozenset(MODEL_RULES)) == []
+
+
+def test_the_training_cache_notices_a_changed_example_file(tmp_path: Any) -> None:
+    examples = tmp_path / "set.yml"
+    examples.write_text('- {id: "a", turns: ["I am furious"], rules: [complaint]}\n')
+    config = {"examples": [{"path": str(examples)}], "held_out": []}
+    before = RuleClassifier.fingerprint_addon(config)
+    assert RuleClassifier.fingerprint_addon(config) == before
+    examples.write_text('- {id: "a", turns: ["I am furious"], rules: []}\n')
+    assert RuleClassifier.fingerprint_addon(config) != before

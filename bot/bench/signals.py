@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import json
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--name", default="guardrails_signals_eval", help="result file stem")
     parser.add_argument("--misses", action="store_true",
                         help="print wrong rule sets (the default set's tune half, or any other --data)")
+    parser.add_argument("--banking77", type=Path,
+                        help="also count the rules fired on these ordinary customer queries (a CSV "
+                             "with text and category columns, e.g. BANKING77's training split)")
     parser.set_defaults(func=run)
 
 
@@ -103,6 +108,9 @@ def run(args: argparse.Namespace) -> int:
                                  for rule in measured}
     if args.misses:
         print_misses(samples, gold, predicted_by_mode["combined"])
+    if args.banking77:
+        report["ordinary"] = ordinary_queries(args.banking77, book, measured,
+                                              lambda text: asyncio.run(agent.parse_message(text)))
     write_results(args, report, measured)
     return 0
 
@@ -116,13 +124,55 @@ def print_misses(samples: Sequence[Mapping[str, Any]], gold: list[set[str]],
                   + " || ".join(turns_of(sample)))
 
 
+def ordinary_queries(path: Path, book: Any, rules: list[str],
+                     parse: Callable[[str], Mapping[str, Any]]) -> dict[str, Any]:
+    """How often each rule fires on ordinary customer queries, and in which of their categories.
+
+    BANKING77's queries ask about a product or a problem; none asks for a person, for advice or
+    whether the bot is one, so those rules firing there are false alarms a customer would see
+    (complaint, dispute and account data legitimately fire on some). Only counts and category
+    names are reported, never the sentences.
+    """
+    from tqdm import tqdm
+
+    from bot.compliance.evaluation import fired_rule_ids, rule_hits
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [(row["text"], row.get("category", "")) for row in csv.DictReader(handle)]
+    fired: dict[str, Counter[str]] = {rule: Counter() for rule in rules}
+    for text, category in tqdm(rows, desc="rules on ordinary queries", unit="msg"):
+        for rule in set(fired_rule_ids(rule_hits(book, parse(text)))) & set(rules):
+            fired[rule][category] += 1
+    return {
+        "data": f"{path.parent.name}/{path.name}",
+        "messages": len(rows),
+        "fired": {rule: sum(c.values()) for rule, c in fired.items()},
+        "top_categories": {rule: c.most_common(5) for rule, c in fired.items()},
+    }
+
+
+def ordinary_markdown(ordinary: Mapping[str, Any], rules: Sequence[str]) -> str:
+    """One row per rule: messages fired on, their share, the categories most fired on."""
+    n = int(ordinary["messages"])
+    lines = [f"## Rules fired on ordinary customer queries ({n:,} messages of "
+             f"`{ordinary['data']}`)", "",
+             "| rule | messages | share | categories most fired on |", "| --- | ---: | ---: | --- |"]
+    for rule in rules:
+        count = int(ordinary["fired"][rule])
+        top = ", ".join(f"{name} {k}" for name, k in ordinary["top_categories"][rule])
+        lines.append(f"| `{rule}` | {count} | {count / n:.2%} | {top} |" if n else
+                     f"| `{rule}` | 0 | - | |")
+    return "\n".join(lines) + "\n"
+
+
 def write_results(args: argparse.Namespace, report: dict[str, Any], rules: list[str]) -> None:
     """``<name>.json``, ``<name>.md`` and ``<name>.png`` under ``--out``."""
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"{args.name}.json").write_text(json.dumps(report, indent=2) + "\n")
     combined = markdown(report["modes"]["combined"], rules)
     chart = write_chart(report, rules, args.out / f"{args.name}.png")
-    command = command_line(report["data"], args.half, args.name)
+    command = command_line(report["data"], args.half, args.name,
+                           str(args.banking77) if args.banking77 else None)
     (args.out / f"{args.name}.md").write_text(
         "# Guardrail triggers: precision / recall with 95% Wilson intervals\n\n"
         f"{report['n_samples']} samples ({args.half} half) of `{report['data']}`, rulebook "
@@ -131,17 +181,18 @@ def write_results(args: argparse.Namespace, report: dict[str, Any], rules: list[
         f"Command: `{command}`\n\n## Production (patterns + rule classifier)\n\n{combined}\n\n"
         f"## Patterns alone, learned alone (`nlu`), both\n\n{mode_summary(report['modes'], rules)}\n"
         + (f"\n![precision and recall per rule]({chart.name})\n" if chart else "")
+        + (f"\n{ordinary_markdown(report['ordinary'], rules)}" if "ordinary" in report else "")
     )
     print(combined)
 
 
-def command_line(data: str, half: str, name: str) -> str:
+def command_line(data: str, half: str, name: str, banking77: str | None = None) -> str:
     """The ``candor bench signals`` command that reproduces a result (defaults left out)."""
     default_data = str(DEFAULT_DATA.relative_to(PROJECT_ROOT))
     return "candor bench signals" + "".join(
         f" {flag} {value}" for flag, value, default in (
             ("--data", data, default_data), ("--half", half, "test"),
-            ("--name", name, "guardrails_signals_eval"))
+            ("--name", name, "guardrails_signals_eval"), ("--banking77", banking77, None))
         if value != default
     )
 

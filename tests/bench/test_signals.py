@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -83,3 +84,32 @@ def test_command_line_names_only_what_differs_from_the_defaults() -> None:
     assert command_line("bench/data/signals_tune2/signals_tune2.yml", "all", "guardrails_signals_tune2") == (
         "candor bench signals --data bench/data/signals_tune2/signals_tune2.yml --half all "
         "--name guardrails_signals_tune2")
+
+
+def test_rules_on_ordinary_queries_are_counted_by_category(tmp_path: Path) -> None:
+    from bot.bench.signals import ordinary_markdown, ordinary_queries
+
+    path = tmp_path / "queries.csv"
+    path.write_text("text,category\nput me through to a person,contact\nwhat is the fee,fees\n"
+                    "another person please,contact\n")
+    book = load_rulebook()
+
+    def parse(text: str) -> dict[str, Any]:
+        scores = {"human-handoff": 0.99 if "person" in text else 0.0}
+        return {"text": text, "intent": {"name": "faq", "confidence": 0.9},
+                "compliance": {"hits": []}, "rule_scores": scores}
+
+    report = ordinary_queries(path, book, ["human-handoff", "complaint"], parse)
+    assert report["messages"] == 3
+    assert report["fired"] == {"human-handoff": 2, "complaint": 0}
+    assert report["top_categories"]["human-handoff"] == [("contact", 2)]
+    table = ordinary_markdown(report, ["human-handoff", "complaint"])
+    assert "| `human-handoff` | 2 | 66.67% | contact 2 |" in table
+    assert "person" not in table  # counts and categories only, never the sentences
+
+
+def test_the_command_line_names_the_ordinary_queries() -> None:
+    from bot.bench.signals import command_line
+
+    assert command_line("bench/data/signals_eval/signals_eval.yml", "test", "guardrails_signals_eval",
+                        "b77.csv") == "candor bench signals --banking77 b77.csv"

@@ -49,25 +49,42 @@ def retrieval_key(parse_data: Mapping[str, Any]) -> str | None:
     return (selector.get("response") or {}).get("intent_response_key")
 
 
+def named_intent(intents: Sequence[str], retrieval_intents: Sequence[str], name: str | None,
+                 key: str | None) -> str | None:
+    """``name`` when ``intents`` lists it, else ``key`` when a ``retrieval_intents`` glob matches."""
+    if name in intents:
+        return name
+    if key and any(fnmatch.fnmatchcase(key, glob) for glob in retrieval_intents):
+        return key
+    return None
+
+
+def _intent_cause(parse_data: Mapping[str, Any], intents: Sequence[str],
+                  retrieval_intents: Sequence[str], min_confidence: float) -> str | None:
+    """``intent:<name or key>`` when the NLU named one of them with ``min_confidence``."""
+    intent = parse_data.get("intent") or {}
+    if float(intent.get("confidence") or 0.0) < min_confidence:
+        return None
+    key = retrieval_key(parse_data) if retrieval_intents else None
+    named = named_intent(intents, retrieval_intents, intent.get("name"), key)
+    return f"intent:{named}" if named else None
+
+
+def _confidence(parse_data: Mapping[str, Any]) -> float:
+    return round(float((parse_data.get("intent") or {}).get("confidence") or 0.0), 4)
+
+
 def _intent_hit(rule: Rule, parse_data: Mapping[str, Any],
                 detector_hits: Sequence[Mapping[str, Any]] = ()) -> RuleHit | None:
     if _silenced(rule, parse_data, detector_hits):
         return None  # the topic is right, but not the customer's own case
-    intent = parse_data.get("intent") or {}
-    name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
-    key = retrieval_key(parse_data) if rule.trigger.retrieval_intents else None
-    if confidence < rule.trigger.min_confidence:
-        cause = None
-    elif name in rule.trigger.intents:
-        cause = f"intent:{name}"
-    elif key and any(fnmatch.fnmatchcase(key, p) for p in rule.trigger.retrieval_intents):
-        cause = f"intent:{key}"
-    else:
-        cause = None
+    trigger = rule.trigger
+    cause = _intent_cause(parse_data, trigger.intents, trigger.retrieval_intents,
+                          trigger.min_confidence)
     if cause:
         return RuleHit(rule.id, rule.regulation, cause, "nlu", None, None,
-                       round(confidence, 4), rule.enforcement.action)
-    return _clause_hit(rule, parse_data) if rule.trigger.clauses else None
+                       _confidence(parse_data), rule.enforcement.action)
+    return _clause_hit(rule, parse_data) if trigger.clauses else None
 
 
 def _silenced(rule: Rule, parse_data: Mapping[str, Any],
@@ -90,15 +107,9 @@ def _model_hit(rule: Rule, parse_data: Mapping[str, Any],
     if model is None or _silenced(rule, parse_data, detector_hits):
         return None
     if RULE_SCORES_KEY not in parse_data:
-        intent = parse_data.get("intent") or {}
-        key = retrieval_key(parse_data) or ""
-        named = intent.get("name") in model.intents or any(
-            fnmatch.fnmatchcase(key, p) for p in model.retrieval_intents)
-        confidence = float(intent.get("confidence") or 0.0)
-        if not named or confidence < model.min_score:
-            return None
-        return RuleHit(rule.id, rule.regulation, f"intent:{key or intent['name']}", "nlu", None,
-                       None, round(confidence, 4), rule.enforcement.action)
+        cause = _intent_cause(parse_data, model.intents, model.retrieval_intents, model.min_score)
+        return RuleHit(rule.id, rule.regulation, cause, "nlu", None, None,
+                       _confidence(parse_data), rule.enforcement.action) if cause else None
     score = float((parse_data.get(RULE_SCORES_KEY) or {}).get(rule.id, 0.0))
     if score < model.min_score:
         return None

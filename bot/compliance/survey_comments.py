@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUttered
 
 from bot.compliance.contract import COMPLIANCE_KEY, HUMAN_HANDOFF
@@ -29,7 +30,8 @@ def survey_comment_turn(events: Sequence[Event]) -> bool:
             if seen_user:
                 return False
             seen_user = True
-        elif seen_user and isinstance(event, ActionExecuted) and event.action_name != "action_listen":
+        elif (seen_user and isinstance(event, ActionExecuted)
+              and event.action_name != ACTION_LISTEN_NAME):
             return event.action_name == ASK_COMMENT
         elif seen_user and isinstance(event, BotUttered):
             return event.metadata.get("utter_action") == ASK_COMMENT

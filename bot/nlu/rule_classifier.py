@@ -16,7 +16,6 @@ and the guard answers with the safe reply and a handoff offer.
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import logging
 from typing import Any
@@ -32,6 +31,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.compliance.contract import COMPLIANCE_KEY, RULE_SCORES_KEY
+from bot.compliance.evaluation import named_intent
 from bot.compliance.labelled_examples import load_samples, turns_of
 from bot.compliance.rulebook import ModelTrigger, load_rulebook
 from bot.errors import Errors
@@ -64,8 +64,7 @@ def nlu_labels(example: Message, triggers: dict[str, ModelTrigger]) -> frozenset
     intent, key = example.get(INTENT), example.get(INTENT_RESPONSE_KEY)
     return frozenset(
         rule_id for rule_id, trigger in triggers.items()
-        if intent in trigger.intents
-        or (key and any(fnmatch.fnmatchcase(key, glob) for glob in trigger.retrieval_intents))
+        if named_intent(trigger.intents, trigger.retrieval_intents, intent, key)
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 BENCH_MODULES: tuple[str, ...] = (
     "bot.bench.guardrails",
     "bot.bench.signals",
+    "bot.bench.rule_thresholds",
     "bot.bench.nlu",
     "bot.bench.fallback",
     "bot.bench.transcripts",

@@ -155,15 +155,15 @@ def rule_hits(rulebook: Rulebook, parse_data: Mapping[str, Any] | None) -> list[
     """Every rule that fires on one parsed customer message, in rulebook order."""
     if not parse_data:
         return []
-    section = parse_data.get(COMPLIANCE_KEY) or {}
-    detector_hits = section.get("hits") or []
-    found: list[RuleHit] = []
-    for rule in rulebook.rules:
-        for nlu_hit in (_intent_hit(rule, parse_data, detector_hits),
-                        _model_hit(rule, parse_data, detector_hits)):
-            found.extend([nlu_hit] if nlu_hit else [])
-        found.extend(_detector_hits(rule, detector_hits, parse_data))
-    return found
+    return [hit for rule in rulebook.rules for hit in hits_of_rule(rule, parse_data)]
+
+
+def hits_of_rule(rule: Rule, parse_data: Mapping[str, Any]) -> list[RuleHit]:
+    """Why one rule fires on one parsed message (empty: it does not)."""
+    detector_hits = (parse_data.get(COMPLIANCE_KEY) or {}).get("hits") or []
+    nlu_hits = (_intent_hit(rule, parse_data, detector_hits),
+                _model_hit(rule, parse_data, detector_hits))
+    return [hit for hit in nlu_hits if hit] + _detector_hits(rule, detector_hits, parse_data)
 
 
 def fired_rule_ids(hits: Sequence[RuleHit]) -> list[str]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -44,15 +45,13 @@ logger = logging.getLogger(__name__)
 
 #: The labelled sets the product model learns from, each by a different blind writer: the first
 #: set's tune half (its test half is what ``candor bench signals`` reports), the second set, and
-#: four sets written to be learnt from. The third writer's set (``signals_val``) is not here: it
-#: chose each rule's ``min_score``.
+#: eight sets written to be learnt from. The validation sets (``signals_val``, ``signals_val2``)
+#: are not here: ``candor bench thresholds`` chooses each rule's ``min_score`` with them.
 DEFAULT_EXAMPLES = (
     {"path": "bench/data/signals_eval/signals_eval.yml", "half": "tune"},
     {"path": "bench/data/signals_tune2/signals_tune2.yml", "half": "all"},
-    {"path": "bench/data/signals_train4/signals_train4.yml", "half": "all"},
-    {"path": "bench/data/signals_train5/signals_train5.yml", "half": "all"},
-    {"path": "bench/data/signals_train6/signals_train6.yml", "half": "all"},
-    {"path": "bench/data/signals_train7/signals_train7.yml", "half": "all"},
+    *({"path": f"bench/data/signals_train{n}/signals_train{n}.yml", "half": "all"}
+      for n in range(4, 12)),
 )
 #: Texts never learnt, whichever set holds them: the blind set's test half (the second set,
 #: written separately, repeats five of its short messages word for word).
@@ -66,6 +65,36 @@ def nlu_labels(example: Message, triggers: dict[str, ModelTrigger]) -> frozenset
         rule_id for rule_id, trigger in triggers.items()
         if named_intent(trigger.intents, trigger.retrieval_intents, intent, key)
     )
+
+
+def nlu_examples(training_data: TrainingData,
+                 triggers: dict[str, ModelTrigger]) -> list[RuleExample]:
+    """Every intent example with text, labelled with the rules its intent or key teaches."""
+    return [RuleExample(str(e.get(TEXT)), nlu_labels(e, triggers))
+            for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+
+
+def source_samples(source: Mapping[str, Any]) -> list[tuple[str, frozenset[str]]]:
+    """(turns joined, rules) of every sample one ``examples`` or ``held_out`` source lists."""
+    return [(" ".join(turns_of(sample)), frozenset(sample["rules"]))
+            for sample in load_samples(PROJECT_ROOT / str(source["path"]),
+                                       source.get("half", "all"))]
+
+
+def labelled_examples(sources: Sequence[Mapping[str, Any]],
+                      held_out: Sequence[Mapping[str, Any]], rule_ids: frozenset[str],
+                      weight: float) -> list[RuleExample]:
+    """The labelled samples to learn from, minus any text a ``held_out`` source holds."""
+    never = {text for source in held_out for text, _ in source_samples(source)}
+    return [RuleExample(text, rules & rule_ids, weight)
+            for source in sources for text, rules in source_samples(source) if text not in never]
+
+
+def fit_options(config: Mapping[str, Any]) -> FitOptions:
+    """The model settings of a component config."""
+    return FitOptions(c=float(config["C"]), char_min_df=int(config["char_min_df"]),
+                      embedding_weight=float(config["embedding_weight"]),
+                      seed=int(config["random_seed"]))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
@@ -121,39 +150,18 @@ class RuleClassifier(GraphComponent):
         return cls(config, model_storage, resource)
 
     # --- training ---------------------------------------------------------------------
-    def _samples(self, key: str) -> list[tuple[str, frozenset[str]]]:
-        """(text, rules) of every sample the ``examples`` or ``held_out`` sources list."""
-        return [
-            (" ".join(turns_of(sample)), frozenset(sample["rules"]))
-            for source in self._config[key]
-            for sample in load_samples(PROJECT_ROOT / str(source["path"]),
-                                       source.get("half", "all"))
-        ]
-
-    def _labelled(self, rule_ids: frozenset[str]) -> list[RuleExample]:
-        """The labelled samples to learn from, minus any text a held-out source holds."""
-        weight = float(self._config["example_weight"])
-        held_out = {text for text, _ in self._samples("held_out")}
-        return [RuleExample(text, rules & rule_ids, weight)
-                for text, rules in self._samples("examples") if text not in held_out]
-
     def train(self, training_data: TrainingData) -> Resource:
         """Fit one model per rule with a ``model`` trigger; persist arrays, not pickles."""
         triggers = {r.id: r.trigger.model for r in load_rulebook().rules if r.trigger.model}
         if not triggers:
             logger.debug("RuleClassifier: no rule has a model trigger, skipping training.")
             return self._resource
-        examples = [
-            RuleExample(str(e.get(TEXT)), nlu_labels(e, triggers))
-            for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)
-        ] + self._labelled(frozenset(triggers))
+        examples = nlu_examples(training_data, triggers) + labelled_examples(
+            self._config["examples"], self._config["held_out"], frozenset(triggers),
+            float(self._config["example_weight"]))
         texts = [e.text for e in examples]
         embeddings = load_encoder(str(self._config["encoder"])).sentence_embeddings(texts)
-        options = FitOptions(c=float(self._config["C"]),
-                             char_min_df=int(self._config["char_min_df"]),
-                             embedding_weight=float(self._config["embedding_weight"]),
-                             seed=int(self._config["random_seed"]))
-        self._model = RuleModel.fit(examples, embeddings, list(triggers), options)
+        self._model = RuleModel.fit(examples, embeddings, list(triggers), fit_options(self._config))
         logger.info(f"RuleClassifier: {len(triggers)} rules, {len(examples)} examples.")
         self.persist()
         return self._resource

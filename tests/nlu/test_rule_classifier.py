@@ -17,7 +17,12 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.compliance.contract import COMPLIANCE_KEY, RULE_SCORES_KEY
 from bot.compliance.labelled_examples import load_samples, turns_of
 from bot.compliance.rulebook import load_rulebook
-from bot.nlu.rule_classifier import DEFAULT_EXAMPLES, RuleClassifier, nlu_labels
+from bot.nlu.rule_classifier import (
+    DEFAULT_EXAMPLES,
+    RuleClassifier,
+    labelled_examples,
+    nlu_labels,
+)
 from bot.paths import PROJECT_ROOT
 from tests.nlu.nlu_contract import NLUComponentContract, message
 
@@ -91,8 +96,9 @@ def test_nlu_examples_teach_the_rules_that_name_their_intent_or_key() -> None:
 
 
 def test_the_product_never_learns_from_the_frozen_test_half() -> None:
-    component = RuleClassifier(RuleClassifier.get_default_config(), None, None)  # type: ignore[arg-type]
-    learnt = {e.text for e in component._labelled(frozenset(MODEL_RULES))}
+    config = RuleClassifier.get_default_config()
+    learnt = {e.text for e in labelled_examples(config["examples"], config["held_out"],
+                                                frozenset(MODEL_RULES), 1.0)}
     frozen = next(e for e in DEFAULT_EXAMPLES if "signals_eval" in e["path"])
     test_half = {" ".join(turns_of(s)) for s in load_samples(PROJECT_ROOT / frozen["path"], "test")}
     tune_half = {" ".join(turns_of(s)) for s in load_samples(PROJECT_ROOT / frozen["path"], "tune")}
@@ -109,12 +115,9 @@ def test_bad_settings_are_refused() -> None:
 
 def test_held_out_texts_are_never_learnt() -> None:
     labelled = {"path": "tests/data/rule_examples/labelled.yml"}
-    component = RuleClassifier({**RuleClassifier.get_default_config(), "examples": [labelled],
-                                "held_out": []}, None, None)  # type: ignore[arg-type]
-    assert len(component._labelled(frozenset(MODEL_RULES))) == 10
-    component = RuleClassifier({**RuleClassifier.get_default_config(), "examples": [labelled],
-                                "held_out": [labelled]}, None, None)  # type: ignore[arg-type]
-    assert component._labelled(frozenset(MODEL_RULES)) == []
+    learnt = labelled_examples([labelled], [], frozenset(MODEL_RULES), 3.0)
+    assert len(learnt) == 10 and {e.weight for e in learnt} == {3.0}
+    assert labelled_examples([labelled], [labelled], frozenset(MODEL_RULES), 3.0) == []
 
 
 def test_the_training_cache_notices_a_changed_example_file(tmp_path: Any) -> None:

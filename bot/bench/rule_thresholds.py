@@ -297,6 +297,13 @@ def markdown(report: Mapping[str, Any], version: str) -> str:
         "| rule | target P / R | current | P / R at current | **chosen** | P / R at chosen |",
         "| --- | --- | ---: | --- | ---: | --- |",
     ]
+    for rule_id in report["order"]:
+        r = report["rules"][rule_id]
+        now, best = r["pooled"][str(r["current"])], r["pooled"][str(r["chosen"])]
+        lines.append(
+            f"| `{rule_id}` | {r['target']['precision']:.2f} / {r['target']['recall']:.2f} | "
+            f"{r['current']:.2f} | {now['precision']:.2f} / {now['recall']:.2f} | "
+            f"**{r['chosen']:.2f}** | {best['precision']:.2f} / {best['recall']:.2f} |")
     lines += ["", "## Precision / recall per set at the chosen threshold", "",
               "| rule | " + " | ".join(sets) + " |", "| --- |" + " --- |" * len(sets)]
     for rule_id in report["order"]:

@@ -28,15 +28,8 @@ from typing import Any
 import numpy as np
 import yaml
 
-from bot.bench.threshold_selection import (
-    TARGETS,
-    THRESHOLDS,
-    Counts,
-    Target,
-    choose,
-    count,
-    margin,
-)
+from bot.bench.signal_metrics import Counts, count
+from bot.bench.threshold_selection import TARGETS, THRESHOLDS, Target, choose, margin
 from bot.compliance.contract import RULE_SCORES_KEY
 from bot.compliance.evaluation import hits_of_rule
 from bot.compliance.labelled_examples import load_samples, turns_of
@@ -205,7 +198,7 @@ def run(args: argparse.Namespace) -> int:
     for path in tqdm(args.validation, desc="validation sets", unit="set"):
         sets.append(scored_set(path.stem, False, load_samples(path), parse, everything, embed))
     parses.save()
-    report = sweep(rules, sets, [str(r) for r in triggers])
+    report = sweep(rules, sets)
     report["settings"] = args.setting
     write_results(args, report, book.version)
     return 0
@@ -244,7 +237,7 @@ def set_counts(rule: Rule, scored: ScoredSet) -> Counts:
     return count([rule.id in g for g in scored.gold], fired)
 
 
-def sweep(rules: Sequence[Rule], sets: Sequence[ScoredSet], order: list[str]) -> dict[str, Any]:
+def sweep(rules: Sequence[Rule], sets: Sequence[ScoredSet]) -> dict[str, Any]:
     """Per rule: counts at every candidate threshold, the chosen one and the current one."""
     report: dict[str, Any] = {"sets": [{"name": s.name, "learnt": s.learnt, "pooled": s.pooled,
                                         "samples": len(s.gold)} for s in sets], "rules": {}}
@@ -264,7 +257,7 @@ def sweep(rules: Sequence[Rule], sets: Sequence[ScoredSet], order: list[str]) ->
             "by_set_at_chosen": {s.name: summary(c, target)
                                  for s, c in zip(sets, per_set[chosen], strict=True)},
         }
-    report["order"] = [r for r in order if r in report["rules"]]
+    report["order"] = [rule.id for rule in rules]
     return report
 
 

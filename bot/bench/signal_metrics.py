@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 #: z for a two-sided 95% interval.
@@ -28,18 +29,42 @@ def wilson(successes: int, total: int, z: float = Z95) -> tuple[float, float] | 
     return (round(max(0.0, centre - half_width), 4), round(min(1.0, centre + half_width), 4))
 
 
+@dataclass(frozen=True)
+class Counts:
+    """How a rule did on a set: true positives, false positives, false negatives."""
+
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+
+
+def count(gold: Sequence[bool], fired: Sequence[bool]) -> Counts:
+    """True positives, false positives and false negatives of one rule over samples."""
+    pairs = list(zip(gold, fired, strict=True))
+    return Counts(sum(g and f for g, f in pairs), sum(f and not g for g, f in pairs),
+                  sum(g and not f for g, f in pairs))
+
+
 def precision_recall(gold: list[set[str]], predicted: list[set[str]], rule: str) -> dict[str, Any]:
     """Per-rule counts, precision and recall with 95% Wilson intervals."""
-    pairs = list(zip(gold, predicted, strict=True))
-    tp = sum(rule in g and rule in p for g, p in pairs)
-    fp = sum(rule not in g and rule in p for g, p in pairs)
-    fn = sum(rule in g and rule not in p for g, p in pairs)
+    c = count([rule in g for g in gold], [rule in p for p in predicted])
     return {
-        "tp": tp, "fp": fp, "fn": fn,
-        "precision": tp / (tp + fp) if tp + fp else None,
-        "recall": tp / (tp + fn) if tp + fn else None,
-        "precision_ci": wilson(tp, tp + fp),
-        "recall_ci": wilson(tp, tp + fn),
+        "tp": c.tp, "fp": c.fp, "fn": c.fn,
+        "precision": c.tp / (c.tp + c.fp) if c.tp + c.fp else None,
+        "recall": c.tp / (c.tp + c.fn) if c.tp + c.fn else None,
+        "precision_ci": wilson(c.tp, c.tp + c.fp),
+        "recall_ci": wilson(c.tp, c.tp + c.fn),
     }
 
 

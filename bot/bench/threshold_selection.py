@@ -10,8 +10,10 @@ which fires less often on ordinary queries.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from bot.bench.signal_metrics import Counts
 
 #: Candidate ``min_score`` values: 0.30 to 0.95 in steps of 0.05.
 THRESHOLDS: tuple[float, ...] = tuple(round(0.30 + 0.05 * i, 2) for i in range(14))
@@ -30,33 +32,6 @@ TARGETS: Mapping[str, Target] = {
     "complaint": Target(recall=0.95),
     "vulnerable-customer": Target(recall=0.95),
 }
-
-
-@dataclass(frozen=True)
-class Counts:
-    """How a rule did on a set at one threshold."""
-
-    tp: int
-    fp: int
-    fn: int
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    def __add__(self, other: Counts) -> Counts:
-        return Counts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
-
-
-def count(gold: Sequence[bool], fired: Sequence[bool]) -> Counts:
-    """True positives, false positives and false negatives of one rule over samples."""
-    pairs = list(zip(gold, fired, strict=True))
-    return Counts(sum(g and f for g, f in pairs), sum(f and not g for g, f in pairs),
-                  sum(g and not f for g, f in pairs))
 
 
 def margin(counts: Counts, target: Target) -> float:

@@ -14,7 +14,7 @@ from bot.bench.rule_thresholds import (
     set_counts,
     sweep,
 )
-from bot.bench.threshold_selection import Counts
+from bot.bench.signal_metrics import Counts
 from bot.compliance.contract import COMPLIANCE_KEY, RULE_SCORES_KEY
 from bot.compliance.rulebook import load_rulebook
 from bot.nlu.rule_classifier import DEFAULT_EXAMPLES
@@ -51,7 +51,7 @@ def test_sweep_pools_the_sets_and_picks_by_the_targets() -> None:
     # recall needs the low threshold: the positive scored .4 is missed at .5 and above
     learnt = scored([0.9, 0.8, 0.4, 0.1], [True, True, True, False])
     validation = scored([0.95, 0.45, 0.2], [True, True, False], learnt=False)
-    report = sweep([COMPLAINT], [learnt, validation], ["complaint"])
+    report = sweep([COMPLAINT], [learnt, validation])
     rule = report["rules"]["complaint"]
     assert rule["chosen"] == 0.4
     assert rule["pooled"]["0.4"]["recall"] == 1.0 and rule["pooled"]["0.5"]["recall"] == 0.6
@@ -88,7 +88,7 @@ def test_a_set_the_patterns_were_fitted_to_is_reported_but_never_chooses() -> No
     fair = scored([0.9, 0.4], [True, True])
     fitted = scored([0.9] * 20, [True] * 20, name="fitted")
     fitted.pooled = False
-    report = sweep([COMPLAINT], [fair, fitted], ["complaint"])
+    report = sweep([COMPLAINT], [fair, fitted])
     assert report["rules"]["complaint"]["chosen"] == 0.4  # the fair set's recall decides
     assert report["rules"]["complaint"]["pooled"]["0.4"]["tp"] == 2
     assert report["rules"]["complaint"]["by_set_at_chosen"]["fitted"]["tp"] == 20

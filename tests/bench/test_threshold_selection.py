@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.bench.threshold_selection import TARGETS, THRESHOLDS, Counts, Target, choose, count, margin
+from bot.bench.signal_metrics import Counts, count
+from bot.bench.threshold_selection import TARGETS, THRESHOLDS, Target, choose, margin
 
 
 def test_count_and_rates() -> None:

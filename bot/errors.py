@@ -151,6 +151,11 @@ class Errors:
         "SQLite hands out event ids in commit order, which following by id relies on. With "
         "another tracker store, use RabbitMQ and `candor transcripts worker`."
     )
+    E310 = (
+        "E310 The transcripts trail the tracker store by {lag} events: review queues, samples "
+        "and exports miss the newest conversations until the follower catches up. Check that "
+        "`candor transcripts follow` has CPU and that the transcript database answers."
+    )
     E304 = "E304 {value!r} is not a date: use YYYY-MM-DD or an ISO 8601 timestamp."
     E305 = (
         "E305 Refusing to purge with a retention of {days} days: give --days 1 or more "

@@ -35,6 +35,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, func, select, text
@@ -48,6 +49,7 @@ from bot.runtime.autoscore import AutoScorer
 from bot.runtime.leader import try_lead
 from bot.runtime.writer_thread import write_stats
 from bot.transcripts.db import Database, sqlite_engine_args
+from bot.transcripts.follower_status import STATS_FILE, backlog
 from bot.transcripts.replay import TrackerRow, events_after, events_table
 from bot.transcripts.writer import TranscriptWriter
 
@@ -74,6 +76,7 @@ class FollowerStats:
     read_errors: int = 0  # reads of the tracker store that failed (E308, retried)
     caught_up: bool = False  # reached the end of the log at least once since start-up
     lag: int = 0  # events in the log after ``position`` (when last asked)
+    stopped: bool = False  # shut down cleanly: its silence is no backlog (follower_status)
 
 
 class WriteFailed(Exception):
@@ -199,6 +202,32 @@ def follow(follower: TrackerFollower, stop: threading.Event,
             stop.wait(POLL_SECONDS)
 
 
+class Reporter:
+    """Rewrites the stats file with a fresh lag; logs E310 when the transcripts fall behind.
+
+    Logged once when they fall behind and once when they catch up again, not every second.
+    """
+
+    def __init__(self, follower: TrackerFollower, path: Path) -> None:
+        self.follower = follower
+        self.path = path
+        self.behind = False
+
+    def __call__(self) -> None:
+        try:
+            self.follower.lag()
+        except SQLAlchemyError:
+            pass  # E308 is logged by the reads; the last known lag is reported
+        stats = self.follower.stats
+        write_stats(stats, self.path)
+        behind = backlog(asdict(stats), 0.0) is not None
+        if behind and not self.behind:
+            logger.warning(Errors.E310.format(lag=stats.lag))
+        elif self.behind and not behind:
+            logger.info(f"transcripts caught up with the tracker store (lag {stats.lag})")
+        self.behind = behind
+
+
 def health_server(follower: TrackerFollower, host: str, port: int) -> ThreadingHTTPServer:
     """``GET /health``: the follower's stats as JSON (the supervisor's readiness check)."""
 
@@ -233,7 +262,7 @@ def run(tracker_url: str, db: Database, host: str, port: int, home: CandorHome,
     # One process of a machine sweeps idle conversations (another takes over if it dies).
     scorer = AutoScorer(db, leads=lambda: try_lead(home.db / "transcripts-leader.lock"))
     follower = TrackerFollower(tracker_url, TranscriptWriter(db, on_end=scorer.notify))
-    stats_path = home.logs / "transcript-follower.json"
+    stats_path = home.logs / STATS_FILE
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -243,10 +272,11 @@ def run(tracker_url: str, db: Database, host: str, port: int, home: CandorHome,
     server = health_server(follower, host, port)
     logger.info(f"following {tracker_url} from the start of its log (nice {nice})")
     try:
-        follow(follower, stop, scorer, report=lambda: write_stats(follower.stats, stats_path))
+        follow(follower, stop, scorer, report=Reporter(follower, stats_path))
     finally:
         server.shutdown()
         follower.close()
+        follower.stats.stopped = True
         write_stats(follower.stats, stats_path)
     logger.info(f"stopped at tracker event {follower.stats.position}: "
                 f"{follower.stats.applied} stored, {follower.stats.skipped} skipped")

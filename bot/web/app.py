@@ -33,6 +33,7 @@ from starlette.staticfiles import StaticFiles
 from bot.settings import load_settings
 from bot.settings.console import ConsoleSecurity
 from bot.transcripts.db import database, database_url
+from bot.transcripts.follower_status import STATS_FILE
 from bot.web.routes import console_routes
 from bot.web.security import SecurityHeadersMiddleware, origin_of
 from bot.web.survey import submit_survey
@@ -66,6 +67,9 @@ class ConsoleSettings:
     experiment_check_seconds: float = 60.0
     experiment_alpha: float = 0.05
     experiment_tau: float = 0.05
+    #: The transcript follower's stats file: the console warns while the transcripts trail the
+    #: live conversations (:mod:`bot.transcripts.follower_status`). ``None``: no follower.
+    follower_stats: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> ConsoleSettings:
@@ -79,6 +83,7 @@ class ConsoleSettings:
             experiment_check_seconds=settings.experiment_check_seconds,
             experiment_alpha=settings.experiment_alpha,
             experiment_tau=settings.experiment_tau,
+            follower_stats=settings.home.logs / STATS_FILE,
         )
 
 

@@ -15,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from bot.errors import CandorError
 from bot.transcripts import audit_log
+from bot.transcripts.follower_status import read_backlog
 from bot.web import accounts
 from bot.web.accounts import Account
 from bot.web.login import log_in, log_out
@@ -41,7 +42,8 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     token = getattr(request.state, "session_token", None)
     secret = request.app.state.security.secret
     base = {"account": account, "nav": nav_for(account.roles if account else frozenset()),
-            "csrf": csrf_token(secret, token) if token else "", "path": request.url.path}
+            "csrf": csrf_token(secret, token) if token else "", "path": request.url.path,
+            "backlog": read_backlog(request.app.state.settings.follower_stats) if account else None}
     response = TEMPLATES.TemplateResponse(request, template, {**base, **(context or {})},
                                           status_code=status)
     response.headers["Cache-Control"] = "no-store"

@@ -13,11 +13,13 @@ import pytest
 from bot.errors import CandorError
 from bot.runtime.follower import (
     SKIP_AFTER_TRIES,
+    Reporter,
     TrackerFollower,
     WriteFailed,
     health_server,
 )
 from bot.transcripts.db import Database, open_database
+from bot.transcripts.follower_status import Backlog, read_backlog
 from bot.transcripts.repository import conversations_of
 from bot.transcripts.writer import TranscriptWriter
 from tests.conftest import free_port
@@ -187,3 +189,30 @@ def test_the_default_broker_publishes_nothing_and_passes_the_start_up_check() ->
     assert isinstance(broker, FollowedTrackerBroker) and isinstance(broker, RedactingEventBroker)
     assert broker.is_ready()
     broker.publish({"event": "user", "text": "hello"})  # the tracker store holds it already
+
+
+def test_the_reporter_writes_the_lag_and_logs_e310_once_when_behind(
+        home: Path, db: Database, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr("bot.transcripts.follower_status.MAX_LAG_EVENTS", 3)
+    asyncio.run(_save("early"))
+    follower = TrackerFollower(tracker_url(home), TranscriptWriter(db))
+    drain(follower)
+    stats_file = home / "logs" / "follower.json"
+    stats_file.parent.mkdir(parents=True, exist_ok=True)
+    report = Reporter(follower, stats_file)
+    report()
+    assert json.loads(stats_file.read_text())["lag"] == 0 and "E310" not in caplog.text
+
+    asyncio.run(_save("late"))  # five events the follower has not applied
+    report()
+    report()
+    assert json.loads(stats_file.read_text())["lag"] == 5
+    assert caplog.text.count("E310") == 1
+    assert read_backlog(stats_file) == Backlog(5, pytest.approx(0.0, abs=5.0))
+
+    drain(follower)
+    with caplog.at_level("INFO", logger="bot.runtime.follower"):
+        report()
+    assert "caught up" in caplog.text and caplog.text.count("E310") == 1
+    assert read_backlog(stats_file) is None

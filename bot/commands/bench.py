@@ -14,6 +14,7 @@ BENCH_MODULES: tuple[str, ...] = (
     "bot.bench.guardrails",
     "bot.bench.signals",
     "bot.bench.rule_thresholds",
+    "bot.bench.topic_coverage",
     "bot.bench.nlu",
     "bot.bench.fallback",
     "bot.bench.transcripts",

@@ -30,6 +30,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from bot.bench.charts import pyplot
 from bot.paths import PROJECT_ROOT
 
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
@@ -227,12 +228,8 @@ def markdown_summary(report: dict[str, Any], table: str, chart: Path | None) -> 
 
 def write_chart(report: dict[str, Any], path: Path) -> Path | None:
     """Per-type bars: precision, recall and share of values left in clear (needs matplotlib)."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except Exception:  # noqa: BLE001 - the chart is optional
+    plt = pyplot()
+    if plt is None:
         return None
     names = [n for n, m in report["per_type"].items() if m["gold"]] + ["pooled"]
     metrics = [report["per_type"].get(n, report["pooled"]) for n in names]

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from bot.bench.charts import pyplot
 from bot.bench.signal_metrics import Counts, count
 from bot.bench.threshold_selection import TARGETS, THRESHOLDS, Target, choose, margin
 from bot.compliance.contract import RULE_SCORES_KEY
@@ -321,12 +322,8 @@ def write_results(args: argparse.Namespace, report: dict[str, Any], version: str
 
 def write_chart(report: Mapping[str, Any], path: Path) -> Path | None:
     """Pooled precision and recall against the threshold, one panel per rule."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except Exception:  # noqa: BLE001 - the chart is optional
+    plt = pyplot()
+    if plt is None:
         return None
     order = report["order"]
     fig, axes = plt.subplots(2, (len(order) + 1) // 2, figsize=(12, 5.5), sharey=True)

@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.bench.charts import pyplot
 from bot.bench.signal_metrics import (
     markdown,
     mode_summary,
@@ -199,12 +200,8 @@ def command_line(data: str, half: str, name: str, banking77: str | None = None) 
 
 def write_chart(report: dict[str, Any], rules: list[str], path: Path) -> Path | None:
     """Precision and recall bars per rule with their 95% intervals (skipped without matplotlib)."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except Exception:  # noqa: BLE001 - the chart is optional
+    plt = pyplot()
+    if plt is None:
         return None
     scores = report["modes"]["combined"]
     fig, ax = plt.subplots(figsize=(9, 3.8))

@@ -83,6 +83,11 @@ def load_topic_map(path: Path, known: Iterable[str]) -> dict[str, Category]:
     return categories
 
 
+def map_version(path: Path) -> int:
+    """The map's ``version``: a result names the revision of the answer key it was scored by."""
+    return int((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("version", 1))
+
+
 def answer_labels(parsed: Mapping[str, Any], fired_rules: Iterable[str]) -> set[str]:
     """What the bot would answer with: intent, FAQ topic and ``rule:<id>`` of each rule fired."""
     intent = parsed.get("intent") or {}
@@ -174,7 +179,8 @@ def run(args: argparse.Namespace) -> int:
 
     report = coverage(tqdm(rows, desc="on-topic answers", unit="msg"), categories, answer)
     report.update(data=f"{args.data.parent.name}/{args.data.name}", half=args.half,
-                  map=args.map.name, goal=GOAL, rulebook_version=book.version)
+                  map=args.map.name, map_version=map_version(args.map), goal=GOAL,
+                  rulebook_version=book.version)
     write_results(args.out, args.name, report)
     return 0
 
@@ -185,7 +191,8 @@ def markdown(report: Mapping[str, Any], chart: Path | None) -> str:
     lines = [
         "# On-topic answers to real customer wording\n",
         f"Data: `{report['data']}` (BANKING77's training split, CC BY 4.0; the bot never learns "
-        f"from it), {report.get('half', 'all')} half. Map: `bench/data/topic_map/{report['map']}`. "
+        f"from it), {report.get('half', 'all')} half. Map: `bench/data/topic_map/{report['map']}` "
+        f"(version {report.get('map_version', 1)}). "
         f"Rulebook {report['rulebook_version']}.\n",
         f"Command: `candor bench coverage --model MODEL --half {report.get('half', 'all')}`\n",
         f"**{report['on_topic']:,} of {report['messages']:,} messages answered on topic: "

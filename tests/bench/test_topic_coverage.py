@@ -13,6 +13,7 @@ from bot.bench.topic_coverage import (
     coverage,
     known_labels,
     load_topic_map,
+    map_version,
 )
 from bot.errors import CandorError
 
@@ -47,7 +48,18 @@ def test_the_committed_map_names_only_what_candor_has() -> None:
     categories = load_topic_map(DEFAULT_MAP, known_labels(load_rulebook(), nlu_training_data()))
     assert len(categories) == 77
     answerable = [c for c in categories.values() if c.answers]
-    assert len(answerable) == 63 and all(not c.gap and not c.not_retail for c in answerable)
+    # Map version 2: every retail category has a Candor answer (the four v1 gaps got topics).
+    assert len(answerable) == 67 and all(not c.gap and not c.not_retail for c in answerable)
+    assert not [c.name for c in categories.values() if c.gap]
+
+
+def test_the_report_names_the_map_version(tmp_path: Path) -> None:
+    """A rate scored by a revised answer key must say which revision it was."""
+    path = tmp_path / "map.yml"
+    path.write_text("version: 3\ncategories: {}\n", encoding="utf-8")
+    assert map_version(path) == 3
+    path.write_text("categories: {}\n", encoding="utf-8")
+    assert map_version(path) == 1
 
 
 def test_the_answer_is_the_intent_topic_and_rules_after_the_fallback() -> None:

@@ -35,9 +35,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--uss", type=Path, required=True)
     p.add_argument("--cv", type=int, help="folds of the paper's protocol (10)")
     p.add_argument("--context", choices=("before", "through"), default="before")
-    p.add_argument("--learner", choices=("context", "ordinal", "hybrid"), default="context",
-                   help="with --cv: features + acts + turn embeddings (default), the ordinal "
-                        "feature model, or features + TF-IDF words")
+    p.add_argument("--learner", choices=("ensemble", "context", "ordinal", "hybrid"),
+                   default="ensemble",
+                   help="with --cv: the linear model over features + acts + turn embeddings "
+                        "averaged with gradient boosting (default), that linear model alone, "
+                        "the ordinal feature model, or features + TF-IDF words")
     p.add_argument("--model", type=Path, help="artefact (default: shipped csat-v2)")
     p.add_argument("--out", type=Path, required=True, help="results JSON")
     p.set_defaults(func=evaluate)

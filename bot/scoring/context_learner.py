@@ -67,7 +67,8 @@ class ContextClassifier:
         self.scale = np.ones(0)
         self.log_prior = np.zeros(len(CLASSES))
 
-    def _act_columns(self, acts: Sequence[tuple[str, str]]) -> np.ndarray:
+    def act_columns(self, acts: Sequence[tuple[str, str]]) -> np.ndarray:
+        """0/1 indicators of the acts seen in training (``self.acts`` order); unseen acts are 0."""
         index = {a: i for i, a in enumerate(self.acts)}
         out = np.zeros((len(acts), len(self.acts)))
         for row, (bot, user) in enumerate(acts):
@@ -79,7 +80,7 @@ class ContextClassifier:
     def _matrix(self, data: ContextInputs) -> np.ndarray:
         dense = (data.x - self.mean) / self.scale
         flat = data.embeddings.reshape(len(data.x), -1)
-        return np.hstack([dense, self._act_columns(data.acts), flat])
+        return np.hstack([dense, self.act_columns(data.acts), flat])
 
     def input_names(self, data: ContextInputs) -> list[str]:
         """Column names of the design matrix (one per embedding dimension)."""
@@ -98,6 +99,10 @@ class ContextClassifier:
         self.log_prior = np.log(counts / counts.sum())
         return self
 
+    def log_proba(self, data: ContextInputs) -> np.ndarray:
+        """(n, classes) balanced log-probabilities, without the prior shift (for ensembles)."""
+        return np.asarray(self.model.predict_log_proba(self._matrix(data)))
+
     def scores(self, data: ContextInputs) -> np.ndarray:
         """(n, classes) decision scores: balanced log-odds plus the prior shift."""
         return self.model.decision_function(self._matrix(data)) + self.prior_shift * self.log_prior
@@ -106,6 +111,21 @@ class ContextClassifier:
         """Predicted rating per row."""
         return np.asarray(self.model.classes_[np.argmax(self.scores(data), axis=1)])
 
+    def contributions(self, data: ContextInputs, row: int, cls: int) -> dict[str, float]:
+        """Per-input terms of row ``row`` in class index ``cls``'s score, minus their class mean.
+
+        A feature at its training mean and an absent act contribute 0; the embedding dimensions
+        of a turn add up to one term named after the turn (:data:`EMBEDDED_TURNS`).
+        """
+        one = data.take(np.array([row]))
+        z = self._matrix(one)[0]
+        coef = self.model.coef_
+        terms = z * (coef[cls] - coef.mean(axis=0))
+        totals: dict[str, float] = {}
+        for name, term in zip(self.input_names(one), terms, strict=True):
+            totals[name] = totals.get(name, 0.0) + float(term)
+        return totals
+
     def explain(self, data: ContextInputs, row: int, top: int = 3) -> list[Reason]:
         """The inputs that pushed row ``row`` most towards its predicted class.
 
@@ -113,13 +133,12 @@ class ContextClassifier:
         the classes; the embedding dimensions of a turn add up to one reason that quotes it.
         """
         one = data.take(np.array([row]))
-        z = self._matrix(one)[0]
         cls = int(np.argmax(self.scores(one)[0]))
-        coef = self.model.coef_
-        terms = z * (coef[cls] - coef.mean(axis=0))
-        totals: dict[str, float] = {}
-        for name, term in zip(self.input_names(one), terms, strict=True):
-            totals[name] = totals.get(name, 0.0) + float(term)
-        quotes = dict(zip(EMBEDDED_TURNS, one.turns[0], strict=True))
-        ranked = sorted(totals.items(), key=lambda kv: -kv[1])[:top]
-        return [Reason(n, v, quotes.get(n, "")) for n, v in ranked]
+        return ranked_reasons(self.contributions(one, 0, cls), one.turns[0], top)
+
+
+def ranked_reasons(totals: dict[str, float], turns: tuple[str, str], top: int) -> list[Reason]:
+    """The ``top`` largest contributions as reasons; an embedded turn's reason quotes ``turns``."""
+    quotes = dict(zip(EMBEDDED_TURNS, turns, strict=True))
+    ranked = sorted(totals.items(), key=lambda kv: -kv[1])[:top]
+    return [Reason(n, v, quotes.get(n, "")) for n, v in ranked]

@@ -18,7 +18,7 @@ def parse(*argv: str) -> argparse.Namespace:
 
 def test_cv_evaluation_defaults_to_the_best_learner() -> None:
     args = parse("evaluate", "--uss", "x.txt", "--cv", "10", "--out", "r.json")
-    assert args.learner == DEFAULT_LEARNER == "context"
+    assert args.learner == DEFAULT_LEARNER == "ensemble"
 
 
 @pytest.mark.parametrize("learner", sorted(LEARNERS))

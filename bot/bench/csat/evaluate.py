@@ -158,9 +158,9 @@ EXPLAIN_EVERY = 10
 TOP_REASONS = 15
 LEARNERS = {
     "ensemble": "mean of the log-probabilities of the context learner's logistic regression and "
-    "class-balanced gradient boosting (HistGradientBoostingClassifier over the same features, "
-    "turn signals, acts and a 16-component PCA of each turn embedding, fitted per fold), "
-    "prior shift 0.2",
+    "class-balanced gradient boosting (HistGradientBoostingClassifier, learning rate 0.05, "
+    "over the same features, turn signals, acts and a 16-component PCA of each turn "
+    "embedding, fitted per fold), prior shift 0.2",
     "context": "balanced multinomial logistic regression (prior shift 0.2) over csat v2 "
     "features, turn signals (question-answer similarity, repetition, position, lengths), "
     "dialogue acts and MiniLM embeddings of the last system turn and the previous user turn",

@@ -113,6 +113,13 @@ def test_rules_fire_on_intents_detectors_and_retrieval_keys(
     (parsed(detectors=("signal.not_a_complaint.v1", "signal.complaint.v4"),
             scores={"complaint": 0.95}), ["complaint"]),
     (parsed(detectors=(GENERAL,), scores={"complaint": 0.95}), ["complaint"]),
+    # a payment the customer made to a scammer is a vulnerability case, not a dispute; a
+    # payment they never made still is one, scam or not (rulebook 2026.12-3)
+    (parsed(detectors=("signal.vulnerability.v3", "signal.scam_money_moved.v1"),
+            scores={"vulnerable-customer": 0.95, "dispute-intake": 0.95}), ["vulnerable-customer"]),
+    (parsed(detectors=("signal.vulnerability.v3",),
+            scores={"vulnerable-customer": 0.95, "dispute-intake": 0.95}),
+     ["vulnerable-customer", "dispute-intake"]),
     # a message the NLU is sure stops a form ("actually, cancel this") is no complaint or dispute
     (parsed("stop", confidence=0.95, scores={"complaint": 0.95, "dispute-intake": 0.95}), []),
     (parsed("stop", confidence=0.6, scores={"complaint": 0.95}), ["complaint"]),

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.scoring.context_learner import ContextInputs
 from bot.scoring.transcript import Dialogue, DialogueTurn
 
 USS_FIXTURE = Path(__file__).resolve().parent.parent / "data" / "uss" / "candor-sample.txt"
@@ -43,3 +44,23 @@ class FakeEncoder:
                 out[i, sum(map(ord, word)) % self.spec.dim] += 1.0
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-9)
+
+
+#: The bot's last reply for each rating in :func:`reply_rated_inputs`.
+REPLIES = {1: "sorry that failed", 3: "here is the list", 5: "all booked enjoy"}
+
+
+def reply_rated_inputs(ratings: tuple[int, ...], n: int,
+                       seed: int) -> tuple[ContextInputs, np.ndarray]:
+    """Context inputs whose rating (cycling ``ratings``) shows in the bot's last reply only.
+
+    The one named feature, ``noise``, is noise.
+    """
+    enc = FakeEncoder()
+    y = np.array([ratings[i % len(ratings)] for i in range(n)])
+    turns = tuple((REPLIES[int(k)], "book a table") for k in y)
+    vectors = np.stack([enc.sentence_embeddings(list(t)) for t in turns])
+    rng = np.random.default_rng(seed)
+    data = ContextInputs(("noise",), rng.normal(size=(n, 1)),
+                         tuple(("OFFER", "INFORM") for _ in y), turns, vectors)
+    return data, y

@@ -7,21 +7,12 @@ import numpy as np
 from bot.scoring.context_inputs import context_inputs
 from bot.scoring.context_learner import EMBEDDED_TURNS, ContextClassifier, ContextInputs
 from bot.scoring.turn_context import SIGNALS
-from tests.scoring.csat_helpers import FakeEncoder, b, conv, u
-
-REPLIES = {1: "sorry that failed", 3: "here is the list", 5: "all booked enjoy"}
+from tests.scoring.csat_helpers import FakeEncoder, b, conv, reply_rated_inputs, u
 
 
 def synthetic(n: int = 90) -> tuple[ContextInputs, np.ndarray]:
     """Rating 1, 3 or 5 shows in the bot's last reply; the named feature is noise."""
-    enc = FakeEncoder()
-    y = np.array([(1, 3, 3, 3, 5)[i % 5] for i in range(n)])
-    turns = tuple((REPLIES[int(k)], "book a table") for k in y)
-    vectors = np.stack([enc.sentence_embeddings(list(t)) for t in turns])
-    rng = np.random.default_rng(0)
-    data = ContextInputs(("noise",), rng.normal(size=(n, 1)),
-                         tuple(("OFFER", "INFORM") for _ in y), turns, vectors)
-    return data, y
+    return reply_rated_inputs((1, 3, 3, 3, 5), n, seed=0)
 
 
 def test_learns_the_rare_ratings_from_the_turn_text() -> None:

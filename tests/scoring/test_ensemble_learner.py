@@ -10,10 +10,9 @@ from threadpoolctl import threadpool_limits
 
 from bot.scoring.context_learner import EMBEDDED_TURNS, ContextClassifier, ContextInputs
 from bot.scoring.ensemble_learner import EnsembleClassifier
-from tests.scoring.csat_helpers import FakeEncoder
+from tests.scoring.csat_helpers import reply_rated_inputs
 
 RATINGS = (1, 3, 5)
-REPLIES = {1: "sorry that failed", 3: "here is the list", 5: "all booked enjoy"}
 
 
 @pytest.fixture(autouse=True)
@@ -37,14 +36,7 @@ def feature_data(n: int = 150, seed: int = 0) -> tuple[ContextInputs, np.ndarray
 
 def turn_data(n: int = 150) -> tuple[ContextInputs, np.ndarray]:
     """The rating shows in the bot's last reply only; the named feature is noise."""
-    enc = FakeEncoder()
-    y = np.array([RATINGS[i % 3] for i in range(n)])
-    turns = tuple((REPLIES[int(k)], "book a table") for k in y)
-    vectors = np.stack([enc.sentence_embeddings(list(t)) for t in turns])
-    rng = np.random.default_rng(1)
-    data = ContextInputs(("noise",), rng.normal(size=(n, 1)),
-                         tuple(("OFFER", "INFORM") for _ in y), turns, vectors)
-    return data, y
+    return reply_rated_inputs(RATINGS, n, seed=1)
 
 
 def test_predictions_follow_the_informative_feature_on_unseen_rows() -> None:

@@ -49,6 +49,8 @@ def test_a_scam_with_money_gone_gets_the_fraud_line_first_then_priority_care(
     assert names[:2] == ["utter_fraud_urgent", "utter_vulnerable_support"], names
     assert load_bank_facts()["bank_fraud_urgent_phone"].split(" (")[0] in replies[0]["text"]
     assert "vulnerable-customer" in rules_fired(replies)
+    # a payment the customer made is no dispute: no dispute form after the fraud line
+    assert "dispute-intake" not in rules_fired(replies)
     assert wait_for("the handoff row", recorded(db, m.Handoff.status, chat)) == ["priority"]
 
 

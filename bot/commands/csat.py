@@ -14,6 +14,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from bot.bench.csat.learners import DEFAULT_LEARNER, LEARNERS
+
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Add ``candor csat`` and its sub-commands."""
@@ -35,11 +37,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--uss", type=Path, required=True)
     p.add_argument("--cv", type=int, help="folds of the paper's protocol (10)")
     p.add_argument("--context", choices=("before", "through"), default="before")
-    p.add_argument("--learner", choices=("ensemble", "context", "ordinal", "hybrid"),
-                   default="ensemble",
+    p.add_argument("--learner", choices=tuple(LEARNERS), default=DEFAULT_LEARNER,
                    help="with --cv: the linear model over features + acts + turn embeddings "
-                        "averaged with gradient boosting (default), that linear model alone, "
-                        "the ordinal feature model, or features + TF-IDF words")
+                        "averaged with gradient boosting (ensemble, the default), that linear "
+                        "model alone (context), the ordinal feature model, or features + TF-IDF "
+                        "words (hybrid)")
     p.add_argument("--model", type=Path, help="artefact (default: shipped csat-v2)")
     p.add_argument("--out", type=Path, required=True, help="results JSON")
     p.set_defaults(func=evaluate)

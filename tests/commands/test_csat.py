@@ -6,7 +6,7 @@ import argparse
 
 import pytest
 
-from bot.bench.csat.evaluate import DEFAULT_LEARNER, LEARNERS
+from bot.bench.csat.learners import DEFAULT_LEARNER, LEARNERS
 from bot.commands.csat import register
 
 

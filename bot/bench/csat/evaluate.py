@@ -22,6 +22,7 @@ from scipy.stats import spearmanr
 from sklearn.metrics import cohen_kappa_score, f1_score, recall_score
 
 from bot.bench.csat.hybrid import HybridClassifier, context_texts
+from bot.bench.csat.learners import DEFAULT_LEARNER, LEARNERS, Learner
 from bot.bench.csat.uss import UssDialogue
 from bot.errors import CandorError, Errors
 from bot.nlu.encoders import SentenceEncoder
@@ -35,7 +36,6 @@ from bot.scoring.text_embeddings import embed_texts
 from bot.scoring.transcript import Dialogue
 
 Context = Literal["before", "through"]
-Learner = Literal["ensemble", "context", "ordinal", "hybrid"]
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
 
 
@@ -152,22 +152,9 @@ def evaluate_model(
     }
 
 
-DEFAULT_LEARNER: Learner = "ensemble"
 EXPLAIN_EVERY = 10
 """Explain every 10th test prediction; the counts of the reasons named go into the results."""
 TOP_REASONS = 15
-LEARNERS = {
-    "ensemble": "mean of the log-probabilities of the context learner's logistic regression and "
-    "class-balanced gradient boosting (HistGradientBoostingClassifier, learning rate 0.05, "
-    "over the same features, turn signals, acts and a 16-component PCA of each turn "
-    "embedding, fitted per fold), prior shift 0.2",
-    "context": "balanced multinomial logistic regression (prior shift 0.2) over csat v2 "
-    "features, turn signals (question-answer similarity, repetition, position, lengths), "
-    "dialogue acts and MiniLM embeddings of the last system turn and the previous user turn",
-    "ordinal": "ordinal logistic regression (balanced classes) over csat v2 features",
-    "hybrid": "balanced multinomial logistic regression over csat v2 features + TF-IDF of the "
-    "context, the last system utterance and the system acts",
-}
 
 
 class _ContextLearner(Protocol):

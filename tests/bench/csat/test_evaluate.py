@@ -9,7 +9,6 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from bot.bench.csat.evaluate import (
-    DEFAULT_LEARNER,
     build_samples,
     classification_metrics,
     contiguous_folds,
@@ -17,6 +16,7 @@ from bot.bench.csat.evaluate import (
     evaluate_model,
     spearman_paper,
 )
+from bot.bench.csat.learners import DEFAULT_LEARNER
 from bot.bench.csat.uss import parse_uss
 from bot.errors import CandorError
 from bot.scoring.model import load_model

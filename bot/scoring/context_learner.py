@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -132,13 +133,23 @@ class ContextClassifier:
         A contribution is the input's term in the predicted class's score minus its mean over
         the classes; the embedding dimensions of a turn add up to one reason that quotes it.
         """
-        one = data.take(np.array([row]))
-        cls = int(np.argmax(self.scores(one)[0]))
-        return ranked_reasons(self.contributions(one, 0, cls), one.turns[0], top)
+        return top_reasons(self, data, row, top)
 
 
-def ranked_reasons(totals: dict[str, float], turns: tuple[str, str], top: int) -> list[Reason]:
-    """The ``top`` largest contributions as reasons; an embedded turn's reason quotes ``turns``."""
-    quotes = dict(zip(EMBEDDED_TURNS, turns, strict=True))
-    ranked = sorted(totals.items(), key=lambda kv: -kv[1])[:top]
+class Explainable(Protocol):
+    """A learner whose scores split into per-input contributions (linear terms or occlusion)."""
+
+    def scores(self, data: ContextInputs) -> np.ndarray: ...
+    def contributions(self, data: ContextInputs, row: int, cls: int) -> dict[str, float]: ...
+
+
+def top_reasons(learner: Explainable, data: ContextInputs, row: int, top: int) -> list[Reason]:
+    """The ``top`` inputs that pushed row ``row`` most towards ``learner``'s predicted class.
+
+    An embedded turn's reason quotes the turn.
+    """
+    one = data.take(np.array([row]))
+    cls = int(np.argmax(learner.scores(one)[0]))
+    quotes = dict(zip(EMBEDDED_TURNS, one.turns[0], strict=True))
+    ranked = sorted(learner.contributions(one, 0, cls).items(), key=lambda kv: -kv[1])[:top]
     return [Reason(n, v, quotes.get(n, "")) for n, v in ranked]

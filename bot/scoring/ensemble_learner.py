@@ -31,7 +31,7 @@ from bot.scoring.context_learner import (
     ContextClassifier,
     ContextInputs,
     Reason,
-    ranked_reasons,
+    top_reasons,
 )
 
 SEED = 0
@@ -59,7 +59,6 @@ class EnsembleClassifier:
                                                     random_state=SEED)
         self.pcas: list[PCA] = []
         self.fill = np.zeros(0)  # training mean of each boosting column (occlusion values)
-        self.log_prior = np.zeros(0)
 
     @property
     def classes_(self) -> np.ndarray:
@@ -104,7 +103,6 @@ class EnsembleClassifier:
         self.boost.fit(z, y, sample_weight=compute_sample_weight("balanced", y))
         if not np.array_equal(self.boost.classes_, self.classes_):
             raise ValueError("the two members saw different classes")
-        self.log_prior = self.linear.log_prior
         return self
 
     def _boost_log_proba(self, z: np.ndarray) -> np.ndarray:
@@ -118,7 +116,7 @@ class EnsembleClassifier:
 
     def scores(self, data: ContextInputs) -> np.ndarray:
         """(n, classes) decision scores: the averaged log-probabilities plus the prior shift."""
-        return self.log_proba(data) + self.prior_shift * self.log_prior
+        return self.log_proba(data) + self.prior_shift * self.linear.log_prior
 
     def predict(self, data: ContextInputs) -> np.ndarray:
         """Predicted rating per row."""
@@ -150,6 +148,4 @@ class EnsembleClassifier:
 
         Names a feature, an act, or a whole embedded turn, which the reason quotes.
         """
-        one = data.take(np.array([row]))
-        cls = int(np.argmax(self.scores(one)[0]))
-        return ranked_reasons(self.contributions(one, 0, cls), one.turns[0], top)
+        return top_reasons(self, data, row, top)

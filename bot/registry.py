@@ -107,7 +107,8 @@ detectors: Registry[type] = Registry(
     ("bot.compliance.detectors", "bot.compliance.signals", "bot.compliance.signals_v2",
      "bot.compliance.signal_requests", "bot.compliance.signal_requests_v2",
      "bot.compliance.signal_questions", "bot.compliance.signals_v3",
-     "bot.compliance.signals_v4", "bot.compliance.signal_requests_v3"),
+     "bot.compliance.signals_v4", "bot.compliance.signal_requests_v3",
+     "bot.compliance.signal_silencers_v2"),
 )
 redaction_operators: Registry[type] = Registry(
     "redaction operator", ("bot.compliance.operators",)

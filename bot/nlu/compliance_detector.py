@@ -39,9 +39,9 @@ DEFAULT_DETECTORS = (
     "signal.dispute.v3",
     "signal.data_rights.v2",
     "signal.general_question.v1",
-    "signal.not_a_complaint.v1",
+    "signal.not_a_complaint.v2",
     "signal.not_their_own.v1",
-    "signal.not_a_dispute.v1",
+    "signal.not_a_dispute.v2",
 )
 
 

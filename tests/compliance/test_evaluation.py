@@ -80,10 +80,10 @@ def parsed(intent: str = "faq", confidence: float = 0.95, detectors: tuple[str, 
     (parsed("complain", detectors=(GENERAL,)), ["complaint"]),
     # issue 18: a denial or praise silences the complaint intent, a professional asking the
     # vulnerability intent, a definition or a merchant's question the dispute topic
-    (parsed("complain", detectors=("signal.not_a_complaint.v1",)), []),
-    (parsed("complain", detectors=("signal.not_a_complaint.v1", "signal.complaint.v4")), ["complaint"]),
+    (parsed("complain", detectors=("signal.not_a_complaint.v2",)), []),
+    (parsed("complain", detectors=("signal.not_a_complaint.v2", "signal.complaint.v4")), ["complaint"]),
     (parsed("disclose_vulnerability", detectors=("signal.not_their_own.v1",)), []),
-    (parsed("faq", retrieval="faq/dispute_refund", detectors=("signal.not_a_dispute.v1",)), []),
+    (parsed("faq", retrieval="faq/dispute_refund", detectors=("signal.not_a_dispute.v2",)), []),
 ])
 # fmt: on
 def test_rules_fire_on_intents_detectors_and_retrieval_keys(
@@ -109,10 +109,16 @@ def test_rules_fire_on_intents_detectors_and_retrieval_keys(
      ["pii-redaction"]),
     # nlu_unless silences the classifier as it silences an intent, never the rule's own signal
     (parsed(detectors=(GENERAL,), scores={"account-data-requires-auth": 0.95}), []),
-    (parsed(detectors=("signal.not_a_complaint.v1",), scores={"complaint": 0.95}), []),
-    (parsed(detectors=("signal.not_a_complaint.v1", "signal.complaint.v4"),
+    (parsed(detectors=("signal.not_a_complaint.v2",), scores={"complaint": 0.95}), []),
+    (parsed(detectors=("signal.not_a_complaint.v2", "signal.complaint.v4"),
             scores={"complaint": 0.95}), ["complaint"]),
     (parsed(detectors=(GENERAL,), scores={"complaint": 0.95}), ["complaint"]),
+    # thanks for a fix silences the complaint classifier, a recognised payment the dispute
+    # classifier (rulebook 2026.12-4); v1 no longer silences either
+    (parsed(detectors=("signal.not_a_dispute.v2",), scores={"dispute-intake": 0.95}), []),
+    (parsed(detectors=("signal.not_a_complaint.v1",), scores={"complaint": 0.95}), ["complaint"]),
+    (parsed(detectors=("signal.not_a_dispute.v1",), scores={"dispute-intake": 0.95}),
+     ["dispute-intake"]),
     # a payment the customer made to a scammer is a vulnerability case, not a dispute; a
     # payment they never made still is one, scam or not (rulebook 2026.12-3)
     (parsed(detectors=("signal.vulnerability.v3", "signal.scam_money_moved.v1"),
@@ -143,7 +149,7 @@ def unscored(message: dict[str, Any]) -> dict[str, Any]:
     (unscored(parsed("complain", confidence=0.5)), []),
     (unscored(parsed("faq", confidence=1.0, retrieval="faq/dispute_refund")), ["dispute-intake"]),
     (unscored(parsed("faq", confidence=1.0, retrieval="faq/card_pin")), []),
-    (unscored(parsed("complain", confidence=1.0, detectors=("signal.not_a_complaint.v1",))), []),
+    (unscored(parsed("complain", confidence=1.0, detectors=("signal.not_a_complaint.v2",))), []),
 ])
 # fmt: on
 def test_a_message_the_classifier_never_saw_falls_back_to_its_intents(

@@ -1,4 +1,5 @@
-"""Issue 18 end to end: a scam with money gone, a data-rights request, survey comments.
+"""Issue 18 end to end: a scam with money gone, a data-rights request, survey comments, thanks
+for a fix and a recognised payment.
 
 Real stack over the REST webhook (trained model, Rasa server with its transcript writer, action
 server). The messages are written for these tests, not taken from the evaluation set.
@@ -104,3 +105,15 @@ def test_a_dissatisfied_survey_comment_is_recorded_as_a_complaint(
     assert responses(replies)[-1] == "utter_csat_thanks", responses(replies)
     assert wait_for("the complaint row", recorded(db, m.Complaint.category, chat))
     assert wait_for("the survey row", lambda: surveys(db, chat.sender))[0][1]
+
+
+@pytest.mark.parametrize("text", [
+    "thank you for waiving that overdraft charge last week, much appreciated",
+    "ah never mind, that payment is my music subscription renewing",
+])
+def test_thanks_for_a_fix_and_a_recognised_payment_record_nothing(
+    product: Ports, text: str
+) -> None:
+    # rulebook 2026.12-4: the classifier reads bank words as a grievance; the silencers overrule it
+    fired = rules_fired(turn(product, text))
+    assert not {"complaint", "dispute-intake"} & set(fired), fired

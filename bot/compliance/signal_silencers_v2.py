@@ -11,8 +11,8 @@ neither a complaint nor a dispute, whoever wrote them:
 - **a payment the customer recognised after all**: "never mind, it was my Spotify", "panic
   over", "one of them has dropped off, it was just a hold", "the shop refunded me themselves".
 
-Both are added to the v1 lists (:mod:`bot.compliance.signals_v4`,
-:mod:`bot.compliance.signal_requests_v3`), which keep meaning what they said. Like v1 they only
+Each v2 is its v1 (:mod:`bot.compliance.signals_v4`, :mod:`bot.compliance.signal_requests_v3`)
+with one more family; v1 keeps meaning what it said. Like v1 they only
 silence the classifier of the rule (its ``nlu_unless``); the rule's own pattern signal keeps its
 vetoes, so an explicit "I want to complain" still fires.
 """
@@ -21,9 +21,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from bot.compliance.signal_requests_v3 import NOT_A_DISPUTE
-from bot.compliance.signals import PatternSignal
-from bot.compliance.signals_v4 import NOT_A_COMPLAINT
+from bot.compliance.signal_requests_v3 import NotADispute
+from bot.compliance.signals_v4 import NotAComplaint
 from bot.registry import detectors
 
 _PUT_RIGHT = r"(?:refunding|sorting|waiving|fixing|catching|blocking|stopping|spotting|flagging|reversing)"
@@ -31,16 +30,16 @@ _PUT_RIGHT = r"(?:refunding|sorting|waiving|fixing|catching|blocking|stopping|sp
 _NOT_SARCASTIC = (r"(?![^.?!]*\b(?:no reason|without (?:asking|telling|warning)|stranded|abroad|on holiday|again|not|"
                   r"never|nothing|useless|really useful|ridiculous|joke)\b)")
 #: Thanks for something the bank put right, praise, and a suggestion that is not a grievance.
-PRAISE = (
-    rf"(?<!wow )(?<!oh )(?<!great )\bthanks? (?:you )?(?:so much |again )?for {_PUT_RIGHT}\b{_NOT_SARCASTIC}",
-    r"\bglad (?:you|your (?:\w+ )?team)(?: were| are|'re)? (?:caught|blocked|stopped|spotted|flagged|checked|keeping)\b",
-    r"\b(?:no need|don't need|do not need) (?:to (?:put|pass|transfer) me|for (?:a|the|any) ?(?:call ?back|person|human)|for anyone)\b",
-    r"\byou(?:'ve| have) answered (?:it|that|my question|everything)\b",
-    r"\b(?:just|only) a suggestion\b|\bwould (?:definitely |highly )?recommend\b",
+PRAISE = {
+    "thanks_for_a_fix": rf"(?<!wow )(?<!oh )(?<!great )\bthanks? (?:you )?(?:so much |again )?for {_PUT_RIGHT}\b{_NOT_SARCASTIC}",
+    "glad_you_acted": r"\bglad (?:you|your (?:\w+ )?team)(?: were| are|'re)? (?:caught|blocked|stopped|spotted|flagged|checked|keeping)\b",
+    "no_need_to_escalate": r"\b(?:no need|don't need|do not need) (?:to (?:put|pass|transfer) me|for (?:a|the|any) ?(?:call ?back|person|human)|for anyone)\b",
+    "answered": r"\byou(?:'ve| have) answered (?:it|that|my question|everything)\b",
+    "suggestion": r"\b(?:just|only) a suggestion\b|\bwould (?:definitely |highly )?recommend\b",
     # a score given as feedback; not "10/10 would get locked out again", which is sarcasm
-    r"\b(?:survey|rating|rated|score|feedback)\W{1,3}(?:10|ten|9|nine)(?:/| out of )(?:10|ten)\b|"
-    r"\b(?:10|ten|9|nine)(?:/| out of )(?:10|ten) for (?:the|your)\b|^\W*(?:five|5) stars?\b(?! for nothing)",
-)
+    "good_score": (r"\b(?:survey|rating|rated|score|feedback)\W{1,3}(?:10|ten|9|nine)(?:/| out of )(?:10|ten)\b|"
+                   r"\b(?:10|ten|9|nine)(?:/| out of )(?:10|ten) for (?:the|your)\b|^\W*(?:five|5) stars?\b(?! for nothing)"),
+}
 #: The customer recognised the payment, or the merchant put it right, before any dispute.
 RECOGNISED = {
     "recognised": (r"\bnever ?mind\b(?=[,.!\s]*(?:$|oh|it(?:'s| was| is)|that(?:'s| was)|found|sorted|i (?:see|found|remember)))|"
@@ -54,19 +53,16 @@ RECOGNISED = {
 
 
 @detectors.register("signal.not_a_complaint.v2")
-class NotAComplaintV2(PatternSignal):
+class NotAComplaintV2(NotAComplaint):
     """v1 (a denial, praise, a study question) plus thanks for a fix and praise with a suggestion."""
 
     name = "signal.not_a_complaint.v2"
-    entity_type = "NOT_A_COMPLAINT"
-    patterns: ClassVar[dict[str, str]] = {
-        f"not_a_complaint_{i}": rx for i, rx in enumerate((*NOT_A_COMPLAINT, *PRAISE))}
+    patterns: ClassVar[dict[str, str]] = {**NotAComplaint.patterns, **PRAISE}
 
 
 @detectors.register("signal.not_a_dispute.v2")
-class NotADisputeV2(PatternSignal):
+class NotADisputeV2(NotADispute):
     """v1 (a definition, a general question, one's own mistake, a settled case) plus recognised payments."""
 
     name = "signal.not_a_dispute.v2"
-    entity_type = "NOT_A_DISPUTE"
-    patterns: ClassVar[dict[str, str]] = {**NOT_A_DISPUTE, **RECOGNISED}
+    patterns: ClassVar[dict[str, str]] = {**NotADispute.patterns, **RECOGNISED}

@@ -194,6 +194,10 @@ class Errors:
         "E410 Automatic CSAT scoring of conversation {conversation_id} failed ({cause}); its "
         "transcript is stored as usual, and `candor csat score` scores it later."
     )
+    E411 = (
+        "E411 {path}: inter-annotator agreement needs every rated line (OVERALL lines included) "
+        "to carry at least two ratings; {problem}."
+    )
 
     # E6xx: survey answers (the widget API, bot/web/survey.py).
     E601 = "E601 The body must be a JSON object with only sender, rating and comment."

@@ -46,6 +46,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--out", type=Path, required=True, help="results JSON")
     p.set_defaults(func=evaluate)
 
+    p = sub.add_parser("agreement", help="how well a USS file's annotators agree with one "
+                                         "another: the human reference for each metric")
+    p.add_argument("--uss", type=Path, required=True)
+    p.add_argument("--out", type=Path, required=True, help="results JSON")
+    p.set_defaults(func=agreement)
+
     p = sub.add_parser("score", help="score conversations (batch, idempotent)")
     _source(p)
     p.add_argument("--out", type=Path, help="with --input: write the scores JSON here")
@@ -130,6 +136,16 @@ def evaluate(args: argparse.Namespace) -> int:
     else:
         result = evaluate_model(dialogues, load_model(args.model), args.context, progress)
     result = {"file": args.uss.name, "dialogues": len(dialogues), **result}
+    _write_json(args.out, result)
+    print(json.dumps(result, indent=2, sort_keys=True))
+    return 0
+
+
+def agreement(args: argparse.Namespace) -> int:
+    """``candor csat agreement``: each annotator scored against the rest of the panel."""
+    from bot.bench.csat.agreement import annotator_agreement
+
+    result = {"file": args.uss.name, **annotator_agreement(_read_uss(args.uss), str(args.uss))}
     _write_json(args.out, result)
     print(json.dumps(result, indent=2, sort_keys=True))
     return 0

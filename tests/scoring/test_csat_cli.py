@@ -103,3 +103,13 @@ def test_train_on_survey_answers_of_an_export(tmp_path: Path) -> None:
                  "--out", str(out)]) == 0
     trained_on = json.loads(out.read_text())["trained_on"]
     assert trained_on["source"] == "surveys" and trained_on["samples"] == 8
+
+
+def test_agreement_scores_each_annotator_against_the_rest(tmp_path: Path) -> None:
+    out = tmp_path / "agreement.json"
+    assert main(["csat", "agreement", "--uss", str(USS_FIXTURE), "--out", str(out)]) == 0
+    result = json.loads(out.read_text())
+    assert result["file"] == USS_FIXTURE.name and result["panel"] == 3
+    assert len(result["annotators"]) == 3
+    assert {"uar", "kappa", "f1_dissatisfied", "spearman", "spearman_dialogues"} == set(
+        result["mean"])

@@ -99,7 +99,8 @@ def build_samples(
                    tuple(texts), tuple(contexts))
 
 
-def _spearman(a: np.ndarray, b: np.ndarray) -> float | None:
+def spearman(a: np.ndarray, b: np.ndarray) -> float | None:
+    """Tie-corrected Spearman rho, rounded; None for a constant series (undefined)."""
     if len(a) < 2 or np.all(a == a[0]) or np.all(b == b[0]):
         return None  # undefined for a constant series
     return round(float(spearmanr(a, b).correlation), 4)
@@ -127,7 +128,7 @@ def classification_metrics(pred: np.ndarray, label: np.ndarray) -> dict[str, flo
                                         zero_division=0)), 4),
         "kappa": round(float(cohen_kappa_score(label, pred)), 4)
         if len(set(label) | set(pred)) > 1 else None,
-        "spearman": _spearman(pred, label),
+        "spearman": spearman(pred, label),
         "f1_dissatisfied": round(float(f1_score(bi_l, bi_p, zero_division=0)), 4),
         "spearman_paper": spearman_paper(list(pred), list(label)),
         "f1_dissatisfied_paper": round(2 * rec * prec / max(rec + prec, 1.0), 4),
@@ -143,8 +144,8 @@ def evaluate_model(
     pred = model.expected(s.x)
     turns, whole = ~s.is_overall, s.is_overall
     return {
-        "spearman_turns": _spearman(pred[turns], s.y[turns]),
-        "spearman_dialogues": _spearman(pred[whole], s.y[whole]),
+        "spearman_turns": spearman(pred[turns], s.y[turns]),
+        "spearman_dialogues": spearman(pred[whole], s.y[whole]),
         "n_turns": int(turns.sum()),
         "n_dialogues": int(whole.sum()),
         "model_version": model.version,

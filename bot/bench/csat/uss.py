@@ -24,12 +24,18 @@ OVERALL = "OVERALL"
 
 @dataclass(frozen=True)
 class UssDialogue:
-    """One dialogue: the transcript (without the OVERALL line), its labels and where it starts."""
+    """One dialogue: the transcript (without the OVERALL line), its labels and where it starts.
+
+    ``turn_ratings`` and ``overall_ratings`` keep each annotator's rating behind the majority
+    labels (empty for dialogues built from survey answers), for the inter-annotator agreement.
+    """
 
     conversation: Dialogue
     turn_labels: tuple[int, ...]
     overall: int
     line: int
+    turn_ratings: tuple[tuple[int, ...], ...] = ()
+    overall_ratings: tuple[int, ...] = ()
 
 
 def majority(ratings: Iterable[int]) -> int:
@@ -59,19 +65,20 @@ def _dialogue(rows: list[tuple[int, list[str]]], path: str, index: int) -> UssDi
         raise CandorError(Errors.E401.format(
             path=path, line=last_line, problem="dialogue does not end with a USER OVERALL line"))
     turns: list[DialogueTurn] = []
-    labels: list[int] = []
+    ratings_of_turns: list[tuple[int, ...]] = []
     for line, (role, text, action, ratings) in rows[:-1]:
         if text.strip() == OVERALL and role.upper() == "USER":
             raise CandorError(Errors.E401.format(
                 path=path, line=line, problem="OVERALL line before the end of the dialogue"))
         if role.upper() == "USER":
-            labels.append(majority(_ratings(ratings, path, line)))
+            ratings_of_turns.append(_ratings(ratings, path, line))
             turns.append(DialogueTurn("user", text.strip(), intent=action.strip() or None))
         else:
             turns.append(DialogueTurn("bot", text.strip(), response=action.strip() or None))
-    overall = majority(_ratings(last[3], path, last_line))
+    overall = _ratings(last[3], path, last_line)
     conversation = Dialogue(f"uss-{index}", tuple(turns), ended=True)
-    return UssDialogue(conversation, tuple(labels), overall, rows[0][0])
+    return UssDialogue(conversation, tuple(majority(r) for r in ratings_of_turns),
+                       majority(overall), rows[0][0], tuple(ratings_of_turns), overall)
 
 
 def parse_uss(text: str, path: str = "<string>") -> list[UssDialogue]:

@@ -18,7 +18,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from bot.compliance.detectors.base import DetectorHit
-from bot.compliance.signal_requests import AdviceRequestV2, DataRightsRequest, HumanRequestV2
+from bot.compliance.signal_requests import (
+    AdviceRequestV2,
+    BotIdentityQuestionV2,
+    DataRightsRequest,
+    HumanRequestV2,
+)
 from bot.compliance.signal_requests_v2 import AccountDataRequestV2, DisputeSignalV2
 from bot.compliance.signals import PatternSignal, compile_pattern, unsilenced
 from bot.registry import detectors
@@ -168,6 +173,50 @@ class HumanRequestV3(HumanRequestV2):
         """v2's hits and the new forms, minus a form its look-alike silences."""
         text = text.replace("\u2019", "'")
         return unsilenced(super().analyze(text), self.silenced, text)
+
+
+@detectors.register("signal.bot_identity.v3")
+class BotIdentityQuestionV3(BotIdentityQuestionV2):
+    """v2 plus typed-in-a-hurry and indirect forms of "am I talking to a machine?".
+
+    Scored out of writer (``candor bench thresholds``), the question the bot-identity rule missed
+    was asked with typos ("r u a reel persn"), about the staff ("am I speaking to a bank
+    employee?", "is anyone human there?"), inside a longer message ("I need to know if you're a
+    real person before I go on"), about the replies ("your messages read like AI wrote them",
+    "are you using robots for customer service now?") or as a choice ("flesh and blood or
+    code?", "sometimes it's a bot, so which one are you?"). Issue 18.
+    """
+
+    name = "signal.bot_identity.v3"
+    _MACHINE = BotIdentityQuestionV2._MACHINE[:-1] + r"|code|a script|chatgpt)"
+    _PERSON = (r"(?:(?:a |an |one of your |the )?(?:real |reel |rea?l |actual |live )?(?:bank )?"
+               r"(?:person|pers[aeiou]?n|peson|human(?: being)?|employee|member of staff|staff member|"
+               r"advis[eo]rs?|representative)|someone real|flesh and blood|a living person)")
+    patterns: ClassVar[dict[str, str]] = {
+        **BotIdentityQuestionV2.patterns,
+        "typed_real_person": r"\b(?:are|r|ar) ?(?:you|u|yuo|yu|ya) (?:a |an )?(?:real|reel|rela|rael) ?pers\w*",
+        "am_i_speaking_to": rf"\b(?:am i|are we|i'm|i am) (?:talking|speaking|chatting|typing) (?:to|with) {_PERSON}\b",
+        "anyone_human": (r"\b(?:is )?(?:there )?(?:anyone|anybody|someone|somebody) (?:actually |really )?"
+                         r"(?:human|real|alive) (?:there|here|on (?:this|the other) end|reading this|at your end)\b"),
+        "if_you_are": rf"\b(?:if|whether) (?:you're|you are|ur|i'm talking to|i am talking to) {_PERSON}\b",
+        "machine_wrote": (r"\b(?:you|your (?:\w+ )?(?:messages|replies|answers|responses)|this|it) (?:\w+ )?"
+                          r"(?:read|reads|sound|sounds|look|looks|feel|feels) like (?:an? )?(?:ai|bot|robot|machine|"
+                          r"computer|chatgpt|script)\b|\b(?:ai|a bot|a robot|a machine|a computer|chatgpt) "
+                          r"(?:wrote|writes|is writing|typed|is typing|generated|is answering|answers) "
+                          r"(?:this|that|these|them|your|my)\b|\b(?:did|does) (?:an? )?(?:ai|bot|robot|machine|computer) "
+                          r"(?:write|type|generate|answer)\b"),
+        "using_machines": (r"\b(?:using|use|uses|got|have|replaced (?:\w+ ){0,2}with) (?:a )?(?:robots?|bots?|ai|chatbots?|"
+                           r"machines?) (?:for|to|on|instead)\b[^.?!]{0,30}\b(?:customer service|chat|answer|reply|replies|this)\b"),
+        "person_or_machine": rf"{_PERSON}\W{{0,3}}\bor (?:a |an |just )?{_MACHINE}\b",
+        "which_one_are_you": (rf"\b(?:{_MACHINE}|person|human)\b.*\bwhich (?:one )?(?:you are|you're|are you|this is|"
+                              r"i'm (?:talking|speaking) to)\b"),
+    }
+    #: "is it a person or a machine that checks the cheques?" asks how the bank works.
+    vetoes: ClassVar[tuple[str, ...]] = (
+        *BotIdentityQuestionV2.vetoes,
+        r"\b(?:person|human|machine|computer)s? (?:that|who) (?:checks?|reads?|process(?:es)?|looks? at|approves?|"
+        r"decides?|reviews?|counts?|sorts?)\b",
+    )
 
 
 @detectors.register("signal.advice_request.v3")

@@ -34,6 +34,12 @@ CASES = [
     ("bot-identity-question", "hold on, is a computer writing these answers?", True),
     ("bot-identity-question", "r u an actual human being", True),
     ("bot-identity-question", "am I speaking with a machine or a person", True),
+    # signal.bot_identity.v3 (rulebook 2026.12-5): the classifier alone scores these below 0.95
+    ("bot-identity-question", "the last three replies read like a bot wrote them", True),
+    ("bot-identity-question", "so you lot are using bots to answer the chat now, great", True),
+    ("bot-identity-question", "my late husband always did the banking and I find these chats "
+                              "confusing, I need to know if you're a real person before I explain", True),
+    ("bot-identity-question", "I feel like a machine at work lately, can I move my savings date?", False),
     ("bot-identity-question", "is the branch staffed by people on saturdays", False),
     ("bot-identity-question", "how do I reset my online banking password", False),
     ("human-handoff", "I'd like to speak with someone from your team please", True),

@@ -85,7 +85,7 @@ class BotIdentityQuestionV2(BotIdentityQuestion):
         "is_person_replying": r"\bis (?:the|this) (?:person|human) (?:replying|typing|i'm speaking)",
         "is_this_person": r"\bis this a (?:person|human)\b",
     }
-    vetoes = (r"\b(?:ai[- ]powered|ai trading|chatgpt|machine learning|the bot in the app)\b",)
+    vetoes: ClassVar[tuple[str, ...]] = (r"\b(?:ai[- ]powered|ai trading|chatgpt|machine learning|the bot in the app)\b",)
 
 
 @detectors.register("signal.advice_request.v2")

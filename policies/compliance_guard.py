@@ -7,8 +7,9 @@ action of each fired rule (most severe first) with confidence 1.0 and a priority
 RulePolicy, then ends the turn. When no rule with an action fires it abstains, so the learned
 policies answer. Inside a form only rules marked ``interrupts_forms`` take over. When the message
 held more than one request (``additional_intents``, :mod:`bot.nlu.multi_intent`), or a rule took
-over the turn, the guard runs ``action_answer_also`` after the first answer, so the requests not
-yet answered still are, and then ends the turn.
+over the turn, the guard runs ``action_answer_also`` after the first answer (a rule's action, or
+the first bot message of the learned policies: a form that completes says nothing until its
+submit rule has run), so the requests not yet answered still are, and then ends the turn.
 
 In a survey comment (the reply to ``utter_ask_csat_comment``), a phone number or e-mail address
 is feedback contact details, not a request for a person; a rule that fires there (a complaint)
@@ -66,6 +67,20 @@ def actions_this_turn(tracker: DialogueStateTracker) -> list[str]:
         if isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:
             names.append(str(event.action_name))
     return names[::-1]
+
+
+def replied_this_turn(tracker: DialogueStateTracker) -> bool:
+    """True once the bot has said something since the latest customer message.
+
+    A form that fills its last slot says nothing: its submit rule gives the turn's first answer,
+    so the rest of a several-part message has to wait for it.
+    """
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, BotUttered) and event.metadata.get("utter_action") != DISCLOSURE:
+            return True
+    return False
 
 
 def disclosure_missing(tracker: DialogueStateTracker) -> bool:
@@ -153,8 +168,10 @@ class ComplianceGuardPolicy(Policy):
         if pending:
             return self._predict(domain, str(pending[0].enforcement.action), pending[0], in_form)
         guard_acted = any(a in self._actions_of(hits) for a in done)
+        more_requests = bool(message.parse_data.get(ADDITIONAL_INTENTS_KEY))
         if done and ANSWER_ALSO not in done and (
-            (guard_acted and not in_form) or message.parse_data.get(ADDITIONAL_INTENTS_KEY)
+            (guard_acted and not in_form)
+            or (more_requests and (guard_acted or replied_this_turn(tracker)))
         ):
             # The rest of the message: its other requests, and the main one if a rule took over.
             return self._predict(domain, ANSWER_ALSO, None, in_form)

@@ -152,6 +152,19 @@ def test_the_dispute_flow_collects_details_and_states_timelines(product: Ports) 
     assert "10 business days" in final[-1]["text"]
 
 
+def test_a_last_answer_with_a_second_question_submits_the_dispute_first(product: Ports) -> None:
+    """The amount and another question in one message: the form says nothing as it completes, so
+    the guard waits for the submit rule before answering the rest (the dispute was once dropped
+    and the turn answered only the fee question)."""
+    chat = Chat(product)
+    chat >> "hi"
+    chat >> "there's a payment on my statement I don't recognise at all"
+    chat >> "an online shop called Gadgetly"
+    chat >> "last tuesday"
+    names = responses(chat >> "great thanks, 80 dollars. one more thing, what is the ATM fee abroad?")
+    assert names[:3] == ["utter_dispute_timelines", "utter_also_asked", "utter_faq/fees_atm"], names
+
+
 def test_a_person_can_be_requested_in_the_middle_of_a_dispute(product: Ports) -> None:
     chat = Chat(product)
     chat >> "hi"

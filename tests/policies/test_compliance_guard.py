@@ -10,7 +10,14 @@ from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    BotUttered,
+    Event,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.importers.importer import TrainingDataImporter
@@ -97,10 +104,34 @@ def test_answers_the_other_requests_after_the_learned_policies_answered(
     event.parse_data["additional_intents"] = [
         {"intent": "faq", "response_key": "faq/fees_atm", "confidence": 0.9}]
     assert predict(guard, domain, [event])[0] is None  # the main request first
-    answered = [event, ActionExecuted("utter_faq")]
+    answered = [event, ActionExecuted("utter_faq"), BotUttered("A new card is on its way.")]
     assert predict(guard, domain, answered)[0] == "action_answer_also"
     assert predict(guard, domain, [*answered, ActionExecuted("action_answer_also")])[0] == (
         "action_listen")
+
+
+def test_a_form_completed_by_a_several_part_message_is_submitted_before_the_rest(
+    guard: ComplianceGuardPolicy, domain: Domain
+) -> None:
+    """The last slot of a form filled by a message with a second request: the form says
+    nothing, so its submit rule answers first (a turn once ended here with no reply at all)."""
+    event = user("it was 40 pounds, and can you fix this quickly?", "inform")
+    event.parse_data["additional_intents"] = [{"intent": "faq", "confidence": 0.9}]
+    completed = [ActiveLoop("dispute_form"), event, ActionExecuted("dispute_form"),
+                 SlotSet("requested_slot", None), ActiveLoop(None)]
+    assert predict(guard, domain, completed)[0] is None  # RulePolicy's submit rule runs
+    submitted = [*completed, ActionExecuted("action_submit_dispute"),
+                 BotUttered("Your dispute is recorded.")]
+    assert predict(guard, domain, submitted)[0] == "action_answer_also"
+
+
+def test_the_disclosure_is_not_the_turns_answer(guard: ComplianceGuardPolicy, domain: Domain) -> None:
+    event = user("it was 40 pounds, and what's the ATM fee", "inform")
+    event.parse_data["additional_intents"] = [{"intent": "faq", "confidence": 0.9}]
+    disclosed = [event, ActionExecuted("utter_ai_disclosure"),
+                 BotUttered("I'm an AI assistant.", metadata={"utter_action": "utter_ai_disclosure"}),
+                 ActionExecuted("dispute_form")]
+    assert predict(guard, domain, disclosed)[0] is None
 
 
 def test_a_single_request_is_left_to_the_learned_policies(

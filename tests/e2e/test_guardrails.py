@@ -155,7 +155,8 @@ def test_the_dispute_flow_collects_details_and_states_timelines(product: Ports) 
 def test_a_last_answer_with_a_second_question_submits_the_dispute_first(product: Ports) -> None:
     """The amount and another question in one message: the form says nothing as it completes, so
     the guard waits for the submit rule before answering the rest (the dispute was once dropped
-    and the turn answered only the fee question)."""
+    and the turn answered only the fee question).
+    """
     chat = Chat(product)
     chat >> "hi"
     chat >> "there's a payment on my statement I don't recognise at all"

@@ -114,7 +114,8 @@ def test_a_form_completed_by_a_several_part_message_is_submitted_before_the_rest
     guard: ComplianceGuardPolicy, domain: Domain
 ) -> None:
     """The last slot of a form filled by a message with a second request: the form says
-    nothing, so its submit rule answers first (a turn once ended here with no reply at all)."""
+    nothing, so its submit rule answers first (a turn once ended here with no reply at all).
+    """
     event = user("it was 40 pounds, and can you fix this quickly?", "inform")
     event.parse_data["additional_intents"] = [{"intent": "faq", "confidence": 0.9}]
     completed = [ActiveLoop("dispute_form"), event, ActionExecuted("dispute_form"),

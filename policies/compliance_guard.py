@@ -7,9 +7,9 @@ action of each fired rule (most severe first) with confidence 1.0 and a priority
 RulePolicy, then ends the turn. When no rule with an action fires it abstains, so the learned
 policies answer. Inside a form only rules marked ``interrupts_forms`` take over. When the message
 held more than one request (``additional_intents``, :mod:`bot.nlu.multi_intent`), or a rule took
-over the turn, the guard runs ``action_answer_also`` after the first answer (a rule's action, or
-the first bot message of the learned policies: a form that completes says nothing until its
-submit rule has run), so the requests not yet answered still are, and then ends the turn.
+over the turn, the guard runs ``action_answer_also`` after the first answer: the turn's first bot
+message, since a form that completes (the dispute form a rule started, say) says nothing until
+its submit rule has run. So the requests not yet answered still are, and then the turn ends.
 
 In a survey comment (the reply to ``utter_ask_csat_comment``), a phone number or e-mail address
 is feedback contact details, not a request for a person; a rule that fires there (a complaint)
@@ -169,9 +169,8 @@ class ComplianceGuardPolicy(Policy):
             return self._predict(domain, str(pending[0].enforcement.action), pending[0], in_form)
         guard_acted = any(a in self._actions_of(hits) for a in done)
         more_requests = bool(message.parse_data.get(ADDITIONAL_INTENTS_KEY))
-        if done and ANSWER_ALSO not in done and (
-            (guard_acted and not in_form)
-            or (more_requests and (guard_acted or replied_this_turn(tracker)))
+        if done and ANSWER_ALSO not in done and replied_this_turn(tracker) and (
+            (guard_acted and not in_form) or more_requests
         ):
             # The rest of the message: its other requests, and the main one if a rule took over.
             return self._predict(domain, ANSWER_ALSO, None, in_form)

@@ -91,7 +91,8 @@ def test_outranks_rule_policy(guard: ComplianceGuardPolicy) -> None:
 def test_answers_the_rest_of_the_message_then_ends_the_turn(
     guard: ComplianceGuardPolicy, domain: Domain
 ) -> None:
-    events = [user("worst bank ever", "complain"), ActionExecuted("action_record_complaint")]
+    events = [user("worst bank ever", "complain"), ActionExecuted("action_record_complaint"),
+              BotUttered("I've recorded your complaint.")]
     assert predict(guard, domain, events)[0] == "action_answer_also"
     events.append(ActionExecuted("action_answer_also"))
     assert predict(guard, domain, events)[0] == "action_listen"
@@ -121,6 +122,24 @@ def test_a_form_completed_by_a_several_part_message_is_submitted_before_the_rest
     completed = [ActiveLoop("dispute_form"), event, ActionExecuted("dispute_form"),
                  SlotSet("requested_slot", None), ActiveLoop(None)]
     assert predict(guard, domain, completed)[0] is None  # RulePolicy's submit rule runs
+    submitted = [*completed, ActionExecuted("action_submit_dispute"),
+                 BotUttered("Your dispute is recorded.")]
+    assert predict(guard, domain, submitted)[0] == "action_answer_also"
+
+
+def test_a_dispute_form_the_rule_restarted_is_submitted_before_the_rest(
+    guard: ComplianceGuardPolicy, domain: Domain
+) -> None:
+    """The last answer of a dispute fires the dispute rule again: its action (the form) completes
+    in silence, so the submit rule still answers first (the load benchmark's 503 E026).
+    """
+    event = user("it was taken then put back, please sort it quickly", "thank",
+                 detectors=("signal.dispute.v3",))
+    event.parse_data["rule_scores"] = {"dispute-intake": 0.9}
+    event.parse_data["additional_intents"] = [{"intent": "disclose_vulnerability", "confidence": 0.9}]
+    completed = [ActiveLoop("dispute_form"), event, ActionExecuted("dispute_form"),
+                 SlotSet("requested_slot", None), ActiveLoop(None)]
+    assert predict(guard, domain, completed)[0] is None
     submitted = [*completed, ActionExecuted("action_submit_dispute"),
                  BotUttered("Your dispute is recorded.")]
     assert predict(guard, domain, submitted)[0] == "action_answer_also"
@@ -236,7 +255,8 @@ def test_a_scam_story_with_a_question_offers_priority_help_then_answers(
     event = user("my online boyfriend needs money, what's the international transfer fee?", "faq",
                  detectors=("signal.vulnerability.v3",))
     assert predict(guard, domain, [event])[0] == "action_vulnerable_customer"
-    then = [event, ActionExecuted("action_vulnerable_customer")]
+    then = [event, ActionExecuted("action_vulnerable_customer"),
+            BotUttered("I'm sorry. I can put you through to a person first.")]
     assert predict(guard, domain, then)[0] == "action_answer_also"
 
 

@@ -166,6 +166,19 @@ def test_a_last_answer_with_a_second_question_submits_the_dispute_first(product:
     assert names[:3] == ["utter_dispute_timelines", "utter_also_asked", "utter_faq/fees_atm"], names
 
 
+def test_a_last_answer_that_is_itself_a_dispute_still_submits_the_dispute(product: Ports) -> None:
+    """The amount given with "I never made this payment" fires the dispute rule again, whose
+    action is the form: it completes in silence, and the submit rule still answers.
+    """
+    chat = Chat(product)
+    chat >> "hi"
+    chat >> "there's a payment on my statement I don't recognise at all"
+    chat >> "an online shop called Gadgetly"
+    chat >> "last tuesday"
+    names = responses(chat >> "about 80 dollars, and I never made this payment")
+    assert names[0] == "utter_dispute_timelines", names
+
+
 def test_a_person_can_be_requested_in_the_middle_of_a_dispute(product: Ports) -> None:
     chat = Chat(product)
     chat >> "hi"

@@ -169,9 +169,9 @@ class ComplianceGuardPolicy(Policy):
             return self._predict(domain, str(pending[0].enforcement.action), pending[0], in_form)
         guard_acted = any(a in self._actions_of(hits) for a in done)
         more_requests = bool(message.parse_data.get(ADDITIONAL_INTENTS_KEY))
-        if done and ANSWER_ALSO not in done and replied_this_turn(tracker) and (
+        if done and ANSWER_ALSO not in done and (
             (guard_acted and not in_form) or more_requests
-        ):
+        ) and replied_this_turn(tracker):
             # The rest of the message: its other requests, and the main one if a rule took over.
             return self._predict(domain, ANSWER_ALSO, None, in_form)
         if ANSWER_ALSO in done:

@@ -152,17 +152,22 @@ def test_the_dispute_flow_collects_details_and_states_timelines(product: Ports) 
     assert "10 business days" in final[-1]["text"]
 
 
-def test_a_last_answer_with_a_second_question_submits_the_dispute_first(product: Ports) -> None:
-    """The amount and another question in one message: the form says nothing as it completes, so
-    the guard waits for the submit rule before answering the rest (the dispute was once dropped
-    and the turn answered only the fee question).
-    """
+def asked_the_dispute_amount(product: Ports) -> Chat:
+    """A chat in the dispute form, its last question (the amount) just asked."""
     chat = Chat(product)
     chat >> "hi"
     chat >> "there's a payment on my statement I don't recognise at all"
     chat >> "an online shop called Gadgetly"
     chat >> "last tuesday"
-    names = responses(chat >> "great thanks, 80 dollars. one more thing, what is the ATM fee abroad?")
+    return chat
+
+
+def test_a_last_answer_with_a_second_question_submits_the_dispute_first(product: Ports) -> None:
+    """The amount and another question in one message: the form says nothing as it completes, so
+    the guard waits for the submit rule before answering the rest (the dispute was once dropped
+    and the turn answered only the fee question).
+    """
+    names = responses(asked_the_dispute_amount(product) >> "great thanks, 80 dollars. one more thing, what is the ATM fee abroad?")
     assert names[:3] == ["utter_dispute_timelines", "utter_also_asked", "utter_faq/fees_atm"], names
 
 
@@ -170,12 +175,7 @@ def test_a_last_answer_that_is_itself_a_dispute_still_submits_the_dispute(produc
     """The amount given with "I never made this payment" fires the dispute rule again, whose
     action is the form: it completes in silence, and the submit rule still answers.
     """
-    chat = Chat(product)
-    chat >> "hi"
-    chat >> "there's a payment on my statement I don't recognise at all"
-    chat >> "an online shop called Gadgetly"
-    chat >> "last tuesday"
-    names = responses(chat >> "about 80 dollars, and I never made this payment")
+    names = responses(asked_the_dispute_amount(product) >> "about 80 dollars, and I never made this payment")
     assert names[0] == "utter_dispute_timelines", names
 
 

@@ -111,6 +111,18 @@ def test_answers_the_other_requests_after_the_learned_policies_answered(
         "action_listen")
 
 
+def dispute_form_completed_by(event: UserUttered) -> list[Event]:
+    """The dispute form fills its last slot from ``event`` and ends, saying nothing."""
+    return [ActiveLoop("dispute_form"), event, ActionExecuted("dispute_form"),
+            SlotSet("requested_slot", None), ActiveLoop(None)]
+
+
+def submitted(completed: list[Event]) -> list[Event]:
+    """Then the form's submit rule records the dispute and says so."""
+    return [*completed, ActionExecuted("action_submit_dispute"),
+            BotUttered("Your dispute is recorded.")]
+
+
 def test_a_form_completed_by_a_several_part_message_is_submitted_before_the_rest(
     guard: ComplianceGuardPolicy, domain: Domain
 ) -> None:
@@ -119,12 +131,9 @@ def test_a_form_completed_by_a_several_part_message_is_submitted_before_the_rest
     """
     event = user("it was 40 pounds, and can you fix this quickly?", "inform")
     event.parse_data["additional_intents"] = [{"intent": "faq", "confidence": 0.9}]
-    completed = [ActiveLoop("dispute_form"), event, ActionExecuted("dispute_form"),
-                 SlotSet("requested_slot", None), ActiveLoop(None)]
+    completed = dispute_form_completed_by(event)
     assert predict(guard, domain, completed)[0] is None  # RulePolicy's submit rule runs
-    submitted = [*completed, ActionExecuted("action_submit_dispute"),
-                 BotUttered("Your dispute is recorded.")]
-    assert predict(guard, domain, submitted)[0] == "action_answer_also"
+    assert predict(guard, domain, submitted(completed))[0] == "action_answer_also"
 
 
 def test_a_dispute_form_the_rule_restarted_is_submitted_before_the_rest(
@@ -137,12 +146,9 @@ def test_a_dispute_form_the_rule_restarted_is_submitted_before_the_rest(
                  detectors=("signal.dispute.v3",))
     event.parse_data["rule_scores"] = {"dispute-intake": 0.9}
     event.parse_data["additional_intents"] = [{"intent": "disclose_vulnerability", "confidence": 0.9}]
-    completed = [ActiveLoop("dispute_form"), event, ActionExecuted("dispute_form"),
-                 SlotSet("requested_slot", None), ActiveLoop(None)]
+    completed = dispute_form_completed_by(event)
     assert predict(guard, domain, completed)[0] is None
-    submitted = [*completed, ActionExecuted("action_submit_dispute"),
-                 BotUttered("Your dispute is recorded.")]
-    assert predict(guard, domain, submitted)[0] == "action_answer_also"
+    assert predict(guard, domain, submitted(completed))[0] == "action_answer_also"
 
 
 def test_the_disclosure_is_not_the_turns_answer(guard: ComplianceGuardPolicy, domain: Domain) -> None:

@@ -27,35 +27,34 @@ from bot.errors import CandorError, Errors
 TURN_METRICS = ("uar", "kappa", "f1_dissatisfied", "spearman")
 
 
-def panel_size(dialogues: Sequence[UssDialogue], path: str) -> int:
+def panel_size(dialogues: Sequence[UssDialogue], lines: Sequence[tuple[int, ...]], path: str) -> int:
     """The fewest ratings on any rated line; E411 unless every line has at least two."""
     if not dialogues or any(not d.overall_ratings for d in dialogues):
         raise CandorError(Errors.E411.format(path=path, problem="a dialogue has no ratings"))
-    size = min(len(r) for d in dialogues for r in (*d.turn_ratings, d.overall_ratings))
+    size = min(len(r) for r in lines)
     if size < 2:
         raise CandorError(Errors.E411.format(path=path, problem="a line has one rating"))
     return size
 
 
-def _leave_one_out(lines: Sequence[tuple[int, ...]], k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Annotator ``k``'s ratings and the majority vote of the other ratings, per line."""
-    own = np.array([r[k] for r in lines])
-    rest = np.array([majority(r[:k] + r[k + 1:]) for r in lines])
-    return own, rest
+def _others(ratings: tuple[int, ...], k: int) -> tuple[int, ...]:
+    """The ratings of a line but annotator ``k``'s."""
+    return ratings[:k] + ratings[k + 1:]
 
 
 def annotator_agreement(dialogues: Sequence[UssDialogue], path: str = "<string>") -> dict[str, Any]:
     """Per annotator position and averaged: the metrics a model is reported with."""
-    size = panel_size(dialogues, path)
     lines = [r for d in dialogues for r in (*d.turn_ratings, d.overall_ratings)]
+    size = panel_size(dialogues, lines, path)
     overall = [d.overall_ratings for d in dialogues]
     annotators: list[dict[str, Any]] = []
     for k in range(size):
-        own, rest = _leave_one_out(lines, k)
+        own = np.array([r[k] for r in lines])
+        rest = np.array([majority(_others(r, k)) for r in lines])
         metrics = classification_metrics(own, rest)
         rated = {m: metrics[m] for m in TURN_METRICS}
         own_overall = np.array([r[k] for r in overall], dtype=float)
-        rest_overall = np.array([np.mean(r[:k] + r[k + 1:]) for r in overall])
+        rest_overall = np.array([np.mean(_others(r, k)) for r in overall])
         annotators.append({"annotator": k + 1, **rated,
                            "spearman_dialogues": spearman(own_overall, rest_overall)})
     keys = (*TURN_METRICS, "spearman_dialogues")

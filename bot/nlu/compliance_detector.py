@@ -34,7 +34,7 @@ DEFAULT_DETECTORS = (
     "signal.vulnerability.v3",
     "signal.scam_money_moved.v1",
     "signal.human_request.v3",
-    "signal.bot_identity.v3",
+    "signal.bot_identity.v4",
     "signal.account_data.v3",
     "signal.dispute.v3",
     "signal.data_rights.v2",

@@ -45,13 +45,13 @@ logger = logging.getLogger(__name__)
 
 #: The labelled sets the product model learns from, each by a different blind writer: the first
 #: set's tune half (its test half is what ``candor bench signals`` reports), the second set, and
-#: eight sets written to be learnt from. The validation sets (``signals_val``, ``signals_val2``)
+#: ten sets written to be learnt from. The validation sets (``signals_val``, ``signals_val2``)
 #: are not here: ``candor bench thresholds`` chooses each rule's ``min_score`` with them.
 DEFAULT_EXAMPLES = (
     {"path": "bench/data/signals_eval/signals_eval.yml", "half": "tune"},
     {"path": "bench/data/signals_tune2/signals_tune2.yml", "half": "all"},
     *({"path": f"bench/data/signals_train{n}/signals_train{n}.yml", "half": "all"}
-      for n in range(4, 12)),
+      for n in range(4, 14)),
 )
 #: Texts never learnt, whichever set holds them: the blind set's test half (the second set,
 #: written separately, repeats five of its short messages word for word).

@@ -20,6 +20,7 @@ GENERAL = "signal.general_question.v1"
 CLAUSE_RULES = {"vulnerable-customer", "human-handoff", "complaint"}
 #: Each product rule's ``model.min_score``, so cases sit just at or below it.
 MIN_SCORE = {r.id: r.trigger.model.min_score for r in load_rulebook().rules if r.trigger.model}
+FLOOR = {r.id: r.trigger.model.detector_floor for r in load_rulebook().rules if r.trigger.model}
 
 
 @pytest.fixture(scope="module")
@@ -101,9 +102,9 @@ def test_rules_fire_on_intents_detectors_and_retrieval_keys(
     (parsed(scores={"vulnerable-customer": 0.95, "human-handoff": 0.95}),
      ["vulnerable-customer", "human-handoff"]),
     # the rule's own pattern counts while the classifier gives the rule its detector_floor ...
-    (parsed(detectors=("signal.complaint.v4",), scores={"complaint": 0.1}), ["complaint"]),
+    (parsed(detectors=("signal.complaint.v4",), scores={"complaint": FLOOR["complaint"]}), ["complaint"]),
     # ... and is overruled below it; a message the classifier did not score keeps the pattern
-    (parsed(detectors=("signal.complaint.v4",), scores={"complaint": 0.09}), []),
+    (parsed(detectors=("signal.complaint.v4",), scores={"complaint": FLOOR["complaint"] - 0.01}), []),
     (parsed(detectors=("signal.complaint.v4",)), ["complaint"]),
     (parsed(detectors=("signal.complaint.v4", "pii.email.v1"), scores={"complaint": 0.0}),
      ["pii-redaction"]),

@@ -39,6 +39,9 @@ CASES = [
     ("bot-identity-question", "so you lot are using bots to answer the chat now, great", True),
     ("bot-identity-question", "my late husband always did the banking and I find these chats "
                               "confusing, I need to know if you're a real person before I explain", True),
+    # signal.bot_identity.v4 (rulebook 2026.12-6): the classifier alone scores this about 0.2
+    ("bot-identity-question", "will an actual person see what I'm writing about my overdraft", True),
+    ("bot-identity-question", "will someone read my complaint letter before friday", False),
     ("bot-identity-question", "I feel like a machine at work lately, can I move my savings date?", False),
     ("bot-identity-question", "is the branch staffed by people on saturdays", False),
     ("bot-identity-question", "how do I reset my online banking password", False),

@@ -108,7 +108,8 @@ detectors: Registry[type] = Registry(
      "bot.compliance.signal_requests", "bot.compliance.signal_requests_v2",
      "bot.compliance.signal_questions", "bot.compliance.signals_v3",
      "bot.compliance.signals_v4", "bot.compliance.signal_requests_v3",
-     "bot.compliance.signal_silencers_v2", "bot.compliance.signal_requests_v4"),
+     "bot.compliance.signal_silencers_v2", "bot.compliance.signal_requests_v4",
+     "bot.compliance.vulnerability_v4"),
 )
 redaction_operators: Registry[type] = Registry(
     "redaction operator", ("bot.compliance.operators",)

@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_DETECTORS = (
     "signal.advice_request.v3",
     "signal.complaint.v4",
-    "signal.vulnerability.v3",
+    "signal.vulnerability.v4",
     "signal.scam_money_moved.v1",
     "signal.human_request.v3",
     "signal.bot_identity.v4",

@@ -93,14 +93,14 @@ def tracker_with_hits(text: str, *hits: dict[str, Any]) -> Tracker:
 def test_a_scam_with_money_gone_gets_the_urgent_fraud_line_first() -> None:
     text = "I sent £2,000 to a man pretending to be from your fraud team"
     responses, events = run(ActionVulnerableCustomer(), tracker_with_hits(
-        text, hit("signal.vulnerability.v3", "scam"), hit("signal.scam_money_moved.v1", "scam_money_moved")))
+        text, hit("signal.vulnerability.v4", "scam"), hit("signal.scam_money_moved.v1", "scam_money_moved")))
     assert responses == ["utter_fraud_urgent", "utter_vulnerable_support"]
     assert {"event": "slot", "name": "handoff", "value": "priority", "timestamp": None} in events
 
 
 def test_a_scam_before_money_moved_gets_care_without_the_fraud_line() -> None:
     responses, _ = run(ActionVulnerableCustomer(), tracker_with_hits(
-        "a caller wants me to move my savings", hit("signal.vulnerability.v3", "scam_steered")))
+        "a caller wants me to move my savings", hit("signal.vulnerability.v4", "scam_steered")))
     assert responses == ["utter_vulnerable_support"]
 
 

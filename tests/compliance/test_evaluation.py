@@ -122,9 +122,9 @@ def test_rules_fire_on_intents_detectors_and_retrieval_keys(
      ["dispute-intake"]),
     # a payment the customer made to a scammer is a vulnerability case, not a dispute; a
     # payment they never made still is one, scam or not (rulebook 2026.12-3)
-    (parsed(detectors=("signal.vulnerability.v3", "signal.scam_money_moved.v1"),
+    (parsed(detectors=("signal.vulnerability.v4", "signal.scam_money_moved.v1"),
             scores={"vulnerable-customer": 0.95, "dispute-intake": 0.95}), ["vulnerable-customer"]),
-    (parsed(detectors=("signal.vulnerability.v3",),
+    (parsed(detectors=("signal.vulnerability.v4",),
             scores={"vulnerable-customer": 0.95, "dispute-intake": 0.95}),
      ["vulnerable-customer", "dispute-intake"]),
     # a message the NLU is sure stops a form ("actually, cancel this") is no complaint or dispute
@@ -197,7 +197,7 @@ def test_hits_carry_the_regulation_and_cause(book: Rulebook) -> None:
 
 
 def test_the_most_severe_rule_takes_over(book: Rulebook) -> None:
-    hits = rule_hits(book, parsed(detectors=("signal.vulnerability.v3",),
+    hits = rule_hits(book, parsed(detectors=("signal.vulnerability.v4",),
                                   scores={"complaint": 0.9}))
     assert takeover_rule(book, hits).id == "vulnerable-customer"  # type: ignore[union-attr]
 

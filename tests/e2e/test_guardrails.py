@@ -68,6 +68,9 @@ CASES = [
     ("vulnerable-customer", "my father passed away and I need to deal with his account", True),
     ("vulnerable-customer", "I've been made redundant and can't keep up with my loan", True),
     ("vulnerable-customer", "a man on the phone is pressuring me to transfer my savings", True),
+    # signal.vulnerability.v4 (rulebook 2026.12-7): the classifier alone scores this about 0.5
+    ("vulnerable-customer", "he reads all my messages so please don't text me", True),
+    ("vulnerable-customer", "can I get my statements in large print", False),
     ("vulnerable-customer", "I lost my debit card yesterday", False),
     ("vulnerable-customer", "can I pay off my loan early", False),
     ("dispute-intake", "there is a charge on my card from a shop I have never heard of", True),

@@ -259,7 +259,7 @@ def test_a_scam_story_with_a_question_offers_priority_help_then_answers(
     guard: ComplianceGuardPolicy, domain: Domain
 ) -> None:
     event = user("my online boyfriend needs money, what's the international transfer fee?", "faq",
-                 detectors=("signal.vulnerability.v3",))
+                 detectors=("signal.vulnerability.v4",))
     assert predict(guard, domain, [event])[0] == "action_vulnerable_customer"
     then = [event, ActionExecuted("action_vulnerable_customer"),
             BotUttered("I'm sorry. I can put you through to a person first.")]

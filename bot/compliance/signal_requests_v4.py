@@ -36,11 +36,12 @@ class BotIdentityQuestionV4(BotIdentityQuestionV3):
                                rf"{_SOMEONE}(?: at all)? (?:(?:going to|gonna|actually|really|ever) )?"
                                rf"(?:see|sees|seeing|read|reads|reading|look at|looking at)\s+{_THIS_CHAT}"),
         "behind_this": (rf"\bis there (?:even |actually |really )?{_SOMEONE} (?:behind|at|on the other end of) "
-                        r"(?:this(?=\s*(?:[?.!,]|$|or\b))|(?:this|these|the) (?:chat|screen|replies|answers|messages|keyboard)|"
-                        r"the other end)\b"),
+                        r"(?:this(?=\s*(?:[?.!,]|$|or\b))|"
+                        r"(?:this|these|the) (?:chat|screen|replies|answers|messages|keyboard)|the other end)\b"),
         "powered_by": (rf"\b(?:is|are) (?:this|it|you|that) (?:\w+ )?(?:powered|run|driven|built|made|running) "
                        rf"(?:by|on|with) (?:an? )?{_MACHINE}\b"),
-        "what_am_i_talking_to": r"\bwhat (?:exactly )?(?:am i|are we) (?:\w+ )?(?:talking|speaking|chatting|typing) (?:to|with)\b(?! (?:you|u)\b)",
+        "what_am_i_talking_to": (r"\bwhat (?:exactly )?(?:am i|are we) (?:\w+ )?(?:talking|speaking|chatting|typing) "
+                                 r"(?:to|with)\b(?! (?:you|u)\b)"),
         "doubt_you_are": (r"\b(?:don't|do not|dont|can't|cannot|don't really) (?:believe|think|buy) (?:that )?"
                           r"(?:you're|you are|ur|i'm talking to|i am talking to) (?:a |an )?(?:real |actual |live )?"
                           r"(?:person|human|people|employee)\b"),

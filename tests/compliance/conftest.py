@@ -9,6 +9,7 @@ import pytest
 from bot import registry
 from bot.compliance.detectors import Detector, DetectorHit
 from bot.compliance.redaction import build_detectors
+from bot.registry import detectors
 
 SpanCheck = Callable[[Detector, str, list[str]], list[DetectorHit]]
 
@@ -38,6 +39,11 @@ def check_spans(detector: Detector, text: str, expected: list[str]) -> list[Dete
         assert hit.pattern_name
         assert detector.min_score <= hit.score <= 1.0
     return hits
+
+
+def pattern_matches(detector_id: str, text: str) -> list[tuple[str, str]]:
+    """(pattern name, matched text) of each hit a registered detector finds in ``text``."""
+    return [(h.pattern_name, text[h.start : h.end]) for h in detectors.get(detector_id)().analyze(text)]
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ import yaml
 from bot.bench.charts import pyplot
 from bot.bench.signal_metrics import Counts, count
 from bot.bench.threshold_selection import TARGETS, THRESHOLDS, Target, choose, margin
-from bot.compliance.contract import RULE_SCORES_KEY
+from bot.compliance.contract import COMPLIANCE_KEY, RULE_SCORES_KEY
 from bot.compliance.evaluation import hits_of_rule
 from bot.compliance.labelled_examples import load_samples, turns_of
 from bot.compliance.rulebook import Rule, load_rulebook
@@ -117,6 +117,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                         help="keep the model's parses here for the next run with the same model")
     parser.add_argument("--setting", action="append", default=[], metavar="KEY=VALUE",
                         help="override a classifier setting for every fit (e.g. C=3), to compare")
+    parser.add_argument("--errors", type=Path, metavar="FILE",
+                        help="write the learnt sets' misses and false alarms at the current "
+                             "thresholds here (JSON; never the validation sets')")
     parser.set_defaults(func=run)
 
 
@@ -202,6 +205,9 @@ def run(args: argparse.Namespace) -> int:
     report = sweep(rules, sets)
     report["settings"] = args.setting
     write_results(args, report, book.version)
+    if args.errors is not None:
+        args.errors.write_text(json.dumps(learnt_errors(rules, sets), indent=1) + "\n",
+                               encoding="utf-8")
     return 0
 
 
@@ -260,6 +266,31 @@ def sweep(rules: Sequence[Rule], sets: Sequence[ScoredSet]) -> dict[str, Any]:
         }
     report["order"] = [rule.id for rule in rules]
     return report
+
+
+def learnt_errors(rules: Sequence[Rule], sets: Sequence[ScoredSet]) -> list[dict[str, Any]]:
+    """Each learnt set's out-of-writer errors at the rulebook's thresholds, for error analysis.
+
+    Only sets the classifier learns from: the validation sets stay unread, so that they keep
+    measuring what the analysis of these errors changes. Each entry says which way the rule
+    erred, the customer's turns, the classifier's highest score and the detector patterns hit.
+    """
+    errors: list[dict[str, Any]] = []
+    for scored in (s for s in sets if s.learnt):
+        for rule in rules:
+            for gold, turns in zip(scored.gold, scored.turns, strict=True):
+                fired = any(hits_of_rule(rule, p) for p in turns)
+                if fired == (rule.id in gold):
+                    continue
+                errors.append({
+                    "set": scored.name, "rule": rule.id,
+                    "error": "false alarm" if fired else "missed",
+                    "turns": [str(p.get("text", "")) for p in turns],
+                    "score": round(max(p[RULE_SCORES_KEY][rule.id] for p in turns), 3),
+                    "patterns": sorted({f"{h['detector']}:{h['pattern_name']}" for p in turns
+                                        for h in (p.get(COMPLIANCE_KEY) or {}).get("hits") or []}),
+                })
+    return errors
 
 
 def summary(counts: Counts, target: Target) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from bot.bench.rule_thresholds import (
     ScoredSet,
     at_threshold,
     component_config,
+    learnt_errors,
     markdown,
     set_counts,
     sweep,
@@ -57,6 +58,19 @@ def test_sweep_pools_the_sets_and_picks_by_the_targets() -> None:
     assert rule["pooled"]["0.4"]["recall"] == 1.0 and rule["pooled"]["0.5"]["recall"] == 0.6
     assert [s["learnt"] for s in report["sets"]] == [True, False]
     assert "| `complaint` |" in markdown(report, BOOK.version)
+
+
+def test_errors_list_the_learnt_sets_misses_and_false_alarms_only() -> None:
+    # a complaint pattern below the detector floor, a grumble scored .99, a true negative
+    hit = {"detector": "signal.complaint.v4", "entity_type": "COMPLAINT", "pattern_name": "p",
+           "start": 0, "end": 1, "score": 0.0}
+    learnt = ScoredSet("learnt", True, [frozenset({"complaint"}), frozenset(), frozenset()],
+                       [[parsed(0.05, [hit])], [parsed(0.99)], [parsed(0.01)]])
+    validation = scored([0.01], [True], learnt=False, name="val")
+    errors = learnt_errors([COMPLAINT], [learnt, validation])
+    assert [(e["set"], e["error"], e["score"]) for e in errors] == [
+        ("learnt", "missed", 0.05), ("learnt", "false alarm", 0.99)]
+    assert errors[0]["patterns"] == ["signal.complaint.v4:p"] and errors[0]["turns"] == ["x"]
 
 
 def test_the_benchmark_learns_what_the_product_learns() -> None:

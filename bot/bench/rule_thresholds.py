@@ -238,10 +238,14 @@ def at_threshold(rule: Rule, threshold: float) -> Rule:
     return rule.copy(update={"trigger": rule.trigger.copy(update={"model": model})})
 
 
+def fired_samples(rule: Rule, scored: ScoredSet) -> list[bool]:
+    """Per sample, whether the rule fires (a sample fires when any of its turns does)."""
+    return [any(hits_of_rule(rule, p) for p in turns) for turns in scored.turns]
+
+
 def set_counts(rule: Rule, scored: ScoredSet) -> Counts:
-    """How the rule does on one set (a sample fires when any of its turns does)."""
-    fired = [any(hits_of_rule(rule, p) for p in turns) for turns in scored.turns]
-    return count([rule.id in g for g in scored.gold], fired)
+    """How the rule does on one set."""
+    return count([rule.id in g for g in scored.gold], fired_samples(rule, scored))
 
 
 def sweep(rules: Sequence[Rule], sets: Sequence[ScoredSet]) -> dict[str, Any]:
@@ -278,8 +282,8 @@ def learnt_errors(rules: Sequence[Rule], sets: Sequence[ScoredSet]) -> list[dict
     errors: list[dict[str, Any]] = []
     for scored in (s for s in sets if s.learnt):
         for rule in rules:
-            for gold, turns in zip(scored.gold, scored.turns, strict=True):
-                fired = any(hits_of_rule(rule, p) for p in turns)
+            for gold, turns, fired in zip(scored.gold, scored.turns, fired_samples(rule, scored),
+                                          strict=True):
                 if fired == (rule.id in gold):
                     continue
                 errors.append({

@@ -9,7 +9,6 @@ import pytest
 from bot import registry
 from bot.compliance.detectors import Detector, DetectorHit
 from bot.compliance.redaction import build_detectors
-from bot.registry import detectors
 
 SpanCheck = Callable[[Detector, str, list[str]], list[DetectorHit]]
 
@@ -43,7 +42,7 @@ def check_spans(detector: Detector, text: str, expected: list[str]) -> list[Dete
 
 def pattern_matches(detector_id: str, text: str) -> list[tuple[str, str]]:
     """(pattern name, matched text) of each hit a registered detector finds in ``text``."""
-    return [(h.pattern_name, text[h.start : h.end]) for h in detectors.get(detector_id)().analyze(text)]
+    return [(h.pattern_name, text[h.start : h.end]) for h in registry.detectors.get(detector_id)().analyze(text)]
 
 
 @pytest.fixture

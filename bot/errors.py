@@ -198,6 +198,19 @@ class Errors:
         "E411 {path}: inter-annotator agreement needs every rated line (OVERALL lines included) "
         "to carry at least two ratings; {problem}."
     )
+    E412 = (
+        "E412 Training on survey answers needs at least {needed} answered conversations, "
+        "{held_needed} of them in the held-out part that checks the result; found {have} "
+        "({held_have} held out). Collect more answers and run it again."
+    )
+    E413 = (
+        "E413 Model version {version!r} is already taken ({where}): scores are stored per "
+        "version, so give --version a new name or leave it out for a dated one."
+    )
+    E414 = (
+        "E414 The active CSAT model pointer {path} cannot be used: {problem}. Nothing is scored "
+        "with an unchecked model; `candor csat model --use-shipped` returns to the shipped one."
+    )
 
     # E6xx: survey answers (the widget API, bot/web/survey.py).
     E601 = "E601 The body must be a JSON object with only sender, rating and comment."

@@ -12,9 +12,15 @@ import json
 import sys
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.bench.csat.learners import DEFAULT_LEARNER, LEARNERS
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from bot.scoring.model import CsatModel
+    from bot.settings.console import AuditKeys
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -28,10 +34,19 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     source.add_argument("--input", type=Path, help="train on a JSON export's survey answers")
     source.add_argument("--surveys", action="store_true",
                         help="train on the transcript DB's survey answers")
-    p.add_argument("--version", default="csat-v2", help="artefact version (default csat-v2)")
+    p.add_argument("--version", help="artefact version (default csat-v2; with survey answers "
+                                      "csat-surveys-DATE-TIME)")
     p.add_argument("--context", choices=("through", "before"), default="through")
-    p.add_argument("--out", type=Path, help="artefact path (default: the shipped csat-v2.json)")
+    p.add_argument("--out", type=Path, help="artefact path (default: the shipped csat-v2.json; "
+                                            "otherwise CANDOR_HOME/models/VERSION.json)")
+    p.add_argument("--check-only", action="store_true",
+                   help="with survey answers: train and run the held-out check, never promote")
     p.set_defaults(func=train)
+
+    p = sub.add_parser("model", help="which CSAT model scores conversations, and why")
+    p.add_argument("--use-shipped", action="store_true",
+                   help="drop the promoted model and score with the shipped one again (audited)")
+    p.set_defaults(func=active)
 
     p = sub.add_parser("evaluate", help="validate on a USS-format dialogue file")
     p.add_argument("--uss", type=Path, required=True)
@@ -82,6 +97,14 @@ def _bar(desc: str, unit: str) -> Any:
     return partial(tqdm, desc=desc, unit=unit, file=sys.stderr, leave=False)
 
 
+def _model(args: argparse.Namespace) -> CsatModel:
+    """``--model FILE`` if given, else the model in use (promoted, or shipped)."""
+    from bot.scoring.active_model import load_active_model
+    from bot.scoring.model import load_model
+
+    return load_model(args.model) if args.model else load_active_model()
+
+
 def _write_json(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -94,22 +117,26 @@ def _read_uss(path: Path) -> Any:
 
 
 def train(args: argparse.Namespace) -> int:
-    """``candor csat train``: fit the shipped model on the synthetic set (or a USS file)."""
+    """``candor csat train``: fit the shipped model on the synthetic set (or a USS file).
+
+    With survey answers (``--surveys`` or ``--input``) it trains a candidate instead and
+    promotes it only if it passes the held-out check (:func:`_train_on_surveys`).
+    """
     from bot.bench.csat.synthetic import synthetic_dialogues
     from bot.bench.csat.training import labelled_from_uss, train_model
     from bot.scoring.model import DEFAULT_MODEL_PATH, save_model
 
+    if args.input or args.surveys:
+        return _train_on_surveys(args)
+    args.version = args.version or "csat-v2"
     if args.uss:
         labelled = labelled_from_uss(_read_uss(args.uss))
         source = {"source": "uss", "file": args.uss.name}
-    elif args.input or args.surveys:
-        labelled = [(c, (), int(s)) for c, s in _conversations(args) if s is not None]
-        source = {"source": "surveys", "conversations": len(labelled)}
     else:
         labelled = synthetic_dialogues()
         source = {"source": "synthetic", "generator": "bot.bench.csat.synthetic",
                   "dialogues": len(labelled)}
-    if not args.out and (args.uss or args.input or args.surveys):
+    if not args.out and args.uss:
         from bot.settings import candor_home
 
         args.out = candor_home().models / f"{args.version}.json"
@@ -118,6 +145,117 @@ def train(args: argparse.Namespace) -> int:
     out = args.out or DEFAULT_MODEL_PATH
     save_model(model, out)
     print(f"wrote {out} ({model.version}, {model.trained_on['samples']} samples)")
+    return 0
+
+
+def _train_on_surveys(args: argparse.Namespace) -> int:
+    """Train on the bank's survey answers; promote only past the minimum count and the check.
+
+    A quarter of the answered conversations (by a hash of their id) is held out; the candidate
+    learns from the rest and must rank the held-out answers better than the model in use
+    (:mod:`bot.scoring.promotion`). It is saved either way, with the check in ``trained_on``;
+    a promotion is recorded in the audit log, so there is no key, no promotion.
+    """
+    from dataclasses import replace
+    from datetime import datetime, timezone
+
+    from bot.bench.csat.training import train_model
+    from bot.errors import CandorError, Errors
+    from bot.scoring.active_model import load_active_model
+    from bot.scoring.model import DEFAULT_MODEL_PATH, load_model, save_model
+    from bot.scoring.promotion import (
+        MIN_HELD_OUT,
+        MIN_SURVEY_ANSWERS,
+        held_out_check,
+        is_held_out,
+    )
+    from bot.scoring.scorer import score_conversation
+    from bot.settings import candor_home
+    from bot.settings.console import AuditKeys
+
+    keys = None if args.check_only else AuditKeys.from_env()
+    answered = [(c, int(s)) for c, s in _conversations(args) if s is not None]
+    held = [(c, s) for c, s in answered if is_held_out(c.conversation_id)]
+    learn = [(c, s) for c, s in answered if not is_held_out(c.conversation_id)]
+    if len(answered) < MIN_SURVEY_ANSWERS or len(held) < MIN_HELD_OUT:
+        raise CandorError(Errors.E412.format(needed=MIN_SURVEY_ANSWERS, held_needed=MIN_HELD_OUT,
+                                             have=len(answered), held_have=len(held)))
+    now = datetime.now(timezone.utc)
+    current = load_active_model()
+    version = args.version or f"csat-surveys-{now:%Y%m%d-%H%M%S}"
+    out = args.out or candor_home().models / f"{version}.json"
+    taken = {current.version: "the model in use", load_model(DEFAULT_MODEL_PATH).version: "shipped"}
+    if version in taken or out.exists():
+        raise CandorError(Errors.E413.format(version=version,
+                                             where=taken.get(version, f"{out} exists")))
+    source = {"source": "surveys", "conversations": len(learn), "held_out": len(held)}
+    model = train_model([(c, (), s) for c, s in learn], version, source, context=args.context,
+                        progress=_bar("features", "dialogue"))
+    check = held_out_check([score_conversation(c, model).value for c, _ in held],
+                           [score_conversation(c, current).value for c, _ in held],
+                           [s for _, s in held])
+    record = {"against": current.version, **check.as_dict()}
+    model = replace(model, trained_on={**model.trained_on, "held_out_check": record})
+    save_model(model, out)
+    print(f"wrote {out} ({version}: learnt from {len(learn)} answers, {len(held)} held out)")
+    print(f"held-out check against {current.version}: {check.reason}")
+    if keys is None or not check.promote:
+        print(f"not promoted: {current.version} still scores conversations")
+        return 0
+    _activate(out, model, current.version, record, now, keys)
+    print(f"promoted {version}: new scores use it; `candor csat score` rescores stored "
+          f"conversations, `candor csat model --use-shipped` undoes it")
+    return 0
+
+
+def _activate(artefact: Path | None, model: CsatModel, replaced: str, check: dict[str, Any],
+              now: datetime, keys: AuditKeys) -> None:
+    """Point the scorers at ``artefact`` (None: the shipped one) and audit it."""
+    import getpass
+
+    from bot.scoring import active_model
+    from bot.transcripts.audit_log import append
+    from bot.transcripts.db import database
+
+    if artefact is None:
+        active_model.use_shipped()
+    else:
+        active_model.activate(artefact, model, replaced, check, now.isoformat())
+    append(database(), keys, getpass.getuser(), "csat_model_activated",
+           {"version": model.version, "replaced": replaced,
+            "artefact": str(artefact) if artefact else "shipped", "check": check})
+
+
+def active(args: argparse.Namespace) -> int:
+    """``candor csat model``: the model in use and its promotion, or back to the shipped one."""
+    from datetime import datetime, timezone
+
+    from bot.errors import CandorError
+    from bot.scoring.active_model import load_active_model, read_activation
+    from bot.scoring.model import DEFAULT_MODEL_PATH, load_model
+    from bot.settings.console import AuditKeys
+
+    if args.use_shipped:
+        try:
+            current = read_activation()
+            replaced = current.version if current else None
+        except CandorError:  # E414: the way out of a broken pointer must not need the pointer
+            replaced = "an unreadable promotion"
+        if replaced is None:
+            print("the shipped model is already in use")
+            return 0
+        _activate(None, load_model(DEFAULT_MODEL_PATH), replaced, {}, datetime.now(timezone.utc),
+                  AuditKeys.from_env())
+    activation = read_activation()
+    model = load_active_model()
+    if activation is None:
+        print(f"in use: {model.version} (shipped, {DEFAULT_MODEL_PATH})")
+        return 0
+    check = activation.check
+    print(f"in use: {model.version} (promoted {activation.activated_at}, replacing "
+          f"{activation.replaced})\nartefact: {activation.artefact}\n"
+          f"held-out check: rho {check.get('spearman_candidate')} against "
+          f"{check.get('spearman_current')} on {check.get('held_out')} answers")
     return 0
 
 
@@ -168,9 +306,8 @@ def score(args: argparse.Namespace) -> int:
     from bot.runtime import csat_records as adapter
     from bot.runtime.autoscore import idle_seconds_from_env
     from bot.scoring.batch import due, score_row
-    from bot.scoring.model import load_model
 
-    model = load_model(args.model)
+    model = _model(args)
     now = time.time()
     idle = args.idle_minutes * 60 if args.idle_minutes is not None else idle_seconds_from_env()
     todo = [d for d in (due(c, now, idle) for c, _ in _conversations(args)) if d]
@@ -190,9 +327,8 @@ def explain(args: argparse.Namespace) -> int:
     from bot.errors import CandorError, Errors
     from bot.runtime import csat_records as adapter
     from bot.scoring.batch import score_row
-    from bot.scoring.model import load_model
 
-    model = load_model(args.model)
+    model = _model(args)
     if args.input:
         found = [c for c, _ in _conversations(args) if c.conversation_id == args.conversation_id]
     else:
@@ -221,11 +357,10 @@ def calibrate(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from bot.scoring.calibration import calibration_report
-    from bot.scoring.model import load_model
     from bot.scoring.scorer import score_conversation
     from bot.settings import candor_home
 
-    model = load_model(args.model)
+    model = _model(args)
     pairs = [(c, s) for c, s in _conversations(args) if s is not None]
     predicted = [score_conversation(c, model).value for c, _ in pairs]
     cal, report = calibration_report(predicted, [float(s) for _, s in pairs])

@@ -19,12 +19,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import cast
 
 from bot.errors import Errors
 from bot.runtime.csat_records import CsatConversationInput, conversation_from_record
+from bot.scoring.active_model import load_active_model, pointer_path
 from bot.scoring.batch import DEFAULT_IDLE_SECONDS, due, score_row
 from bot.scoring.model import CsatModel, load_model
 from bot.settings import load_settings
@@ -73,11 +73,28 @@ class AutoScorer:
         self._pending: set[str] = set()
         self._lock = threading.Lock()
         self._last_sweep = float("-inf")
+        self._model: CsatModel | None = None
+        self._pointer_seen: tuple[int, int] | None = None
 
-    @cached_property
+    @property
     def model(self) -> CsatModel:
-        """The CSAT artefact, loaded on first use (the Rasa server starts without it)."""
-        return load_model(self._model_path)
+        """The CSAT artefact: ``model_path`` if given, else the one promoted now.
+
+        Loaded on first use (the Rasa server starts without it) and again whenever the promotion
+        pointer changes, so ``candor csat train --surveys`` reaches running processes without a
+        restart. A broken pointer raises E414, which each scoring attempt logs as E410.
+        """
+        if self._model_path is not None:
+            if self._model is None:
+                self._model = load_model(self._model_path)
+            return self._model
+        pointer = pointer_path()
+        stat = pointer.stat() if pointer.exists() else None
+        seen = (stat.st_mtime_ns, stat.st_size) if stat else None
+        if self._model is None or seen != self._pointer_seen:
+            self._model = load_active_model()
+            self._pointer_seen = seen
+        return self._model
 
     def notify(self, conversation_id: str) -> None:
         """Queue a conversation for scoring (called by the writer after its commit)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -22,11 +23,20 @@ from bot.runtime.autoscore import (
     ScoringThread,
     idle_seconds_from_env,
 )
+from bot.scoring.active_model import activate
+from bot.scoring.model import load_model, save_model
+from bot.settings import candor_home
 from bot.transcripts import models as m
 from bot.transcripts import repository
 from bot.transcripts.db import Database, open_database
 
 IDLE = AutoScoreSettings(idle_seconds=60.0)
+
+
+@pytest.fixture(autouse=True)
+def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own CANDOR_HOME: no model promoted on this machine leaks in."""
+    monkeypatch.setenv("CANDOR_HOME", str(tmp_path / "home"))
 
 
 @pytest.fixture
@@ -139,3 +149,29 @@ def test_idle_minutes_from_the_environment(value: str | None, seconds: float) ->
 def test_a_bad_idle_setting_is_refused(value: str) -> None:
     with pytest.raises(CandorError, match="E409"):
         idle_seconds_from_env({"CANDOR_CSAT_IDLE_MINUTES": value})
+
+
+def test_a_promotion_reaches_a_running_scorer_without_a_restart(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    add(db, "ended", ago(1), outcome="resolved")
+    scorer = AutoScorer(db, IDLE)
+    scorer.notify("ended")
+    scorer.run_due()
+    shipped = load_model()
+    assert repository.csat_score("ended", shipped.version, db=db)
+
+    bank = replace(shipped, version="csat-bank-9")
+    artefact = candor_home().models / "csat-bank-9.json"
+    save_model(bank, artefact)
+    activate(artefact, bank, shipped.version, {}, "2026-12-05T04:00:00+00:00")
+    scorer.notify("ended")
+    assert scorer.run_due() == 1
+    assert repository.csat_score("ended", "csat-bank-9", db=db)
+
+    artefact.write_text(artefact.read_text().replace("csat-bank-9", "csat-bank-X"))
+    time.sleep(0.01)
+    activate(artefact, bank, shipped.version, {}, "2026-12-05T04:01:00+00:00")  # version mismatch
+    scorer.notify("ended")
+    assert scorer.run_due() == 0  # fails closed: nothing scored with an unchecked model
+    assert "E410" in caplog.text

@@ -97,14 +97,6 @@ def test_calibrate_reports_before_and_after(tmp_path: Path) -> None:
     assert saved["report"]["mae_after"] <= saved["report"]["mae_before"]
 
 
-def test_train_on_survey_answers_of_an_export(tmp_path: Path) -> None:
-    out = tmp_path / "surveys.json"
-    assert main(["csat", "train", "--input", str(export(tmp_path)), "--version", "csat-s1",
-                 "--out", str(out)]) == 0
-    trained_on = json.loads(out.read_text())["trained_on"]
-    assert trained_on["source"] == "surveys" and trained_on["samples"] == 8
-
-
 def test_agreement_scores_each_annotator_against_the_rest(tmp_path: Path) -> None:
     out = tmp_path / "agreement.json"
     assert main(["csat", "agreement", "--uss", str(USS_FIXTURE), "--out", str(out)]) == 0

@@ -28,6 +28,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.errors import Errors
+from bot.survey_turns import ALREADY_RATED, ASK_COMMENT, ASK_RATING, NOT_SAVED, THANKS
 from bot.transcripts import repository
 
 logger = logging.getLogger(__name__)
@@ -36,11 +37,6 @@ SURVEY_SLOT = "csat_survey"  # None -> "asked" -> "rated" -> "done"
 #: Slots that belong to one conversation and are not carried into the next session.
 SESSION_SCOPED_SLOTS = frozenset({SURVEY_SLOT})
 RATING_ENTITY = "csat_rating"
-ASK_RATING = "utter_ask_csat_rating"
-ASK_COMMENT = "utter_ask_csat_comment"
-THANKS = "utter_csat_thanks"
-ALREADY_RATED = "utter_csat_already_rated"
-NOT_SAVED = "utter_csat_not_saved"
 RATINGS = frozenset("12345")
 SKIP_WORDS = 3  # "no", "no thanks", "nah i'm good": a refusal, not a comment
 #: Waits before asking again for a conversation the transcript does not hold yet: the

@@ -17,8 +17,8 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUtter
 from bot.compliance.contract import COMPLIANCE_KEY, HUMAN_HANDOFF
 from bot.compliance.evaluation import RuleHit, rule_hits
 from bot.compliance.rulebook import Rulebook
+from bot.survey_turns import ASK_COMMENT
 
-ASK_COMMENT = "utter_ask_csat_comment"
 CONTACT_TYPES = frozenset({"PHONE_NUMBER", "EMAIL_ADDRESS"})
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from bot.errors import CandorError, Errors
 from bot.scoring.transcript import Dialogue, DialogueTurn
+from bot.survey_turns import survey_turn_indexes
 
 
 class CsatTurnInput(TypedDict, total=False):
@@ -56,10 +57,16 @@ def turn_from_record(r: CsatTurnInput) -> DialogueTurn:
 
 
 def conversation_from_record(r: CsatConversationInput) -> Dialogue:
-    """A stored or exported conversation as the scorer's :class:`Dialogue`."""
+    """A stored or exported conversation as the scorer's :class:`Dialogue`.
+
+    Without the survey exchange (:mod:`bot.survey_turns`): the answer is what a prediction is
+    checked against, not evidence for it.
+    """
+    turns = r.get("turns", [])
+    survey = survey_turn_indexes(cast(Sequence[Mapping[str, Any]], turns))
     return Dialogue(
         conversation_id=str(r["conversation_id"]),
-        turns=tuple(turn_from_record(t) for t in r.get("turns", [])),
+        turns=tuple(turn_from_record(t) for i, t in enumerate(turns) if i not in survey),
         ended=bool(r.get("ended", True)),
     )
 

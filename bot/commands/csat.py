@@ -34,10 +34,10 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     source.add_argument("--input", type=Path, help="train on a JSON export's survey answers")
     source.add_argument("--surveys", action="store_true",
                         help="train on the transcript DB's survey answers")
-    p.add_argument("--version", help="artefact version (default csat-v2; with survey answers "
+    p.add_argument("--version", help="artefact version (default csat-v3; with survey answers "
                                       "csat-surveys-DATE-TIME)")
     p.add_argument("--context", choices=("through", "before"), default="through")
-    p.add_argument("--out", type=Path, help="artefact path (default: the shipped csat-v2.json; "
+    p.add_argument("--out", type=Path, help="artefact path (default: the shipped csat-v3.json; "
                                             "otherwise CANDOR_HOME/models/VERSION.json)")
     p.add_argument("--check-only", action="store_true",
                    help="with survey answers: train and run the held-out check, never promote")
@@ -57,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                         "averaged with gradient boosting (ensemble, the default), that linear "
                         "model alone (context), the ordinal feature model, or features + TF-IDF "
                         "words (hybrid)")
-    p.add_argument("--model", type=Path, help="artefact (default: shipped csat-v2)")
+    p.add_argument("--model", type=Path, help="artefact (default: the shipped csat-v3)")
     p.add_argument("--out", type=Path, required=True, help="results JSON")
     p.set_defaults(func=evaluate)
 
@@ -88,7 +88,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 def _source(p: argparse.ArgumentParser) -> None:
     p.add_argument("--input", type=Path, help="JSON export of conversations instead of the DB")
-    p.add_argument("--model", type=Path, help="artefact (default: shipped csat-v2)")
+    p.add_argument("--model", type=Path, help="artefact (default: the model in use, see `candor csat model`)")
 
 
 def _bar(desc: str, unit: str) -> Any:
@@ -123,12 +123,13 @@ def train(args: argparse.Namespace) -> int:
     promotes it only if it passes the held-out check (:func:`_train_on_surveys`).
     """
     from bot.bench.csat.synthetic import synthetic_dialogues
-    from bot.bench.csat.training import labelled_from_uss, train_model
+    from bot.bench.csat.training import SHIPPED_RECENCY, labelled_from_uss, train_model
     from bot.scoring.model import DEFAULT_MODEL_PATH, save_model
 
     if args.input or args.surveys:
         return _train_on_surveys(args)
-    args.version = args.version or "csat-v2"
+    args.version = args.version or "csat-v3"
+    recency = None
     if args.uss:
         labelled = labelled_from_uss(_read_uss(args.uss))
         source = {"source": "uss", "file": args.uss.name}
@@ -136,12 +137,13 @@ def train(args: argparse.Namespace) -> int:
         labelled = synthetic_dialogues()
         source = {"source": "synthetic", "generator": "bot.bench.csat.synthetic",
                   "dialogues": len(labelled)}
+        recency = SHIPPED_RECENCY
     if not args.out and args.uss:
         from bot.settings import candor_home
 
         args.out = candor_home().models / f"{args.version}.json"
     model = train_model(labelled, args.version, source, context=args.context,
-                        progress=_bar("features", "dialogue"))
+                        progress=_bar("features", "dialogue"), recency=recency)
     out = args.out or DEFAULT_MODEL_PATH
     save_model(model, out)
     print(f"wrote {out} ({model.version}, {model.trained_on['samples']} samples)")

@@ -21,12 +21,18 @@ from bot.errors import CandorError, Errors
 
 ARTEFACT_FORMAT = "candor-csat-model"
 CLASSES = (1, 2, 3, 4, 5)
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "models" / "csat-v2.json"
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "models" / "csat-v3.json"
 
 
 @dataclass(frozen=True)
 class CsatModel:
-    """A fitted model: feature names, standardisation, weights and the 4 class thresholds."""
+    """A fitted model: feature names, standardisation, weights and the 4 class thresholds.
+
+    ``recency`` says how a whole conversation is scored: None scores the whole conversation's
+    features (csat-v1, csat-v2, models trained on survey answers); a number r scores it as the
+    mean of its customer turns' scores, each turn weighted r times the next, so how the
+    conversation ended counts most (:func:`bot.scoring.scorer.score_conversation`).
+    """
 
     version: str
     features: tuple[str, ...]
@@ -35,6 +41,7 @@ class CsatModel:
     weights: tuple[float, ...]
     thresholds: tuple[float, ...]
     trained_on: dict[str, Any] = field(default_factory=dict, compare=False)
+    recency: float | None = None
 
     def standardise(self, x: np.ndarray) -> np.ndarray:
         """``(x - mean) / scale`` for a (n, d) matrix."""
@@ -89,6 +96,8 @@ def to_json(model: CsatModel) -> str:
     for key in ("mean", "scale", "weights", "thresholds"):
         data[key] = [round(float(v), 6) for v in data[key]]
     data["features"] = list(model.features)
+    if model.recency is None:
+        del data["recency"]  # artefacts from before it existed stay byte-identical
     return json.dumps({"format": ARTEFACT_FORMAT, **data}, indent=2, sort_keys=True) + "\n"
 
 
@@ -106,9 +115,12 @@ def from_json(text: str, source: str = "<string>") -> CsatModel:
             weights=tuple(data["weights"]),
             thresholds=tuple(data["thresholds"]),
             trained_on=dict(data.get("trained_on", {})),
+            recency=None if data.get("recency") is None else float(data["recency"]),
         )
     except (ValueError, KeyError, TypeError) as e:
         raise CandorError(Errors.E403.format(path=source, problem=e)) from None
+    if model.recency is not None and not 0.0 < model.recency <= 1.0:
+        raise CandorError(Errors.E403.format(path=source, problem="recency must be in (0, 1]"))
     d = len(model.features)
     if not (len(model.mean) == len(model.scale) == len(model.weights) == d):
         raise CandorError(Errors.E403.format(path=source, problem="vector lengths differ"))
@@ -124,7 +136,7 @@ def save_model(model: CsatModel, path: Path) -> None:
 
 
 def load_model(path: Path | None = None) -> CsatModel:
-    """Load an artefact (default: the shipped ``csat-v2.json``)."""
+    """Load an artefact (default: the shipped ``csat-v3.json``)."""
     path = DEFAULT_MODEL_PATH if path is None else path
     if not path.exists():
         raise CandorError(Errors.E403.format(path=path, problem="file not found"))

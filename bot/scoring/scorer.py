@@ -7,7 +7,7 @@ stored last month for the same model version.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -70,12 +70,30 @@ def score(
     top: int = TOP_FACTORS,
 ) -> CsatPrediction:
     """Score one feature vector; ``turn_vectors`` (one per user turn) give the per-turn scores."""
-    x = _matrix([vector], model)
-    value = float(model.expected(x)[0])
-    contributions = model.contributions(x)[0]
+    return _predict([vector], np.ones(1), model, turn_vectors, top)
+
+
+def _predict(
+    vectors: list[CsatFeatures],
+    row_weights: np.ndarray,
+    model: CsatModel,
+    turn_vectors: tuple[CsatFeatures, ...],
+    top: int,
+) -> CsatPrediction:
+    """The weighted mean of the rows' scores, with the same weights on their explanations.
+
+    Contributions are linear in the rows, so the weighted mean of each row's per-feature
+    contributions still splits the value into reasons (and a feature's shown value is its
+    weighted mean over the rows).
+    """
+    x = _matrix(vectors, model)
+    w = row_weights / row_weights.sum()
+    value = float(w @ model.expected(x))
+    contributions = w @ model.contributions(x)
+    values = w @ x
     factors = [
         Factor(short_name(n), float(v), float(c), describe(n))
-        for n, v, c in zip(model.features, vector.values, contributions, strict=True)
+        for n, v, c in zip(model.features, values, contributions, strict=True)
     ]
     raising = sorted((f for f in factors if f.contribution > MIN_CONTRIBUTION),
                      key=lambda f: (-f.contribution, f.feature))
@@ -84,7 +102,7 @@ def score(
     turns: Any = model.expected(_matrix(list(turn_vectors), model)) if turn_vectors else []
     return CsatPrediction(
         value=round(value, 4),
-        predicted_class=int(model.predict_class(x)[0]),
+        predicted_class=int(np.argmax(w @ model.proba(x))) + 1,
         turn_scores=tuple(round(float(t), 4) for t in turns),
         raising=tuple(raising[:top]),
         lowering=tuple(lowering[:top]),
@@ -93,7 +111,18 @@ def score(
 
 
 def score_conversation(conversation: Dialogue, model: CsatModel) -> CsatPrediction:
-    """Features of the whole conversation and of each user-turn prefix, then :func:`score`."""
-    whole = features(conversation, model.features)
-    per_turn = tuple(features(p, model.features) for p in conversation.turn_prefixes())
-    return score(whole, model, per_turn)
+    """Score a conversation and each of its user-turn prefixes.
+
+    A model with ``recency`` scores the conversation as the recency-weighted mean of its turn
+    prefixes; the last one keeps the conversation's end state, so walking away still counts.
+    Without it (or before the customer has said anything) the whole conversation's features
+    are scored.
+    """
+    prefixes = conversation.turn_prefixes()
+    per_turn = tuple(features(p, model.features) for p in prefixes)
+    if model.recency is None or not prefixes:
+        return score(features(conversation, model.features), model, per_turn)
+    ending = replace(prefixes[-1], ended=conversation.ended)
+    rows = [*per_turn[:-1], features(ending, model.features)]
+    weights = model.recency ** np.arange(len(rows) - 1, -1, -1, dtype=float)
+    return _predict(rows, weights, model, per_turn, TOP_FACTORS)

@@ -35,5 +35,5 @@ def test_due(c: Dialogue, now: float, is_due: bool, ended: bool | None) -> None:
 def test_score_row_is_a_pure_function_of_transcript_and_model() -> None:
     c = conv(u("where is my card"), b(), u("thanks"))
     first, second = score_row(c, load_model()), score_row(c, load_model())
-    assert first == second and first["model_version"] == "csat-v2"
+    assert first == second and first["model_version"] == "csat-v3"
     assert len(first["turn_scores"]) == 2 and set(first["explanation"]) == {"raising", "lowering"}

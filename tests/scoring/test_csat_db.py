@@ -70,12 +70,12 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 
 def test_score_writes_each_conversation_once(db: Database) -> None:
     assert main(["csat", "score"]) == 0
-    happy = repository.csat_score("conv-happy-0", "csat-v2", db)
-    sad = repository.csat_score("conv-sad-0", "csat-v2", db)
+    happy = repository.csat_score("conv-happy-0", "csat-v3", db)
+    sad = repository.csat_score("conv-sad-0", "csat-v3", db)
     assert happy and sad and happy["value"] > sad["value"]
     assert len(sad["turn_scores"]) == 3
     assert main(["csat", "score"]) == 0  # idempotent: the same rows, not new ones
-    assert repository.csat_score("conv-happy-0", "csat-v2", db) == happy
+    assert repository.csat_score("conv-happy-0", "csat-v3", db) == happy
 
 
 def test_explain_shows_the_stored_score(db: Database, capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -115,8 +117,9 @@ LET_DOWN = conv(u("book me a branch appointment"), b("Sorry, I couldn't find a f
                 u("no, try a different branch"))
 
 
-def test_shipped_model_is_v2_from_the_synthetic_set() -> None:
-    assert SHIPPED.version == "csat-v2" and SHIPPED.trained_on["source"] == "synthetic"
+def test_shipped_model_is_v3_from_the_synthetic_set() -> None:
+    assert SHIPPED.version == "csat-v3" and SHIPPED.trained_on["source"] == "synthetic"
+    assert SHIPPED.recency == 0.5
     assert DEFAULT_MODEL_PATH.stat().st_size < 10_000
 
 
@@ -136,7 +139,55 @@ def test_scores_have_one_value_per_user_turn_and_reasons() -> None:
     assert score_conversation(LOOP, SHIPPED) == s  # deterministic
 
 
-def test_happy_conversation_is_raised_by_thanks() -> None:
+def test_happy_conversation_is_raised_by_the_customers_approval() -> None:
     s = score_conversation(HAPPY, SHIPPED)
-    assert s.value >= 4.0 and "thanks" in {f.feature for f in s.raising}
+    # 3.85: the opening question alone scores a neutral 3.0 and still counts a third
+    assert s.value >= 3.75 and {"approval_last", "approval_rate"} <= {f.feature for f in s.raising}
     assert features(HAPPY, SHIPPED.features).as_dict()["csat.thanks.v1"] == 1.0
+
+
+RECOVERED = conv(u("change my pin"), b("Sorry, I didn't understand.", "utter_default"),
+                 u("change my pin!!"), b("Sorry, I didn't understand.", "utter_default"),
+                 u("change my PIN number"), b("You can change it in the app under Card > PIN."),
+                 u("perfect, thank you so much!"))
+SOURED = conv(u("change my PIN number"), b("You can change it in the app under Card > PIN."),
+              u("perfect, thanks"), b("Anything else?"),
+              u("my card was declined"), b("Sorry, I didn't understand.", "utter_default"),
+              u("my card was DECLINED!!"), b("Sorry, I didn't understand.", "utter_default"),
+              u("useless, I give up"))
+
+
+def test_the_shipped_score_weights_how_the_conversation_ended() -> None:
+    # the same ups and downs in the opposite order: the ending decides, as it does for people
+    assert score_conversation(RECOVERED, SHIPPED).value > score_conversation(SOURED, SHIPPED).value
+    live = score_conversation(conv(*SOURED.turns, ended=False), SHIPPED)  # no end state yet
+    w = 0.5 ** np.arange(len(live.turn_scores) - 1, -1, -1)
+    assert abs(live.value - float(w @ live.turn_scores / w.sum())) < 1e-3
+
+
+def test_walking_away_still_counts_at_the_end() -> None:
+    left = conv(u("how do I order a card"), b("Sorry, I didn't understand.", "utter_default"))
+    still_here = conv(*left.turns, ended=False)
+    assert score_conversation(left, SHIPPED).value < score_conversation(still_here, SHIPPED).value
+    assert "abandoned" in {f.feature for f in score_conversation(left, SHIPPED).lowering}
+
+
+def test_the_explanation_adds_up_over_the_weighted_turns() -> None:
+    s = score_conversation(RECOVERED, SHIPPED)
+    assert s.raising and all(f.contribution > 0 for f in s.raising)
+    assert s.raising[0].feature in {"thanks", "approval_last", "approval_rate", "sentiment_last"}
+
+
+def test_whole_conversation_scoring_without_recency_is_unchanged() -> None:
+    whole = replace(SHIPPED, recency=None)
+    s = score_conversation(SOURED, whole)
+    assert s.value == round(float(whole.expected(
+        np.array([features(SOURED, whole.features).values]))[0]), 4)
+
+
+def test_recency_round_trips_and_is_checked() -> None:
+    assert from_json(to_json(SHIPPED)).recency == 0.5
+    assert "recency" not in to_json(replace(SHIPPED, recency=None))
+    bad = to_json(SHIPPED).replace('"recency": 0.5', '"recency": 1.5')
+    with pytest.raises(CandorError, match="E403 .*recency"):
+        from_json(bad)

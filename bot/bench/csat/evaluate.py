@@ -32,6 +32,7 @@ from bot.scoring.ensemble_learner import EnsembleClassifier
 from bot.scoring.features import FEATURE_SET_V1, FEATURE_SET_V2, features
 from bot.scoring.fit import fit_ordinal
 from bot.scoring.model import CLASSES, CsatModel
+from bot.scoring.scorer import score_conversation
 from bot.scoring.text_embeddings import embed_texts
 from bot.scoring.transcript import Dialogue
 
@@ -139,15 +140,20 @@ def evaluate_model(
     dialogues: list[UssDialogue], model: CsatModel, context: Context = "before",
     progress: Progress = _identity,
 ) -> dict[str, Any]:
-    """Spearman of the model's expected rating vs labels, for turns and whole dialogues."""
-    s = build_samples(dialogues, model.features, context, True, progress)
-    pred = model.expected(s.x)
-    turns, whole = ~s.is_overall, s.is_overall
+    """Spearman of the model's expected rating vs labels, for turns and whole dialogues.
+
+    A dialogue is scored as Candor scores a conversation (:func:`score_conversation`, the
+    artefact's ``recency`` included); the whole dialogue is visible to its OVERALL rating.
+    """
+    s = build_samples(dialogues, model.features, context, False, progress)
+    dialogue_scores = np.array([score_conversation(d.conversation, model).value
+                                for d in progress(dialogues)])
     return {
-        "spearman_turns": spearman(pred[turns], s.y[turns]),
-        "spearman_dialogues": spearman(pred[whole], s.y[whole]),
-        "n_turns": int(turns.sum()),
-        "n_dialogues": int(whole.sum()),
+        "spearman_turns": spearman(model.expected(s.x), s.y),
+        "spearman_dialogues": spearman(dialogue_scores,
+                                       np.array([d.overall for d in dialogues])),
+        "n_turns": len(s.y),
+        "n_dialogues": len(dialogues),
         "model_version": model.version,
         "context": context,
     }

@@ -1,4 +1,4 @@
-"""A labelled, synthetic set of banking conversations: what the shipped ``csat-v2`` learns from.
+"""A labelled, synthetic set of banking conversations: what the shipped ``csat-v3`` learns from.
 
 Honest provenance: no real customer rated these. Every sentence below was written for Candor,
 and each scenario's ratings are our judgement of how a customer would feel (thanked and

@@ -88,9 +88,9 @@ def answered_rate(parses: list[dict[str, Any]], threshold: float | None) -> floa
 
 def run(args: argparse.Namespace) -> int:
     """Parse the three sets with the trained model; write JSON, markdown and a plot."""
-    from rasa.core.agent import Agent
     from tqdm import tqdm
 
+    from bot.bench.harness import load_agent
     from bot.runtime.training import model_path
     from bot.settings import candor_home
 
@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         "in_scope": clinc_texts(args.clinc, ("banking.csv", "credit_cards.csv"), {"val"}),
     }
     model = args.model or model_path(candor_home())
-    agent = Agent.load(str(model))
+    agent = load_agent(model)
     parses = {
         name: [asyncio.run(agent.parse_message(t)) for t in tqdm(texts, desc=name, unit="msg")]
         for name, texts in sets.items()

@@ -23,14 +23,30 @@ def isolate_environment(work: Path) -> None:
     export({"RASA_CACHE_DIRECTORY": str(work / "cache")})
     export({"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", **OFFLINE_ENV},
            overwrite=False)
+    quiet_rasa_logs()
+
+
+def quiet_rasa_logs() -> None:
+    """Rasa's logging at INFO, not its DEBUG default.
+
+    Otherwise the parse loop prints every benchmark sentence
+    (``processor.message.parse ... parse_data_text=...``).
+    """
     import logging
 
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
-    # INFO, not Rasa's DEBUG default: the parse loop would log every test sentence.
     configure_logging_and_warnings(logging.INFO)
     configure_structlog(logging.INFO)
+
+
+def load_agent(model: Path) -> Any:
+    """A trained model's Rasa ``Agent`` for parsing benchmark messages, quietly."""
+    from rasa.core.agent import Agent
+
+    quiet_rasa_logs()
+    return Agent.load(str(model))
 
 
 def bench_config(path: Path, work: Path) -> tuple[Path, list[dict[str, Any]]]:

@@ -150,9 +150,9 @@ def nlu_training_data() -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Score every set, sweep the thresholds, write JSON, markdown and a chart."""
-    from rasa.core.agent import Agent
     from tqdm import tqdm
 
+    from bot.bench.harness import load_agent
     from bot.nlu.encoders import load_encoder
     from bot.runtime.training import model_path
     from bot.settings import candor_home
@@ -162,7 +162,7 @@ def run(args: argparse.Namespace) -> int:
     triggers = {r.id: r.trigger.model for r in rules if r.trigger.model is not None}
     config = component_config(args.setting)
     model_file = Path(args.model or model_path(candor_home()))
-    agent = Agent.load(str(model_file))
+    agent = load_agent(model_file)
     encoder = load_encoder(str(config["encoder"]))
 
     parses = ParseCache(args.parse_cache, model_file)

@@ -76,8 +76,9 @@ def run(args: argparse.Namespace) -> int:
     if args.misses and not misses_allowed(args.data, args.half):
         raise SystemExit("--misses lists the frozen set's tune half only (never tune on its test "
                          "half); another --data set may be listed whole")
-    from rasa.core.agent import Agent
+    from tqdm import tqdm
 
+    from bot.bench.harness import load_agent
     from bot.compliance.contract import COMPLIANCE_KEY, RULE_SCORES_KEY
     from bot.compliance.evaluation import fired_rule_ids, rule_hits
     from bot.compliance.rulebook import load_rulebook
@@ -87,8 +88,9 @@ def run(args: argparse.Namespace) -> int:
     book = load_rulebook()
     samples = load_samples(args.data, args.half)
     measured = measured_rules([r.id for r in book.rules], samples)
-    agent = Agent.load(str(args.model or model_path(candor_home())))
-    parsed = [[asyncio.run(agent.parse_message(t)) for t in turns_of(s)] for s in samples]
+    agent = load_agent(args.model or model_path(candor_home()))
+    parsed = [[asyncio.run(agent.parse_message(t)) for t in turns_of(s)]
+              for s in tqdm(samples, desc="parsing", unit="sample")]
     views = {
         "patterns": lambda p: {**p, "intent": {}, RULE_SCORES_KEY: {}},
         "nlu": lambda p: {**p, COMPLIANCE_KEY: {"hits": []}},

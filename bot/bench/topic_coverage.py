@@ -157,9 +157,9 @@ def known_labels(book: Any, training_data: Any) -> set[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Parse every message with the trained model; write JSON, markdown and a chart."""
-    from rasa.core.agent import Agent
     from tqdm import tqdm
 
+    from bot.bench.harness import load_agent
     from bot.bench.rule_thresholds import nlu_training_data
     from bot.compliance.evaluation import fired_rule_ids, rule_hits
     from bot.compliance.rulebook import load_rulebook
@@ -171,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
     with args.data.open(encoding="utf-8", newline="") as handle:
         rows = [(row["text"], row["category"]) for row in csv.DictReader(handle)
                 if args.half == "all" or half_of(row["text"]) == args.half]
-    agent = Agent.load(str(args.model or model_path(candor_home())))
+    agent = load_agent(args.model or model_path(candor_home()))
 
     def answer(text: str) -> set[str]:
         parsed = asyncio.run(agent.parse_message(text))

@@ -186,7 +186,8 @@ def _train_on_surveys(args: argparse.Namespace) -> int:
     current = load_active_model()
     version = args.version or f"csat-surveys-{now:%Y%m%d-%H%M%S}"
     out = args.out or candor_home().models / f"{version}.json"
-    taken = {current.version: "the model in use", load_model(DEFAULT_MODEL_PATH).version: "shipped"}
+    taken = {load_model(f).version: "shipped" for f in DEFAULT_MODEL_PATH.parent.glob("*.json")}
+    taken[current.version] = "the model in use"
     if version in taken or out.exists():
         raise CandorError(Errors.E413.format(version=version,
                                              where=taken.get(version, f"{out} exists")))
@@ -202,7 +203,8 @@ def _train_on_surveys(args: argparse.Namespace) -> int:
     print(f"wrote {out} ({version}: learnt from {len(learn)} answers, {len(held)} held out)")
     print(f"held-out check against {current.version}: {check.reason}")
     if keys is None or not check.promote:
-        print(f"not promoted: {current.version} still scores conversations")
+        why = " (--check-only)" if keys is None else ""
+        print(f"not promoted{why}: {current.version} still scores conversations")
         return 0
     _activate(out, model, current.version, record, now, keys)
     print(f"promoted {version}: new scores use it; `candor csat score` rescores stored "

@@ -124,10 +124,12 @@ def test_no_audit_key_no_promotion(home: Path, tmp_path: Path,
         main(["csat", "train", "--input", str(export(tmp_path / "a.json", quick_ones_are_best))])
 
 
-def test_a_version_in_use_is_refused(home: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("version", [SHIPPED.version, "csat-v1"])
+def test_a_version_in_use_or_shipped_before_is_refused(home: Path, tmp_path: Path,
+                                                       version: str) -> None:
     src = export(tmp_path / "answers.json", quick_ones_are_best)
-    with pytest.raises(CandorError, match=f"E413 .*{SHIPPED.version}"):
-        main(["csat", "train", "--input", str(src), "--version", SHIPPED.version])
+    with pytest.raises(CandorError, match=f"E413 .*{version}"):
+        main(["csat", "train", "--input", str(src), "--version", version])
 
 
 def test_a_broken_pointer_stops_scoring_until_the_shipped_model_is_restored(

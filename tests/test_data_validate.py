@@ -16,6 +16,7 @@ import pytest
 from bot.compliance.rulebook import load_rulebook
 from bot.paths import PROJECT_ROOT, CandorHome
 from bot.settings import runtime_env
+from bot.survey_turns import SURVEY_RESPONSES
 
 UNUSED = re.compile(r"The utterance '([^']+)' is not used in any story or rule\.")
 # Rasa warns when retrieval-intent responses live beside their examples in data/ (by design).
@@ -34,6 +35,7 @@ def responses_sent_from_code() -> set[str]:
     for folder in ("actions", "policies"):
         for path in (PROJECT_ROOT / folder).rglob("*.py"):
             names.update(re.findall(r'"(utter_[\w/]+)"', path.read_text()))
+    names.update(SURVEY_RESPONSES)  # actions/survey.py sends them by these names
     domain = (PROJECT_ROOT / "domain.yml").read_text()
     names.update(re.findall(r"^  (utter_ask_\w+):", domain, re.MULTILINE))
     config = (PROJECT_ROOT / "config.yml").read_text()

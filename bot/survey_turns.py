@@ -8,8 +8,8 @@ the held-out check before a promotion), so they must not also be its evidence.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import Protocol
 
 ASK_RATING = "utter_ask_csat_rating"
 ASK_COMMENT = "utter_ask_csat_comment"
@@ -21,15 +21,21 @@ RATING_INTENT = "rate_chat"
 SURVEY_RESPONSES = frozenset({ASK_RATING, ASK_COMMENT, THANKS, ALREADY_RATED, NOT_SAVED})
 """What the bot says only inside the survey exchange."""
 _AFTER_A_COMMENT = frozenset({THANKS, NOT_SAVED})
-_BOT_ROLES = frozenset({"bot", "assistant", "system"})
 
 
-def _response(turn: Mapping[str, Any]) -> str | None:
-    return turn.get("response") or turn.get("action")
+class Turn(Protocol):
+    """What is read of a turn (the CSAT scorer's ``DialogueTurn`` has it)."""
+
+    @property
+    def role(self) -> str: ...
+    @property
+    def intent(self) -> str | None: ...
+    @property
+    def response(self) -> str | None: ...
 
 
-def survey_turn_indexes(turns: Sequence[Mapping[str, Any]]) -> frozenset[int]:
-    """Positions of the survey exchange in stored turns (dicts with role/intent/response).
+def survey_turn_indexes(turns: Sequence[Turn]) -> frozenset[int]:
+    """Positions of the survey exchange in a conversation's turns.
 
     The bot's survey prompts and thanks, the customer's ratings, and their reply to the comment
     question when the bot took it as a comment or a skip (thanked for it). A question asked
@@ -37,14 +43,14 @@ def survey_turn_indexes(turns: Sequence[Mapping[str, Any]]) -> frozenset[int]:
     """
     drop: set[int] = set()
     for i, turn in enumerate(turns):
-        if turn.get("role") in _BOT_ROLES:
-            if _response(turn) in SURVEY_RESPONSES:
+        if turn.role == "bot":
+            if turn.response in SURVEY_RESPONSES:
                 drop.add(i)
             continue
-        if turn.get("intent") == RATING_INTENT:
+        if turn.intent == RATING_INTENT:
             drop.add(i)
-        elif i > 0 and _response(turns[i - 1]) == ASK_COMMENT:
-            nxt = next((t for t in turns[i + 1:] if t.get("role") in _BOT_ROLES), None)
-            if nxt is not None and _response(nxt) in _AFTER_A_COMMENT:
+        elif i > 0 and turns[i - 1].response == ASK_COMMENT:
+            nxt = next((t for t in turns[i + 1:] if t.role == "bot"), None)
+            if nxt is not None and nxt.response in _AFTER_A_COMMENT:
                 drop.add(i)
     return frozenset(drop)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import yaml
 
 from bot.paths import PROJECT_ROOT
+from bot.scoring.transcript import DialogueTurn
 from bot.survey_turns import (
     ASK_COMMENT,
     ASK_RATING,
@@ -17,12 +16,12 @@ from bot.survey_turns import (
 )
 
 
-def user(text: str, intent: str = "faq") -> dict[str, Any]:
-    return {"role": "user", "text": text, "intent": intent}
+def user(text: str, intent: str = "faq") -> DialogueTurn:
+    return DialogueTurn("user", text, intent)
 
 
-def bot(response: str, text: str = "...") -> dict[str, Any]:
-    return {"role": "bot", "text": text, "response": response}
+def bot(response: str, text: str = "...") -> DialogueTurn:
+    return DialogueTurn("bot", text, response=response)
 
 
 def test_every_survey_response_is_in_the_domain() -> None:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from bot.scoring.model import CsatModel
+    from bot.scoring.transcript import Dialogue
     from bot.settings.console import AuditKeys
 
 
@@ -176,9 +177,12 @@ def _train_on_surveys(args: argparse.Namespace) -> int:
     from bot.settings.console import AuditKeys
 
     keys = None if args.check_only else AuditKeys.from_env()
-    answered = [(c, int(s)) for c, s in _conversations(args) if s is not None]
-    held = [(c, s) for c, s in answered if is_held_out(c.conversation_id)]
-    learn = [(c, s) for c, s in answered if not is_held_out(c.conversation_id)]
+    held: list[tuple[Dialogue, int]] = []
+    learn: list[tuple[Dialogue, int]] = []
+    for c, s in _conversations(args):
+        if s is not None:
+            (held if is_held_out(c.conversation_id) else learn).append((c, int(s)))
+    answered = held + learn
     if len(answered) < MIN_SURVEY_ANSWERS or len(held) < MIN_HELD_OUT:
         raise CandorError(Errors.E412.format(needed=MIN_SURVEY_ANSWERS, held_needed=MIN_HELD_OUT,
                                              have=len(answered), held_have=len(held)))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypedDict, cast
+from typing import Any, TypedDict
 
 from bot.errors import CandorError, Errors
 from bot.scoring.transcript import Dialogue, DialogueTurn
@@ -62,11 +62,11 @@ def conversation_from_record(r: CsatConversationInput) -> Dialogue:
     Without the survey exchange (:mod:`bot.survey_turns`): the answer is what a prediction is
     checked against, not evidence for it.
     """
-    turns = r.get("turns", [])
-    survey = survey_turn_indexes(cast(Sequence[Mapping[str, Any]], turns))
+    turns = tuple(turn_from_record(t) for t in r.get("turns", []))
+    survey = survey_turn_indexes(turns)
     return Dialogue(
         conversation_id=str(r["conversation_id"]),
-        turns=tuple(turn_from_record(t) for i, t in enumerate(turns) if i not in survey),
+        turns=tuple(t for i, t in enumerate(turns) if i not in survey),
         ended=bool(r.get("ended", True)),
     )
 

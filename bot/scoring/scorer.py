@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from bot.scoring.features import CsatFeatures, describe, features, short_name
-from bot.scoring.model import CsatModel
+from bot.scoring.model import CLASSES, CsatModel
 from bot.scoring.transcript import Dialogue
 
 TOP_FACTORS = 3
@@ -88,7 +88,8 @@ def _predict(
     """
     x = _matrix(vectors, model)
     w = row_weights / row_weights.sum()
-    value = float(w @ model.expected(x))
+    proba = w @ model.proba(x)
+    value = float(proba @ np.array(CLASSES, dtype=float))
     contributions = w @ model.contributions(x)
     values = w @ x
     factors = [
@@ -102,7 +103,7 @@ def _predict(
     turns: Any = model.expected(_matrix(list(turn_vectors), model)) if turn_vectors else []
     return CsatPrediction(
         value=round(value, 4),
-        predicted_class=int(np.argmax(w @ model.proba(x))) + 1,
+        predicted_class=int(np.argmax(proba)) + 1,
         turn_scores=tuple(round(float(t), 4) for t in turns),
         raising=tuple(raising[:top]),
         lowering=tuple(lowering[:top]),

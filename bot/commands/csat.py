@@ -156,13 +156,15 @@ def _train_on_surveys(args: argparse.Namespace) -> int:
 
     A quarter of the answered conversations (by a hash of their id) is held out; the candidate
     learns from the rest and must rank the held-out answers better than the model in use
-    (:mod:`bot.scoring.promotion`). It is saved either way, with the check in ``trained_on``;
-    a promotion is recorded in the audit log, so there is no key, no promotion.
+    (:mod:`bot.scoring.promotion`). It scores a conversation as the shipped model does, by how
+    it ended (recency), and learns each answer from the turn prefixes that score averages. It
+    is saved either way, with the check in ``trained_on``; a promotion is recorded in the audit
+    log, so there is no key, no promotion.
     """
     from dataclasses import replace
     from datetime import datetime, timezone
 
-    from bot.bench.csat.training import train_model
+    from bot.bench.csat.training import SHIPPED_RECENCY, train_model
     from bot.errors import CandorError, Errors
     from bot.scoring.active_model import load_active_model
     from bot.scoring.model import DEFAULT_MODEL_PATH, load_model, save_model
@@ -197,7 +199,8 @@ def _train_on_surveys(args: argparse.Namespace) -> int:
                                              where=taken.get(version, f"{out} exists")))
     source = {"source": "surveys", "conversations": len(learn), "held_out": len(held)}
     model = train_model([(c, (), s) for c, s in learn], version, source, context=args.context,
-                        progress=_bar("features", "dialogue"))
+                        progress=_bar("features", "dialogue"), recency=SHIPPED_RECENCY,
+                        fit_recency=True)
     check = held_out_check([score_conversation(c, model).value for c, _ in held],
                            [score_conversation(c, current).value for c, _ in held],
                            [s for _, s in held])

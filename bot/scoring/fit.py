@@ -60,20 +60,29 @@ def fit_ordinal(
     alpha: float = 0.05,
     balanced: bool = True,
     trained_on: dict[str, Any] | None = None,
+    row_weights: np.ndarray | None = None,
 ) -> CsatModel:
-    """Fit on features ``x`` (n, d) and ratings ``y`` in 1..5."""
+    """Fit on features ``x`` (n, d) and ratings ``y`` in 1..5.
+
+    ``row_weights`` (default all 1) let several rows share one label: a conversation's
+    rating spread over the turn prefixes its score averages. Class balance counts weight,
+    not rows.
+    """
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=int)
-    if len(x) == 0 or x.shape[1] != len(feature_names) or len(x) != len(y):
-        raise CandorError(Errors.E404.format(problem=f"X {x.shape}, y {y.shape}"))
+    r = np.ones(len(y)) if row_weights is None else np.asarray(row_weights, dtype=float)
+    if len(x) == 0 or x.shape[1] != len(feature_names) or len(x) != len(y) or len(r) != len(y):
+        raise CandorError(Errors.E404.format(problem=f"X {x.shape}, y {y.shape}, weights {r.shape}"))
     if y.min() < 1 or y.max() > K:
         raise CandorError(Errors.E404.format(problem="ratings must be 1..5"))
+    if not (np.all(np.isfinite(r)) and r.min() > 0):
+        raise CandorError(Errors.E404.format(problem="row weights must be finite and above 0"))
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-9] = 1.0
     z = (x - mean) / scale
-    counts = np.bincount(y, minlength=K + 1)[1:]
+    counts = np.bincount(y, weights=r, minlength=K + 1)[1:]
     present = max(1, int((counts > 0).sum()))
-    s = len(y) / (present * counts[y - 1]) if balanced else np.ones(len(y))
+    s = r * r.sum() / (present * counts[y - 1]) if balanced else r
     start = np.concatenate([np.zeros(x.shape[1]), [-1.5], np.log(np.ones(K - 2))])
     result = minimize(
         _loss, start, args=(z, y, s, alpha), jac=True, method="L-BFGS-B",

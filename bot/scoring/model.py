@@ -29,9 +29,9 @@ class CsatModel:
     """A fitted model: feature names, standardisation, weights and the 4 class thresholds.
 
     ``recency`` says how a whole conversation is scored: None scores the whole conversation's
-    features (csat-v1, csat-v2, models trained on survey answers); a number r scores it as the
-    mean of its customer turns' scores, each turn weighted r times the next, so how the
-    conversation ended counts most (:func:`bot.scoring.scorer.score_conversation`).
+    features (csat-v1, csat-v2); a number r (csat-v3, models trained on survey answers) scores
+    it as the mean of its customer turns' scores, each turn weighted r times the next, so how
+    the conversation ended counts most (:func:`bot.scoring.scorer.score_conversation`).
     """
 
     version: str

@@ -123,7 +123,29 @@ def score_conversation(conversation: Dialogue, model: CsatModel) -> CsatPredicti
     per_turn = tuple(features(p, model.features) for p in prefixes)
     if model.recency is None or not prefixes:
         return score(features(conversation, model.features), model, per_turn)
-    ending = replace(prefixes[-1], ended=conversation.ended)
-    rows = [*per_turn[:-1], features(ending, model.features)]
-    weights = model.recency ** np.arange(len(rows) - 1, -1, -1, dtype=float)
+    rows, weights = ending_rows(conversation, model.features, model.recency, prefixes, per_turn)
     return _predict(rows, weights, model, per_turn, TOP_FACTORS)
+
+
+def ending_rows(
+    conversation: Dialogue,
+    names: tuple[str, ...],
+    recency: float,
+    prefixes: tuple[Dialogue, ...] | None = None,
+    per_turn: tuple[CsatFeatures, ...] | None = None,
+) -> tuple[list[CsatFeatures], np.ndarray]:
+    """The rows a recency-weighted conversation score averages, and their weights.
+
+    One row per customer-turn prefix, the last with the conversation's end state; the latest
+    weighs 1 and each earlier one ``recency`` times the next. Training on a conversation's
+    rating uses the same rows and weights (:func:`bot.bench.csat.training.train_model`), so a
+    model learns the score it is used for. ``prefixes`` / ``per_turn`` skip recomputing them.
+    """
+    prefixes = conversation.turn_prefixes() if prefixes is None else prefixes
+    if not prefixes:
+        return [features(conversation, names)], np.ones(1)
+    if per_turn is None:
+        per_turn = tuple(features(p, names) for p in prefixes[:-1])
+    ending = replace(prefixes[-1], ended=conversation.ended)
+    rows = [*per_turn[: len(prefixes) - 1], features(ending, names)]
+    return rows, recency ** np.arange(len(rows) - 1, -1, -1, dtype=float)

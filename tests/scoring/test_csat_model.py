@@ -11,7 +11,7 @@ from bot.errors import CandorError
 from bot.scoring.features import features
 from bot.scoring.fit import fit_ordinal
 from bot.scoring.model import DEFAULT_MODEL_PATH, CsatModel, from_json, load_model, to_json
-from bot.scoring.scorer import score, score_conversation
+from bot.scoring.scorer import ending_rows, score, score_conversation
 from tests.scoring.csat_helpers import b, conv, u
 
 NAMES = ("good", "bad")
@@ -55,6 +55,33 @@ def test_probabilities_sum_to_one_and_expected_is_in_range() -> None:
 def test_fit_rejects_bad_input(x: np.ndarray, y: np.ndarray, match: str) -> None:
     with pytest.raises(CandorError, match=match):
         fit_ordinal(x, y, NAMES)
+
+
+def test_row_weights_decide_which_rows_count() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.uniform(0, 1, size=(400, 2))
+    y = np.digitize(4 * x[:, 0] - 2, [-2, -0.7, 0.7, 2]) + 1  # "good" raises the rating
+    both_x, both_y = np.vstack([x, x]), np.concatenate([y, 6 - y])  # and the opposite rule
+    first_counts = np.concatenate([np.full(400, 10.0), np.full(400, 0.1)])
+    assert fit_ordinal(both_x, both_y, NAMES, row_weights=first_counts).weights[0] > 0
+    assert fit_ordinal(both_x, both_y, NAMES, row_weights=first_counts[::-1]).weights[0] < 0
+
+
+def test_equal_row_weights_are_the_unweighted_fit() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 1, size=(300, 2))
+    y = np.digitize(4 * x[:, 0] - 4 * x[:, 1], [-2, -0.7, 0.7, 2]) + 1
+    weighted = fit_ordinal(x, y, NAMES, version="toy-v1", alpha=0.001, row_weights=np.full(300, 3.0))
+    assert np.allclose(weighted.weights, toy_model().weights, atol=1e-6)
+    assert np.allclose(weighted.thresholds, toy_model().thresholds, atol=1e-6)
+
+
+# fmt: off
+@pytest.mark.parametrize("weights", [[1.0, 0.0, 1.0], [1.0, -1.0, 1.0], [1.0, np.nan, 1.0], [1.0, 1.0]])
+# fmt: on
+def test_fit_rejects_bad_row_weights(weights: list[float]) -> None:
+    with pytest.raises(CandorError, match="E404"):
+        fit_ordinal(np.zeros((3, 2)), np.array([1, 3, 5]), NAMES, row_weights=np.array(weights))
 
 
 def test_artefact_round_trips() -> None:
@@ -170,6 +197,20 @@ def test_walking_away_still_counts_at_the_end() -> None:
     still_here = conv(*left.turns, ended=False)
     assert score_conversation(left, SHIPPED).value < score_conversation(still_here, SHIPPED).value
     assert "abandoned" in {f.feature for f in score_conversation(left, SHIPPED).lowering}
+
+
+def test_ending_rows_are_the_prefixes_the_score_averages() -> None:
+    rows, weights = ending_rows(SOURED, SHIPPED.features, 0.5)
+    assert len(rows) == len(SOURED.user_turns) == 5
+    assert list(weights) == [0.0625, 0.125, 0.25, 0.5, 1.0]
+    prefixes = SOURED.turn_prefixes()
+    assert rows[0] == features(prefixes[0], SHIPPED.features)
+    left = conv(u("how do I order a card"), b("Sorry, I didn't understand.", "utter_default"))
+    (ending,), _ = ending_rows(left, SHIPPED.features, 0.5)
+    (open_ending,), _ = ending_rows(conv(*left.turns, ended=False), SHIPPED.features, 0.5)
+    assert ending.as_dict()["csat.abandoned.v1"] == 1.0 != open_ending.as_dict()["csat.abandoned.v1"]
+    silent = conv(b("Hello, I'm Candor, a virtual assistant."))  # nobody spoke: the whole row
+    assert ending_rows(silent, SHIPPED.features, 0.5)[0] == [features(silent, SHIPPED.features)]
 
 
 def test_the_explanation_adds_up_over_the_weighted_turns() -> None:

@@ -19,6 +19,7 @@ from bot.bench.csat.uss import UssDialogue
 from bot.scoring.features import FEATURE_SET_V2, features
 from bot.scoring.fit import fit_ordinal
 from bot.scoring.model import CsatModel
+from bot.scoring.scorer import ending_rows
 from bot.scoring.transcript import Dialogue
 
 Labelled = tuple[Dialogue, tuple[int, ...], int]
@@ -53,19 +54,44 @@ def train_model(
     progress: Progress = _identity,
     alpha: float = SHIPPED_ALPHA,
     recency: float | None = None,
+    fit_recency: bool = False,
 ) -> CsatModel:
     """Fit on turn prefixes and whole conversations of ``labelled``.
 
-    ``recency`` goes into the artefact unchanged (how it scores whole conversations).
+    ``recency`` goes into the artefact (how it scores whole conversations). With
+    ``fit_recency`` a conversation's rating is learnt from the rows that score averages (each
+    customer-turn prefix, weighted as the score weighs it, summing to one conversation's
+    weight) instead of the whole conversation's row, so the model learns the score it serves.
     """
     dialogues = [
         UssDialogue(conv, labels, overall, 0) for conv, labels, overall in labelled
     ]
-    s = build_samples(dialogues, names, context, True, progress)
-    info = {**trained_on, "samples": int(len(s.y)), "context": context, "alpha": alpha,
-            "label_counts": {str(k): int((s.y == k).sum()) for k in range(1, 6)}}
-    model = fit_ordinal(s.x, s.y, names, version=version, alpha=alpha, trained_on=info)
+    spread = recency if fit_recency else None
+    s = build_samples(dialogues, names, context, spread is None, progress)
+    x, y, w = s.x, s.y, np.ones(len(s.y))
+    info: dict[str, Any] = {**trained_on, "context": context, "alpha": alpha}
+    if spread is not None:
+        x, y, w = _with_endings(x, y, w, labelled, names, spread)
+        info["fit_recency"] = True
+    info |= {"samples": int(len(y)),
+             "label_counts": {str(k): int((y == k).sum()) for k in range(1, 6)}}
+    model = fit_ordinal(x, y, names, version=version, alpha=alpha, trained_on=info,
+                        row_weights=w)
     return replace(model, recency=recency)
+
+
+def _with_endings(
+    x: np.ndarray, y: np.ndarray, w: np.ndarray, labelled: Sequence[Labelled],
+    names: tuple[str, ...], recency: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Append each conversation's recency rows, labelled with its rating, weights summing to 1."""
+    rows, ratings, weights = [x], [y], [w]
+    for conversation, _, overall in labelled:
+        vectors, r = ending_rows(conversation, names, recency)
+        rows.append(np.array([v.values for v in vectors], dtype=float))
+        ratings.append(np.full(len(vectors), overall, dtype=int))
+        weights.append(r / r.sum())
+    return np.vstack(rows), np.concatenate(ratings), np.concatenate(weights)
 
 
 def feature_matrix(conversations: Sequence[Dialogue], names: tuple[str, ...]) -> np.ndarray:

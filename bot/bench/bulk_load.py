@@ -38,8 +38,12 @@ COLUMNS = {
               "response", "ai_label", "latency_ms", "sent_at"),
     "rule_hits": ("id", "conversation_pk", "turn_id", "rule_id", "regulation"),
     "csat_scores": ("id", "conversation_pk", "model_version", "value", "predicted_class",
-                    "explanation"),
+                    "explanation", "created_at"),
 }
+RESCORED_EVERY = 3
+"""Every third conversation also holds an older model version's score, written a day before
+its current one (an upgrade or a promoted model rescored it): the CSAT band filter has to skip
+the superseded row (:mod:`bot.transcripts.current_csat`)."""
 
 
 @dataclass(frozen=True)
@@ -74,21 +78,24 @@ def generate(first: int, count: int, turns_per: int, seed: int = 7) -> Batch:
             if rng.random() < 0.125:
                 rows["rule_hits"].append((0, cid, tid,
                                           rng.choice(RULES), None))
+        scored = end + timedelta(days=1)
+        if cid % RESCORED_EVERY == 0:
+            earlier = round(rng.uniform(1.0, 5.0), 3)
+            rows["csat_scores"].append((0, cid, "csat-v2", earlier, int(round(earlier)), "{}", end))
         value = round(rng.uniform(1.0, 5.0), 3)
-        rows["csat_scores"].append((cid, cid, "csat-v1", value, int(round(value)), "{}"))
+        rows["csat_scores"].append((0, cid, "csat-v3", value, int(round(value)), "{}", scored))
     return Batch(rows)
 
 
 def batches(total: int, turns_per: int, chunk: int = 5_000) -> Iterator[Batch]:
-    """Yield the data set ``chunk`` conversations at a time, with unique rule-hit ids."""
-    hit_id = 0
+    """Yield the data set ``chunk`` conversations at a time, with unique rule-hit and score ids."""
+    ids = dict.fromkeys(("rule_hits", "csat_scores"), 0)
     for first in range(1, total + 1, chunk):
         batch = generate(first, min(chunk, total - first + 1), turns_per)
-        hits = []
-        for row in batch.tables["rule_hits"]:
-            hit_id += 1
-            hits.append((hit_id, *row[1:]))
-        batch.tables["rule_hits"] = hits
+        for table, last in ids.items():
+            numbered = [(last + n, *row[1:]) for n, row in enumerate(batch.tables[table], 1)]
+            ids[table] = last + len(numbered)
+            batch.tables[table] = numbered
         yield batch
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from bot.transcripts import models as m
+from bot.transcripts.current_csat import current_in_band, current_values
 from bot.transcripts.db import Database
 from bot.transcripts.records import aware
 from bot.transcripts.repository import CSAT_BANDS
@@ -190,7 +191,7 @@ def filtered(f: ListFilter, dialect: str) -> Select:
         where.append(_having(m.Survey, m.Survey.rating == f.rating))
     if f.csat_band:
         low, high = CSAT_BANDS[f.csat_band]
-        where.append(_having(m.CsatScore, m.CsatScore.value >= low, m.CsatScore.value < high))
+        where.append(_having(m.CsatScore, *current_in_band(low, high)))
     terms = fts_terms(f.text or "")
     if terms:
         where.append(_text_match(dialect, terms))
@@ -228,11 +229,7 @@ def _decorate(s: Session, convs: Sequence[m.Conversation]) -> list[ListRow]:
                              .where(m.Handoff.conversation_pk.in_(pks))).scalars())
     ratings = dict(s.execute(select(m.Survey.conversation_pk, m.Survey.rating)
                              .where(m.Survey.conversation_pk.in_(pks))).all())
-    csat: dict[int, float] = {}
-    for pk, value in s.execute(select(m.CsatScore.conversation_pk, m.CsatScore.value)
-                               .where(m.CsatScore.conversation_pk.in_(pks))
-                               .order_by(m.CsatScore.id)):
-        csat[pk] = value
+    csat = current_values(s, pks)
     return [ListRow(c.id, c.conversation_id, aware(c.started_at), c.channel, c.outcome,
                     int(turns.get(c.id, 0)), tuple(sorted(rules[c.id])),
                     c.id in complaints or COMPLAINT_RULE in rules[c.id], c.id in handoffs,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.transcripts import models as m
 from bot.transcripts.console_queries import VULNERABLE_RULE
+from bot.transcripts.current_csat import current_row
 from bot.transcripts.db import Database
 from bot.transcripts.projection import detector_names
 from bot.transcripts.records import aware
@@ -106,8 +107,7 @@ def _turns(s: Session, pk: int) -> list[TurnView]:
 
 
 def _csat(s: Session, pk: int) -> CsatView | None:
-    row = s.execute(select(m.CsatScore).where(m.CsatScore.conversation_pk == pk)
-                    .order_by(m.CsatScore.id.desc()).limit(1)).scalars().first()
+    row = current_row(s, pk)
     if row is None:
         return None
     explanation = row.explanation or {}

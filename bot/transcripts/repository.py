@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
 
 from bot.transcripts import models as m
+from bot.transcripts.current_csat import current_in_band
 from bot.transcripts.db import Database, database
 from bot.transcripts.records import TranscriptRecord, aware, load_records
 
@@ -95,8 +95,7 @@ def filtered(f: ConversationFilter) -> Select:
     if f.csat_band:
         low, high = CSAT_BANDS[f.csat_band]
         query = query.where(exists().where(
-            m.CsatScore.conversation_pk == c.id, m.CsatScore.value >= low,
-            m.CsatScore.value < high))
+            m.CsatScore.conversation_pk == c.id, *current_in_band(low, high)))
     return query
 
 
@@ -198,34 +197,35 @@ def _conversation_pk(s: Any, key: str) -> int:
 
 
 def upsert_csat_scores(rows: Sequence[Mapping[str, Any]], db: Database | None = None) -> int:
-    """Insert or replace scores keyed by (conversation, model version); returns rows written."""
+    """Store scores keyed by (conversation, model version), replacing that key's earlier row.
+
+    A replaced row is deleted and inserted again rather than updated, so it gets a new id: the
+    newest id of a conversation is always the score written last, its current one
+    (:mod:`bot.transcripts.current_csat`). Returns the rows written.
+    """
     db = db or database()
     written = 0
     with db.begin() as s:
         for row in rows:
-            values = {
-                "conversation_pk": _conversation_pk(s, str(row["conversation_id"])),
-                "model_version": str(row["model_version"]), "value": float(row["value"]),
-                "predicted_class": row.get("predicted_class"),
-                "turn_scores": list(row.get("turn_scores") or []),
-                "explanation": dict(row.get("explanation") or {}),
+            pk = _conversation_pk(s, str(row["conversation_id"]))
+            version = str(row["model_version"])
+            s.execute(delete(m.CsatScore).where(m.CsatScore.conversation_pk == pk,
+                                                m.CsatScore.model_version == version))
+            s.add(m.CsatScore(
+                conversation_pk=pk, model_version=version, value=float(row["value"]),
+                predicted_class=row.get("predicted_class"),
+                turn_scores=list(row.get("turn_scores") or []),
+                explanation=dict(row.get("explanation") or {}),
                 # When it was (re)scored: the idle sweep compares it with the last event.
-                "created_at": datetime.now(timezone.utc),
-            }
-            insert = postgresql.insert if db.dialect == "postgresql" else sqlite.insert
-            stmt = insert(m.CsatScore).values(values)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["conversation_pk", "model_version"],
-                set_={k: stmt.excluded[k] for k in
-                      ("value", "predicted_class", "turn_scores", "explanation", "created_at")},
-            )
-            written += s.execute(stmt).rowcount
+                created_at=datetime.now(timezone.utc)))
+            s.flush()  # the delete reaches the database before the insert
+            written += 1
     return written
 
 
 def csat_score(conversation_id: str, model_version: str | None = None,
                db: Database | None = None) -> dict[str, Any] | None:
-    """Return the stored score (newest model version unless named) and its explanation."""
+    """The stored score and its explanation; the current one unless ``model_version`` is named."""
     query = select(m.CsatScore).join(m.Conversation).where(
         m.Conversation.conversation_id == conversation_id)
     if model_version:

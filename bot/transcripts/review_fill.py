@@ -24,6 +24,7 @@ from bot.settings.console import AuditKeys
 from bot.transcripts import audit_log as chain
 from bot.transcripts import models as m
 from bot.transcripts import review_models as rm
+from bot.transcripts.current_csat import current_values
 from bot.transcripts.db import Database
 from bot.transcripts.projection import detector_names
 from bot.transcripts.review_config import ReviewPolicy
@@ -68,11 +69,7 @@ def conversation_facts(s: Session, pks: Sequence[int]) -> dict[int, Conversation
         return dict(s.execute(select(col, func.count()).where(col.in_(pks)).group_by(col)).all())
 
     handoffs, complaints = counts(m.Handoff), counts(m.Complaint)
-    csat: dict[int, float] = {}
-    for pk, value in s.execute(select(m.CsatScore.conversation_pk, m.CsatScore.value)
-                               .where(m.CsatScore.conversation_pk.in_(pks))
-                               .order_by(m.CsatScore.id)):
-        csat[pk] = value  # the newest score wins
+    csat = current_values(s, pks)
     return {pk: ConversationFacts(tuple(turns.get(pk, ())), csat.get(pk), handoffs.get(pk, 0),
                                   complaints.get(pk, 0)) for pk in pks}
 

@@ -23,6 +23,7 @@ from bot.scoring.flow_metrics import ConversationFact, funnel_stages
 from bot.settings.console import AuditKeys
 from bot.transcripts import models as m
 from bot.transcripts.console_queries import ListFilter
+from bot.transcripts.current_csat import current_values
 from bot.transcripts.db import Database
 from bot.transcripts.projection import detector_names
 from bot.transcripts.records import aware
@@ -86,10 +87,7 @@ def load_facts(db: Database, period: Period) -> list[ConversationFact]:
                     tuple(hits.get(row.id, ()))))
             ratings.update(s.execute(select(m.Survey.conversation_pk, m.Survey.rating)
                                      .where(m.Survey.conversation_pk.in_(chunk))).all())
-            for pk, value in s.execute(select(m.CsatScore.conversation_pk, m.CsatScore.value)
-                                       .where(m.CsatScore.conversation_pk.in_(chunk))
-                                       .order_by(m.CsatScore.id)):
-                predicted[pk] = value
+            predicted.update(current_values(s, chunk))
         handoffs = _pks_of(s, m.Handoff, pks)
         complaints = _pks_of(s, m.Complaint, pks) | _pks_of(
             s, m.RuleHit, pks, m.RuleHit.rule_id == COMPLAINT)

@@ -31,4 +31,4 @@ def test_migrations_match_the_models(db: Database) -> None:
 def test_migrating_again_is_a_no_op(db: Database) -> None:
     migrate(db.engine)
     with db.engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0005_data_rights"
+        assert MigrationContext.configure(conn).get_current_revision() == "0006_fts_statistics"

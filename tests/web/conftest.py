@@ -55,9 +55,13 @@ def chromium_or_skip() -> str:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
-    """One headless chromium for the session."""
+    """One headless chromium for the browser tests (all in this package).
+
+    Package scope, not session: Playwright's sync API keeps an event loop running on the main
+    thread until it stops, and any later test calling ``asyncio.run`` would fail.
+    """
     executable = chromium_or_skip()
     try:
         from playwright.sync_api import sync_playwright

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
 from bot.transcripts import models as m
@@ -197,30 +199,43 @@ def _conversation_pk(s: Any, key: str) -> int:
 
 
 def upsert_csat_scores(rows: Sequence[Mapping[str, Any]], db: Database | None = None) -> int:
-    """Store scores keyed by (conversation, model version), replacing that key's earlier row.
+    """Insert or replace scores keyed by (conversation, model version); returns rows written.
 
-    A replaced row is deleted and inserted again rather than updated, so it gets a new id: the
-    newest id of a conversation is always the score written last, its current one
-    (:mod:`bot.transcripts.current_csat`). Returns the rows written.
+    A replaced row also gets a new id, so a conversation's newest id is always the score
+    written last, its current one (:mod:`bot.transcripts.current_csat`). One statement per
+    row (``ON CONFLICT``), so two scorers writing the same key at once cannot collide.
     """
     db = db or database()
     written = 0
     with db.begin() as s:
         for row in rows:
-            pk = _conversation_pk(s, str(row["conversation_id"]))
-            version = str(row["model_version"])
-            s.execute(delete(m.CsatScore).where(m.CsatScore.conversation_pk == pk,
-                                                m.CsatScore.model_version == version))
-            s.add(m.CsatScore(
-                conversation_pk=pk, model_version=version, value=float(row["value"]),
-                predicted_class=row.get("predicted_class"),
-                turn_scores=list(row.get("turn_scores") or []),
-                explanation=dict(row.get("explanation") or {}),
+            values = {
+                "conversation_pk": _conversation_pk(s, str(row["conversation_id"])),
+                "model_version": str(row["model_version"]), "value": float(row["value"]),
+                "predicted_class": row.get("predicted_class"),
+                "turn_scores": list(row.get("turn_scores") or []),
+                "explanation": dict(row.get("explanation") or {}),
                 # When it was (re)scored: the idle sweep compares it with the last event.
-                created_at=datetime.now(timezone.utc)))
-            s.flush()  # the delete reaches the database before the insert
-            written += 1
+                "created_at": datetime.now(timezone.utc),
+            }
+            insert = postgresql.insert if db.dialect == "postgresql" else sqlite.insert
+            stmt = insert(m.CsatScore).values(values)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["conversation_pk", "model_version"],
+                set_={"id": _next_score_id(db.dialect),
+                      **{k: stmt.excluded[k] for k in
+                         ("value", "predicted_class", "turn_scores", "explanation", "created_at")}},
+            )
+            written += s.execute(stmt).rowcount
     return written
+
+
+def _next_score_id(dialect: str) -> Any:
+    """The id a new ``csat_scores`` row would get: the table's sequence, or SQLite's max + 1."""
+    if dialect == "postgresql":
+        return func.nextval(func.pg_get_serial_sequence(m.CsatScore.__tablename__, "id"))
+    every = aliased(m.CsatScore)
+    return select(func.coalesce(func.max(every.id), 0) + 1).scalar_subquery()
 
 
 def csat_score(conversation_id: str, model_version: str | None = None,

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Select
 
 from bot.transcripts import models as m
@@ -199,34 +199,39 @@ def _conversation_pk(s: Any, key: str) -> int:
 
 
 def upsert_csat_scores(rows: Sequence[Mapping[str, Any]], db: Database | None = None) -> int:
-    """Insert or replace scores keyed by (conversation, model version); returns rows written.
+    """Insert or replace scores keyed by (conversation, model version); returns rows written."""
+    db = db or database()
+    with db.begin() as s:
+        return write_csat_scores(s, rows, db.dialect)
+
+
+def write_csat_scores(s: Session, rows: Sequence[Mapping[str, Any]], dialect: str) -> int:
+    """:func:`upsert_csat_scores` inside the caller's transaction.
 
     A replaced row also gets a new id, so a conversation's newest id is always the score
     written last, its current one (:mod:`bot.transcripts.current_csat`). One statement per
     row (``ON CONFLICT``), so two scorers writing the same key at once cannot collide.
     """
-    db = db or database()
     written = 0
-    with db.begin() as s:
-        for row in rows:
-            values = {
-                "conversation_pk": _conversation_pk(s, str(row["conversation_id"])),
-                "model_version": str(row["model_version"]), "value": float(row["value"]),
-                "predicted_class": row.get("predicted_class"),
-                "turn_scores": list(row.get("turn_scores") or []),
-                "explanation": dict(row.get("explanation") or {}),
-                # When it was (re)scored: the idle sweep compares it with the last event.
-                "created_at": datetime.now(timezone.utc),
-            }
-            insert = postgresql.insert if db.dialect == "postgresql" else sqlite.insert
-            stmt = insert(m.CsatScore).values(values)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["conversation_pk", "model_version"],
-                set_={"id": _next_score_id(db.dialect),
-                      **{k: stmt.excluded[k] for k in
-                         ("value", "predicted_class", "turn_scores", "explanation", "created_at")}},
-            )
-            written += s.execute(stmt).rowcount
+    for row in rows:
+        values = {
+            "conversation_pk": _conversation_pk(s, str(row["conversation_id"])),
+            "model_version": str(row["model_version"]), "value": float(row["value"]),
+            "predicted_class": row.get("predicted_class"),
+            "turn_scores": list(row.get("turn_scores") or []),
+            "explanation": dict(row.get("explanation") or {}),
+            # When it was (re)scored: the idle sweep compares it with the last event.
+            "created_at": datetime.now(timezone.utc),
+        }
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt = insert(m.CsatScore).values(values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["conversation_pk", "model_version"],
+            set_={"id": _next_score_id(dialect),
+                  **{k: stmt.excluded[k] for k in
+                     ("value", "predicted_class", "turn_scores", "explanation", "created_at")}},
+        )
+        written += s.execute(stmt).rowcount
     return written
 
 

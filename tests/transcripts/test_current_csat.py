@@ -6,6 +6,9 @@ the transcript page and ``candor csat explain`` must all mean the score written 
 
 from __future__ import annotations
 
+import threading
+
+import pytest
 from sqlalchemy import select
 
 from bot.transcripts import models as m
@@ -62,3 +65,30 @@ def test_the_score_written_last_is_shown_filtered_and_explained(db: Database) ->
     with db.begin() as s:
         pks = {c.conversation_id: c.id for c in s.execute(select(m.Conversation)).scalars()}
         assert current_values(s, [pks[faq], pks[handoff]]) == {pks[faq]: 1.9, pks[handoff]: 4.4}
+
+
+
+def test_two_scorers_writing_the_same_score_at_once_both_land(db: Database) -> None:
+    """The automatic scorer and ``candor csat score`` may rescore one conversation together."""
+    if db.dialect != "postgresql":
+        pytest.skip("SQLite lets one transaction write at a time: no two scorers overlap there")
+    faq = cs.seed(db).ids["faq"]  # never scored: both scorers insert the same new key
+    errors: list[BaseException] = []
+
+    def second_scorer() -> None:
+        try:
+            scored(db, faq, "csat-v3", 4.0)
+        except BaseException as e:  # handed to the test's thread
+            errors.append(e)
+
+    row = {"conversation_id": faq, "model_version": "csat-v3", "value": 3.0, "explanation": {}}
+    with db.begin() as first:  # the first scorer has written and not yet committed
+        repo.write_csat_scores(first, [row], db.dialect)
+        second = threading.Thread(target=second_scorer)
+        second.start()
+        second.join(0.5)
+        assert second.is_alive()  # it waits for the first, it does not fail
+    second.join(10)
+    assert not second.is_alive() and errors == []
+    with db.begin() as s:
+        assert s.execute(select(m.CsatScore.value)).scalars().all() == [4.0]  # the last writer's

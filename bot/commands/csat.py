@@ -214,16 +214,20 @@ def _train_on_surveys(args: argparse.Namespace) -> int:
         print(f"not promoted{why}: {current.version} still scores conversations")
         return 0
     _activate(out, model, current.version, record, now, keys)
-    print(f"promoted {version}: new scores use it; `candor csat score` rescores stored "
-          f"conversations, `candor csat model --use-shipped` undoes it")
+    print(f"promoted {version}; `candor csat model --use-shipped` undoes it")
     return 0
 
 
 def _activate(artefact: Path | None, model: CsatModel, replaced: str, check: dict[str, Any],
               now: datetime, keys: AuditKeys) -> None:
-    """Point the scorers at ``artefact`` (None: the shipped one) and audit it."""
+    """Point the scorers at ``artefact`` (None: the shipped one), audit it, rescore with it.
+
+    The stored conversations are rescored at once, so the console, the review queues and
+    Studio show the model in use, not a mix of it and the one it replaced.
+    """
     import getpass
 
+    from bot.runtime.autoscore import idle_seconds_from_env
     from bot.scoring import active_model
     from bot.transcripts.audit_log import append
     from bot.transcripts.db import database
@@ -235,6 +239,8 @@ def _activate(artefact: Path | None, model: CsatModel, replaced: str, check: dic
     append(database(), keys, getpass.getuser(), "csat_model_activated",
            {"version": model.version, "replaced": replaced,
             "artefact": str(artefact) if artefact else "shipped", "check": check})
+    scored, _ = _rescore_stored(model, idle_seconds_from_env())
+    print(f"rescored {scored} stored conversations with {model.version}")
 
 
 def active(args: argparse.Namespace) -> int:
@@ -312,25 +318,44 @@ def _conversations(args: argparse.Namespace) -> list[Any]:
 
 def score(args: argparse.Namespace) -> int:
     """``candor csat score``: score stored (or exported) conversations, idempotently."""
-    import time
-
-    from bot.runtime import csat_records as adapter
     from bot.runtime.autoscore import idle_seconds_from_env
-    from bot.scoring.batch import due, score_row
+    from bot.scoring.batch import score_row
 
     model = _model(args)
-    now = time.time()
     idle = args.idle_minutes * 60 if args.idle_minutes is not None else idle_seconds_from_env()
-    todo = [d for d in (due(c, now, idle) for c, _ in _conversations(args)) if d]
-    rows = [score_row(c, model) for c in _bar("scoring", "conversation")(todo)]
-    if args.input:
-        out = args.out or args.input.with_suffix(".scores.json")
-        _write_json(out, {"model_version": model.version, "scores": rows})
-        print(f"scored {len(rows)} conversations -> {out}")
-    else:
-        written = adapter.db_save_scores(rows)
-        print(f"scored {len(rows)} conversations ({written} written or updated)")
+    if not args.input:
+        scored, written = _rescore_stored(model, idle)
+        print(f"scored {scored} conversations ({written} written or updated)")
+        return 0
+    rows = [score_row(c, model) for c in _bar("scoring", "conversation")(
+        _due([c for c, _ in _conversations(args)], idle))]
+    out = args.out or args.input.with_suffix(".scores.json")
+    _write_json(out, {"model_version": model.version, "scores": rows})
+    print(f"scored {len(rows)} conversations -> {out}")
     return 0
+
+
+def _due(conversations: list[Dialogue], idle_seconds: float) -> list[Dialogue]:
+    """The conversations a scoring run scores now: ended, or idle that long (marked ended)."""
+    import time
+
+    from bot.scoring.batch import due
+
+    now = time.time()
+    return [d for d in (due(c, now, idle_seconds) for c in conversations) if d]
+
+
+def _rescore_stored(model: CsatModel, idle_seconds: float) -> tuple[int, int]:
+    """Score every due stored conversation with ``model``: (scored, rows written).
+
+    Each row becomes its conversation's current score, the one the console shows.
+    """
+    from bot.runtime import csat_records as adapter
+    from bot.scoring.batch import score_row
+
+    todo = _due([c for c, _ in adapter.db_conversations()], idle_seconds)
+    rows = [score_row(c, model) for c in _bar("scoring", "conversation")(todo)]
+    return len(rows), adapter.db_save_scores(rows)
 
 
 def explain(args: argparse.Namespace) -> int:

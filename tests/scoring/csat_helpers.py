@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -26,6 +28,37 @@ def b(text: str = "Here you go.", response: str | None = "utter_faq",
 
 def conv(*turns: DialogueTurn, ended: bool = True) -> Dialogue:
     return Dialogue("c-1", tuple(turns), ended=ended)
+
+
+T0 = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
+StoredTurn = tuple[str, str, str | None, float | None, str | None, tuple[str, ...]]
+"""(actor, text, intent, confidence, response, rule ids) of a stored turn."""
+
+
+def store_conversation(s: Any, sender: str, turns: list[StoredTurn], rating: int | None) -> None:
+    """An ended conversation ``conv-SENDER`` with its turns, rule hits and survey answer.
+
+    ORM rows straight into a migrated database: the transcript writer is the production path,
+    but it loads the Presidio redactor (tens of seconds), and the transcripts package tests it.
+    """
+    from bot.transcripts import models as m
+
+    conversation = m.Conversation(conversation_id=f"conv-{sender}", sender_id=sender,
+                                  started_at=T0, last_event_at=T0, ended_at=T0,
+                                  outcome="resolved")
+    s.add(conversation)
+    s.flush()
+    for i, (actor, text, intent, confidence, response, rules) in enumerate(turns):
+        turn = m.Turn(conversation_pk=conversation.id, actor=actor, text=text, intent=intent,
+                      confidence=confidence, response=response,
+                      latency_ms=500.0 if actor == "bot" else None,
+                      sent_at=T0 + timedelta(seconds=10 * i))
+        s.add(turn)
+        s.flush()
+        for rule in rules:
+            s.add(m.RuleHit(conversation_pk=conversation.id, turn_id=turn.id, rule_id=rule))
+    if rating is not None:
+        s.add(m.Survey(conversation_pk=conversation.id, rating=rating, source="test"))
 
 
 

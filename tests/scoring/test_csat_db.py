@@ -1,54 +1,35 @@
 """``candor csat score / explain / calibrate / train --surveys`` against the transcript DB.
 
 Reads and writes go through ``bot.transcripts.repository`` only (the commands under test).
-The fixture fills a migrated SQLite database with ORM rows directly: the writer is the
-production path, but it loads the Presidio redactor (tens of seconds), and the transcripts
-package tests it; PostgreSQL is covered by that package's dialect-parametrised tests of the
-same repository functions.
+The fixture fills a migrated SQLite database with ORM rows directly (``store_conversation``);
+PostgreSQL is covered by the transcripts package's dialect-parametrised tests of the same
+repository functions.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from bot.errors import CandorError
-from bot.transcripts import models as m
 from bot.transcripts import repository
 from bot.transcripts.db import Database, open_database
+from tests.scoring.csat_helpers import StoredTurn, store_conversation
 
-T0 = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
-HAPPY = [("user", "I lost my card", "card_lost_stolen", 0.95, None, ()),
+HAPPY: list[StoredTurn] = [("user", "I lost my card", "card_lost_stolen", 0.95, None, ()),
          ("bot", "Frozen; a new one is on its way.", None, None, "utter_card_lost_stolen", ()),
          ("user", "great, thanks!", "thank", 0.9, None, ()),
          ("bot", "Goodbye!", None, None, "utter_goodbye", ())]
-SAD = [("user", "change my pin", "nlu_fallback", 0.2, None, ()),
+SAD: list[StoredTurn] = [("user", "change my pin", "nlu_fallback", 0.2, None, ()),
        ("bot", "Sorry, I didn't understand.", None, None, "utter_default", ()),
        ("user", "change my pin!!", "nlu_fallback", 0.2, None, ()),
        ("bot", "Sorry, I didn't understand.", None, None, "utter_default", ()),
        ("user", "I want to complain, this is useless", "complain", 0.9, None, ()),
        ("bot", "I've recorded your complaint.", None, None, "utter_complaint_ack", ("complaint",))]
-
-
-def _add(s: object, n: int, sender: str, turns: list[tuple], rating: int) -> None:  # type: ignore[type-arg]
-    conv = m.Conversation(conversation_id=f"conv-{sender}", sender_id=sender, started_at=T0,
-                          last_event_at=T0, ended_at=T0, outcome="resolved")
-    s.add(conv)  # type: ignore[attr-defined]
-    s.flush()  # type: ignore[attr-defined]
-    for i, (actor, text, intent, conf, response, rules) in enumerate(turns):
-        turn = m.Turn(conversation_pk=conv.id, actor=actor, text=text, intent=intent,
-                      confidence=conf, response=response, latency_ms=500.0 if actor == "bot"
-                      else None, sent_at=T0 + timedelta(seconds=10 * i))
-        s.add(turn)  # type: ignore[attr-defined]
-        s.flush()  # type: ignore[attr-defined]
-        for rule in rules:
-            s.add(m.RuleHit(conversation_pk=conv.id, turn_id=turn.id, rule_id=rule))  # type: ignore[attr-defined]
-    s.add(m.Survey(conversation_pk=conv.id, rating=rating, source="test"))  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +40,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     database = open_database(url)
     with database.begin() as s:
         for i in range(3):
-            _add(s, i, f"happy-{i}", HAPPY, 5 - i % 2)
-            _add(s, i, f"sad-{i}", SAD, 1)
+            store_conversation(s, f"happy-{i}", HAPPY, 5 - i % 2)
+            store_conversation(s, f"sad-{i}", SAD, 1)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CANDOR_TRANSCRIPTS_URL", url)
         mp.setenv("CANDOR_HOME", str(tmp / "home"))

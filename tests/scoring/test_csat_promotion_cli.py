@@ -23,6 +23,8 @@ from bot.scoring.transcript import Dialogue
 from bot.settings.console import AuditKeys
 from bot.transcripts.audit_log import recent, verify_log
 from bot.transcripts.db import database
+from bot.transcripts.repository import csat_score
+from tests.scoring.csat_helpers import store_conversation
 
 SHIPPED = load_model()
 Rule = Callable[[Dialogue, int, random.Random], int]
@@ -52,6 +54,12 @@ def export(path: Path, rule: Rule, n: int = 600) -> Path:
     return path
 
 
+def current_version(conversation_id: str) -> str | None:
+    """The model version of the conversation's current score (the one the console shows)."""
+    row = csat_score(conversation_id)
+    return None if row is None else str(row["model_version"])
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A fresh CANDOR_HOME with its own transcript database and an audit key."""
@@ -64,9 +72,17 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def test_a_model_that_ranks_this_banks_answers_better_is_promoted(
     home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    with database().begin() as s:  # a conversation the transcript DB already holds
+        store_conversation(s, "stored", [("user", "what's my balance?", "balance", 0.9, None, ()),
+                                         ("bot", "It's in the app.", None, None, "utter_faq", ())],
+                           None)
+    assert main(["csat", "score"]) == 0
+    assert current_version("conv-stored") == SHIPPED.version
     src = export(tmp_path / "answers.json", quick_ones_are_best)
     assert main(["csat", "train", "--input", str(src), "--version", "csat-bank-1"]) == 0
-    assert "promoted csat-bank-1" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "promoted csat-bank-1" in out and "rescored 1 stored conversations" in out
+    assert current_version("conv-stored") == "csat-bank-1"  # what the console now shows
     activation = read_activation(home)
     assert activation is not None and activation.replaced == SHIPPED.version
     artefact = json.loads((home / "csat-bank-1.json").read_text())
@@ -91,6 +107,7 @@ def test_a_model_that_ranks_this_banks_answers_better_is_promoted(
     assert f"in use: {SHIPPED.version} (shipped" in capsys.readouterr().out
     assert read_activation(home) is None
     assert recent(database(), 1)[0].details["version"] == SHIPPED.version
+    assert current_version("conv-stored") == SHIPPED.version  # rescored on the way back
 
 
 def test_answers_the_candidate_cannot_rank_better_leave_the_model_alone(

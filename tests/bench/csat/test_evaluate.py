@@ -103,6 +103,32 @@ def test_the_default_learner_is_the_ensemble_and_names_its_reasons(
     assert set(result["seconds"]) == {"fit_predict", "explain"}
 
 
+def other_domain_layout(text: str) -> str:
+    """The fixture laid out as other USS domains may be: no acts, the system speaking first.
+
+    In every other dialogue two customer lines follow each other.
+    """
+    dialogues = []
+    for i, block in enumerate(b.strip("\n") for b in text.split("\n\n") if b.strip()):
+        lines = ["\t".join(f[:2] + ["", f[3]]) for f in (x.split("\t") for x in block.split("\n"))]
+        lines.insert(0, "SYSTEM\tHello, what can I do for you?\t\t")
+        if i % 2:
+            lines.insert(2, "USER\tand one more thing\t\t3,3,4")
+        dialogues.append("\n".join(lines))
+    return "\n\n".join(dialogues) + "\n"
+
+
+def test_the_protocol_runs_on_files_without_acts_that_open_with_the_system() -> None:
+    dialogues = parse_uss(other_domain_layout(USS_FIXTURE.read_text(encoding="utf-8")))
+    assert all(d.conversation.turns[0].role == "bot" for d in dialogues)
+    assert not any(t.intent or t.response for d in dialogues for t in d.conversation.turns)
+    with threadpool_limits(1):
+        result = cross_validate(dialogues, folds=10, encoder=FakeEncoder())  # type: ignore[arg-type]
+    assert result["learner"] == DEFAULT_LEARNER and result["n_predicted"] > 0
+    assert result["uar"] is not None and result["top_reasons"]
+    assert evaluate_model(dialogues, load_model(), context="through")["spearman_turns"] is not None
+
+
 def test_the_context_learner_stays_selectable() -> None:
     result = cross_validate(DIALOGUES, folds=10, learner="context",
                             encoder=FakeEncoder())  # type: ignore[arg-type]

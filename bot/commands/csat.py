@@ -37,7 +37,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                         help="train on the transcript DB's survey answers")
     p.add_argument("--version", help="artefact version (default csat-v3; with survey answers "
                                       "csat-surveys-DATE-TIME)")
-    p.add_argument("--context", choices=("through", "before"), default="through")
+    p.add_argument("--context", choices=("through", "before"), default="through",
+                   help="with --uss: whether a turn's own words are visible to its rating "
+                        "(survey answers rate whole conversations)")
     p.add_argument("--out", type=Path, help="artefact path (default: the shipped csat-v3.json; "
                                             "otherwise CANDOR_HOME/models/VERSION.json)")
     p.add_argument("--check-only", action="store_true",
@@ -198,7 +200,7 @@ def _train_on_surveys(args: argparse.Namespace) -> int:
         raise CandorError(Errors.E413.format(version=version,
                                              where=taken.get(version, f"{out} exists")))
     source = {"source": "surveys", "conversations": len(learn), "held_out": len(held)}
-    model = train_model([(c, (), s) for c, s in learn], version, source, context=args.context,
+    model = train_model([(c, (), s) for c, s in learn], version, source,
                         progress=_bar("features", "dialogue"), recency=SHIPPED_RECENCY,
                         fit_recency=True)
     check = held_out_check([score_conversation(c, model).value for c, _ in held],

@@ -46,14 +46,24 @@ def postgresql_db() -> Iterator[Database]:
         db.engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
-def db(request: pytest.FixtureRequest) -> Database:
-    """An empty, migrated transcript database of each dialect."""
-    database: Database = request.getfixturevalue(f"{request.param}_db")
+def emptied(database: Database) -> Database:
+    """``database`` with every table emptied."""
     with database.begin() as session:
         for model in TABLES:
             session.execute(delete(model))
     return database
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
+def db(request: pytest.FixtureRequest) -> Database:
+    """An empty, migrated transcript database of each dialect."""
+    return emptied(request.getfixturevalue(f"{request.param}_db"))
+
+
+@pytest.fixture()
+def pg_db(postgresql_db: Database) -> Database:
+    """An empty, migrated PostgreSQL database, for what only happens there (concurrent writers)."""
+    return emptied(postgresql_db)
 
 
 @pytest.fixture()

@@ -68,10 +68,13 @@ def test_the_score_written_last_is_shown_filtered_and_explained(db: Database) ->
 
 
 
-def test_two_scorers_writing_the_same_score_at_once_both_land(db: Database) -> None:
-    """The automatic scorer and ``candor csat score`` may rescore one conversation together."""
-    if db.dialect != "postgresql":
-        pytest.skip("SQLite lets one transaction write at a time: no two scorers overlap there")
+@pytest.mark.services
+def test_two_scorers_writing_the_same_score_at_once_both_land(pg_db: Database) -> None:
+    """The automatic scorer and ``candor csat score`` may rescore one conversation together.
+
+    PostgreSQL only: SQLite lets one transaction write at a time, so no two scorers overlap.
+    """
+    db = pg_db
     faq = cs.seed(db).ids["faq"]  # never scored: both scorers insert the same new key
     errors: list[BaseException] = []
 

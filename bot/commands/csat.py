@@ -186,10 +186,10 @@ def _train_on_surveys(args: argparse.Namespace) -> int:
     for c, s in _conversations(args):
         if s is not None:
             (held if is_held_out(c.conversation_id) else learn).append((c, int(s)))
-    answered = held + learn
-    if len(answered) < MIN_SURVEY_ANSWERS or len(held) < MIN_HELD_OUT:
+    answered = len(held) + len(learn)
+    if answered < MIN_SURVEY_ANSWERS or len(held) < MIN_HELD_OUT:
         raise CandorError(Errors.E412.format(needed=MIN_SURVEY_ANSWERS, held_needed=MIN_HELD_OUT,
-                                             have=len(answered), held_have=len(held)))
+                                             have=answered, held_have=len(held)))
     now = datetime.now(timezone.utc)
     current = load_active_model()
     version = args.version or f"csat-surveys-{now:%Y%m%d-%H%M%S}"

@@ -19,6 +19,9 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.transcripts import models as m
 
+NEWEST_FIRST = m.CsatScore.id.desc()
+"""Order of a conversation's scores from its current one (rescored rows get a new id)."""
+
 
 def current_values(s: Session, pks: Sequence[int]) -> dict[int, float]:
     """Each conversation's current predicted CSAT, for those of ``pks`` that have one."""
@@ -33,7 +36,7 @@ def current_values(s: Session, pks: Sequence[int]) -> dict[int, float]:
 def current_row(s: Session, conversation_pk: int) -> m.CsatScore | None:
     """The conversation's current score row, or None when it was never scored."""
     return s.execute(select(m.CsatScore).where(m.CsatScore.conversation_pk == conversation_pk)
-                     .order_by(m.CsatScore.id.desc()).limit(1)).scalars().first()
+                     .order_by(NEWEST_FIRST).limit(1)).scalars().first()
 
 
 def current_in_band(low: float, high: float) -> tuple[Any, ...]:

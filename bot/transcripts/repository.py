@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Select
 
 from bot.transcripts import models as m
-from bot.transcripts.current_csat import current_in_band
+from bot.transcripts.current_csat import NEWEST_FIRST, current_in_band
 from bot.transcripts.db import Database, database
 from bot.transcripts.records import TranscriptRecord, aware, load_records
 
@@ -251,7 +251,7 @@ def csat_score(conversation_id: str, model_version: str | None = None,
     if model_version:
         query = query.where(m.CsatScore.model_version == model_version)
     with (db or database()).begin() as s:
-        row = s.execute(query.order_by(m.CsatScore.id.desc()).limit(1)).scalars().first()
+        row = s.execute(query.order_by(NEWEST_FIRST).limit(1)).scalars().first()
         if row is None:
             return None
         return {"conversation_id": conversation_id, "model_version": row.model_version,
